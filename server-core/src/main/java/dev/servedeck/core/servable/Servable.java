@@ -1,0 +1,46 @@
+package dev.servedeck.core.servable;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorProto;
+
+/**
+ * A loaded model version that answers requests. Implementations are thread-safe; the manager closes a
+ * servable only after the last {@code ServableHandle} on it is released.
+ *
+ * <p>Tensors cross this boundary as {@link TensorProto}s, TF Serving's own wire type, so REST and gRPC
+ * front ends share one representation (gRPC without any conversion). Only the {@code org.tensorflow.proto}
+ * data classes appear here, never the TensorFlow runtime.
+ */
+public interface Servable extends AutoCloseable {
+
+    /** The signature TF Serving uses when a request names none. */
+    String DEFAULT_SIGNATURE = "serving_default";
+
+    /** Every signature exactly as the SavedModel declares it (metadata answers print these). */
+    Map<String, SignatureDef> signatureDefs();
+
+    /**
+     * Runs a signature (TF Serving's Predict API).
+     *
+     * @param signatureName signature key; empty means {@link #DEFAULT_SIGNATURE}
+     * @param inputs tensors keyed by the signature's input aliases; all inputs are required
+     * @param outputFilter output aliases to return; empty means every output of the signature
+     * @return output tensors keyed by alias
+     * @throws dev.servedeck.core.status.ServingException INVALID_ARGUMENT for unknown signatures, names,
+     *     wrong dtypes or shapes (checked before TensorFlow runs)
+     */
+    Map<String, TensorProto> predict(String signatureName, Map<String, TensorProto> inputs, Set<String> outputFilter);
+
+    /** TF Serving's Classify API: one list of (label, score) per example. */
+    List<List<Classification>> classify(String signatureName, ExampleBatch input);
+
+    /** TF Serving's Regress API: one value per example. */
+    List<Float> regress(String signatureName, ExampleBatch input);
+
+    /** Releases native resources. Called once, after the last request on this version finished. */
+    @Override
+    void close();
+}
