@@ -1,0 +1,208 @@
+package dev.servedeck.core;
+
+import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.lifecycle.AspiredVersionsManager;
+import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
+import dev.servedeck.core.lifecycle.ServableHandle;
+import dev.servedeck.core.lifecycle.ServableStateMonitor;
+import dev.servedeck.core.servable.ExampleBatch;
+import dev.servedeck.core.servable.Servable;
+import dev.servedeck.core.servable.ServableRequest;
+import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.source.FileSystemStoragePathSource;
+import dev.servedeck.core.source.MonitoredModel;
+import dev.servedeck.core.source.ServableVersionPolicy;
+import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.tensorflow.SavedModelLoader;
+import dev.servedeck.proto.config.ModelConfig;
+import dev.servedeck.proto.config.ModelServerConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorProto;
+
+/**
+ * The serving core: one {@link ModelServerConfig} turned into a file-system source feeding an aspired
+ * versions manager, plus version labels. Front ends (REST, gRPC, console) hold no state of their own and
+ * reach models only through this class.
+ */
+public final class ServerCore implements ServingApi, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCore.class);
+
+    private final ServerCoreOptions options;
+    private final ServableStateMonitor monitor = new ServableStateMonitor();
+    private final AspiredVersionsManager manager;
+    private final FileSystemStoragePathSource source;
+    private final Object configLock = new Object();
+    private volatile ModelServerConfig config = ModelServerConfig.getDefaultInstance();
+    private volatile VersionLabels labels = VersionLabels.EMPTY;
+
+    private ServerCore(ServerCoreOptions options) {
+        this.options = options;
+        Clock clock = Clock.systemUTC();
+        this.manager = new AspiredVersionsManager(monitor, new AvailabilityPreservingPolicy(), options.loadThreads(), 1,
+                clock);
+        this.source = new FileSystemStoragePathSource(
+                versionDir -> new SavedModelLoader(versionDir, options.tensorflow()),
+                manager, options.fileSystemPollWait(), clock);
+    }
+
+    /**
+     * Starts the core on a config and waits (up to {@link ServerCoreOptions#loadTimeout()}) until its
+     * models have loaded or failed. A model that fails to load is reported in its status; the others serve.
+     *
+     * @throws ServingException INVALID_ARGUMENT for an invalid config, FAILED_PRECONDITION for labels that
+     *     point at versions that are not available
+     */
+    public static ServerCore start(ServerCoreOptions options, ModelServerConfig config) {
+        ServerCore core = new ServerCore(options);
+        try {
+            core.reloadConfig(config);
+            if (!options.fileSystemPollWait().isNegative() && !options.fileSystemPollWait().isZero()) {
+                core.source.start();
+            }
+            return core;
+        } catch (RuntimeException e) {
+            core.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces the model config, as TF Serving's ReloadConfig: models left out are unloaded, new ones
+     * loaded, changed policies applied; then version labels are checked and swapped in. Waits for the
+     * affected models to settle. Calls are serialized.
+     *
+     * @throws ServingException INVALID_ARGUMENT for an invalid config (nothing changes), FAILED_PRECONDITION
+     *     when a label points at a version that is not available (models are applied, labels stay as before)
+     */
+    public void reloadConfig(ModelServerConfig newConfig) {
+        ModelServerConfigFile.validate(newConfig, "config");
+        synchronized (configLock) {
+            List<MonitoredModel> models = new ArrayList<>();
+            Set<String> names = new LinkedHashSet<>();
+            for (ModelConfig model : newConfig.getModelConfigList().getConfigList()) {
+                models.add(new MonitoredModel(model.getName(), Path.of(model.getBasePath()),
+                        ServableVersionPolicy.fromProto(model.getModelVersionPolicy())));
+                names.add(model.getName());
+            }
+            LOG.info("Applying model config with {} model(s): {}", models.size(), names);
+            source.updateConfig(models);
+            if (!manager.awaitStreamsSettled(names, options.loadTimeout())) {
+                LOG.warn("Models {} did not finish loading within {}", names, options.loadTimeout());
+            }
+            config = newConfig;
+            labels = VersionLabels.from(newConfig, manager::availableVersions,
+                    options.allowVersionLabelsForUnavailableModels());
+        }
+    }
+
+    /** The config currently applied. */
+    public ModelServerConfig config() {
+        return config;
+    }
+
+    /** Every servable state change: the single feed for status queries, the console and metrics. */
+    public ServableStateMonitor monitor() {
+        return monitor;
+    }
+
+    /** Labels of a model (label -> version); empty if it has none. */
+    public Map<String, Long> versionLabels(String model) {
+        return labels.labelsOf(model);
+    }
+
+    @Override
+    public PredictResult predict(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {
+        try (ServableHandle handle = manager.acquire(resolve(spec))) {
+            Servable servable = handle.servable();
+            String signature = signatureName(spec);
+            SignatureDef def = servable.signatureDefs().get(signature);
+            if (def == null) {
+                throw SignatureErrors.notFound(signature);
+            }
+            Map<String, TensorProto> outputs = servable.predict(signature, inputDecoder.apply(def), outputFilter);
+            return new PredictResult(handle.id(), signature, outputs);
+        }
+    }
+
+    @Override
+    public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
+        try (ServableHandle handle = manager.acquire(resolve(spec))) {
+            String signature = signatureName(spec);
+            return new ClassifyResult(handle.id(), signature, handle.servable().classify(signature, input));
+        }
+    }
+
+    @Override
+    public RegressResult regress(ModelSpec spec, ExampleBatch input) {
+        try (ServableHandle handle = manager.acquire(resolve(spec))) {
+            String signature = signatureName(spec);
+            return new RegressResult(handle.id(), signature, handle.servable().regress(signature, input));
+        }
+    }
+
+    @Override
+    public ModelMetadata metadata(ModelSpec spec) {
+        try (ServableHandle handle = manager.acquire(resolve(spec))) {
+            return new ModelMetadata(handle.id(), handle.servable().signatureDefs());
+        }
+    }
+
+    @Override
+    public List<ServableState> status(ModelSpec spec) {
+        SortedMap<Long, ServableState> versions = monitor.versionStates(spec.name());
+        if (versions.isEmpty()) {
+            throw ServingException.notFound("Could not find any versions of model " + spec.name());
+        }
+        OptionalLong wanted = spec.label().isPresent() ? OptionalLong.of(labelledVersion(spec)) : spec.version();
+        if (wanted.isEmpty()) {
+            return List.copyOf(versions.values());
+        }
+        ServableState state = versions.get(wanted.getAsLong());
+        if (state == null) {
+            throw ServingException.notFound(
+                    "Could not find version " + wanted.getAsLong() + " of model " + spec.name());
+        }
+        return List.of(state);
+    }
+
+    private ServableRequest resolve(ModelSpec spec) {
+        if (spec.label().isPresent()) {
+            return ServableRequest.specific(spec.name(), labelledVersion(spec));
+        }
+        return new ServableRequest(spec.name(), spec.version());
+    }
+
+    private long labelledVersion(ModelSpec spec) {
+        String label = spec.label().orElseThrow();
+        OptionalLong version = labels.version(spec.name(), label);
+        if (version.isEmpty()) {
+            throw ServingException.notFound("Unrecognized servable version label: " + label);
+        }
+        return version.getAsLong();
+    }
+
+    private static String signatureName(ModelSpec spec) {
+        return spec.signatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.signatureName();
+    }
+
+    /** Stops polling, then unloads every model after its in-flight requests have finished. */
+    @Override
+    public void close() {
+        source.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.servedeck.core.main;
+
+import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.rest.RestOptions;
+import dev.servedeck.core.server.ModelServer;
+import dev.servedeck.core.server.ModelServerOptions;
+import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.tensorflow.TensorflowOptions;
+import dev.servedeck.proto.config.ModelServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tensorflow_model_server}'s command line, flag for flag where ServeDeck implements the feature,
+ * plus a few ServeDeck extensions (marked as such in their descriptions).
+ */
+@Command(name = "servedeck-server", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+        sortOptions = false, usageHelpWidth = 110,
+        description = "A TensorFlow-Serving-compatible model server (REST API of tensorflow_model_server).")
+public final class ServerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8500",
+            description = "Port for the gRPC API. (gRPC is not yet supported: issue 3; the flag is accepted.)")
+    int grpcPort;
+
+    @Option(names = "--rest_api_port", paramLabel = "PORT", defaultValue = "0",
+            description = "Port for the HTTP/REST API; 0 does not export it (as tensorflow_model_server).")
+    int restApiPort;
+
+    @Option(names = "--rest_api_host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "ServeDeck: address the REST API binds to (default ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String restApiHost;
+
+    @Option(names = "--rest_api_num_threads", paramLabel = "N", defaultValue = "-1",
+            description = "Threads that process REST requests (default: 4 x CPU cores).")
+    int restApiNumThreads;
+
+    @Option(names = "--rest_api_timeout_in_ms", paramLabel = "MS", defaultValue = "30000",
+            description = "Timeout for REST requests, in milliseconds.")
+    long restApiTimeoutMs;
+
+    @Option(names = "--rest_api_enable_cors_support", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "Answer CORS preflight requests and allow any origin.")
+    boolean restApiEnableCors;
+
+    @Option(names = "--rest_api_max_body_bytes", paramLabel = "BYTES", defaultValue = "67108864",
+            description = "ServeDeck: largest accepted REST request body (default 64 MiB); larger ones get 413.")
+    int restApiMaxBodyBytes;
+
+    @Option(names = "--model_name", paramLabel = "NAME",
+            description = "Name of the model (default: $MODEL_NAME, else 'default').")
+    String modelName;
+
+    @Option(names = "--model_base_path", paramLabel = "PATH",
+            description = "Path of the model's version folders (default: $MODEL_BASE_PATH/$MODEL_NAME when "
+                    + "MODEL_NAME is set).")
+    String modelBasePath;
+
+    @Option(names = "--model_config_file", paramLabel = "FILE",
+            description = "ModelServerConfig in protobuf text format; overrides --model_name/--model_base_path.")
+    Path modelConfigFile;
+
+    @Option(names = "--model_config_file_poll_wait_seconds", paramLabel = "S", defaultValue = "0",
+            description = "Re-read --model_config_file this often; 0 reads it once.")
+    int modelConfigFilePollWaitSeconds;
+
+    @Option(names = "--file_system_poll_wait_seconds", paramLabel = "S", defaultValue = "1",
+            description = "How often to look for new or removed model versions; 0 looks once.")
+    int fileSystemPollWaitSeconds;
+
+    @Option(names = "--allow_version_labels_for_unavailable_models", arity = "0..1", fallbackValue = "true",
+            defaultValue = "false", description = "Allow labels to point at versions that are not AVAILABLE.")
+    boolean allowVersionLabelsForUnavailableModels;
+
+    @Option(names = "--saved_model_tags", paramLabel = "TAGS", defaultValue = "serve",
+            description = "Comma-separated tags of the MetaGraph to load (default ${DEFAULT-VALUE}).")
+    String savedModelTags;
+
+    @Option(names = "--tensorflow_intra_op_parallelism", paramLabel = "N", defaultValue = "0",
+            description = "Threads for one TensorFlow op; 0 lets TensorFlow choose.")
+    int intraOpParallelism;
+
+    @Option(names = "--tensorflow_inter_op_parallelism", paramLabel = "N", defaultValue = "0",
+            description = "Threads for independent TensorFlow ops; 0 lets TensorFlow choose.")
+    int interOpParallelism;
+
+    @Option(names = "--demo", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "ServeDeck: generate demo models (half_plus_two, mlp) if missing and serve them.")
+    boolean demo;
+
+    @Option(names = "--demo_models_dir", paramLabel = "DIR",
+            description = "ServeDeck: where --demo keeps its models (default ~/.servedeck/demo-models).")
+    Path demoModelsDir;
+
+    @Option(names = "--ssl_config_file", paramLabel = "FILE",
+            description = "Not yet supported (TLS comes with the security issue); the server refuses to start "
+                    + "rather than serve in plain text.")
+    Path sslConfigFile;
+
+    @Option(names = {"--enable_batching", "--enable_per_model_batching_parameters"}, arity = "0..1",
+            fallbackValue = "true", defaultValue = "false",
+            description = "Not yet supported (issue 4): accepted, requests run unbatched.")
+    boolean enableBatching;
+
+    @Option(names = {"--batching_parameters_file", "--monitoring_config_file", "--grpc_channel_arguments",
+        "--grpc_max_threads", "--enable_model_warmup"}, paramLabel = "VALUE", hidden = true,
+            description = "Accepted for compatibility; not yet supported.")
+    String[] notYetSupported;
+
+    @Override
+    public Integer call() throws Exception {
+        warnAboutUnsupportedFlags();
+        if (sslConfigFile != null) {
+            LOG.error("--ssl_config_file is not supported yet; refusing to serve without the TLS you asked for");
+            return 1;
+        }
+        ModelServerConfig config;
+        try {
+            config = new ModelConfigChoice(modelName, modelBasePath, modelConfigFile, demo, demoModelsDir,
+                    System.getenv()).resolve();
+        } catch (ServingException e) {
+            LOG.error("{}", e.getMessage());
+            return 1;
+        }
+        ModelServerOptions options = serverOptions();
+        ModelServer server;
+        try {
+            server = ModelServer.start(options, config);
+        } catch (ServingException e) {
+            LOG.error("Cannot start: {}", e.getMessage());
+            return 1;
+        }
+        LOG.info("ServeDeck serving {} model(s){}", config.getModelConfigList().getConfigCount(),
+                server.restPort().map(port -> "; REST on port " + port).orElse("; REST API not exported "
+                        + "(use --rest_api_port)"));
+        new ShutdownSignal().awaitTermination();
+        server.close();
+        return 0;
+    }
+
+    private ModelServerOptions serverOptions() {
+        TensorflowOptions tensorflow = new TensorflowOptions(
+                new LinkedHashSet<>(Arrays.asList(savedModelTags.split(","))), intraOpParallelism, interOpParallelism);
+        ServerCoreOptions core = ServerCoreOptions.defaults()
+                .withFileSystemPollWait(Duration.ofSeconds(fileSystemPollWaitSeconds))
+                .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)
+                .withTensorflow(tensorflow);
+        int threads = restApiNumThreads > 0 ? restApiNumThreads : 4 * Runtime.getRuntime().availableProcessors();
+        Optional<RestOptions> rest = restApiPort > 0
+                ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
+                        restApiEnableCors, restApiMaxBodyBytes))
+                : Optional.empty();
+        return new ModelServerOptions(core, rest, Optional.ofNullable(modelConfigFile),
+                Duration.ofSeconds(modelConfigFilePollWaitSeconds));
+    }
+
+    private void warnAboutUnsupportedFlags() {
+        LOG.warn("The gRPC API is not yet supported (issue 3): nothing listens on --port {}", grpcPort);
+        if (enableBatching) {
+            LOG.warn("--enable_batching is not yet supported (issue 4): requests run unbatched");
+        }
+        if (notYetSupported != null) {
+            LOG.warn("Flags accepted but not yet supported, ignored: {}", Arrays.toString(notYetSupported));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.servedeck.core.server;
+
+import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.rest.RestOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A whole model server: the core, its REST front end (absent = not exported, like TF Serving's
+ * {@code --rest_api_port=0}), and an optional model config file to watch.
+ *
+ * @param configFile the {@code --model_config_file} to re-read, if any
+ * @param configFilePollWait {@code --model_config_file_poll_wait_seconds}; zero means read once
+ */
+public record ModelServerOptions(
+        ServerCoreOptions core,
+        Optional<RestOptions> rest,
+        Optional<Path> configFile,
+        Duration configFilePollWait) {
+
+    public ModelServerOptions {
+        Objects.requireNonNull(core, "core");
+        Objects.requireNonNull(rest, "rest");
+        Objects.requireNonNull(configFile, "configFile");
+        Objects.requireNonNull(configFilePollWait, "configFilePollWait");
+    }
+}

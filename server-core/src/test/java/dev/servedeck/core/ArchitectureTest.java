@@ -1,0 +1,52 @@
+package dev.servedeck.core;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The package rules of DESIGN.md, enforced. */
+@AnalyzeClasses(packages = "dev.servedeck.core", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule onlyTheTensorflowPackageTouchesTheRuntime = noClasses()
+            .that().resideOutsideOfPackage("dev.servedeck.core.tensorflow..")
+            .should().dependOnClassesThat(
+                    com.tngtech.archunit.base.DescribedPredicate.describe("are TensorFlow runtime classes",
+                            (com.tngtech.archunit.core.domain.JavaClass c) ->
+                                    c.getPackageName().startsWith("org.tensorflow")
+                                            && !c.getPackageName().startsWith("org.tensorflow.proto")))
+            .because("only core.tensorflow may call TensorFlow; the rest sees org.tensorflow.proto data classes");
+
+    @ArchTest
+    static final ArchRule serverCoreNeverImportsUiToolkits = noClasses()
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.jfree..", "java.awt..")
+            .because("server-core runs headless; the console lives in app/");
+
+    @ArchTest
+    static final ArchRule onlyTheRestPackageUsesNetty = noClasses()
+            .that().resideOutsideOfPackage("dev.servedeck.core.rest..")
+            .should().dependOnClassesThat().resideInAPackage("io.netty..")
+            .because("one third-party library per package: Netty is the REST front end's");
+
+    @ArchTest
+    static final ArchRule frontEndsReachModelsOnlyThroughTheCore = noClasses()
+            .that().resideInAPackage("dev.servedeck.core.rest..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "dev.servedeck.core.lifecycle..", "dev.servedeck.core.source..", "dev.servedeck.core.tensorflow..")
+            .because("front ends are stateless and reach models only through ServingApi");
+
+    @ArchTest
+    static final ArchRule lifecycleIsGeneric = noClasses()
+            .that().resideInAnyPackage("dev.servedeck.core.lifecycle..", "dev.servedeck.core.source..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.tensorflow..", "dev.servedeck.core.tensorflow..")
+            .because("the lifecycle machinery works for any servable, as TF Serving's core does");
+
+    @ArchTest
+    static final ArchRule noCatchAllPackages = noClasses()
+            .should().resideInAnyPackage("..util..", "..utils..", "..helper..", "..helpers..", "..common..", "..misc..")
+            .because("name a package after what it does");
+}
