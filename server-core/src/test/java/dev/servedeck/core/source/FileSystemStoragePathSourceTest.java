@@ -1,0 +1,343 @@
+package dev.servedeck.core.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.servedeck.core.lifecycle.AspiredVersionsManager;
+import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
+import dev.servedeck.core.lifecycle.FakeLoader;
+import dev.servedeck.core.lifecycle.Loader;
+import dev.servedeck.core.lifecycle.ServableHandle;
+import dev.servedeck.core.lifecycle.ServableStateMonitor;
+import dev.servedeck.core.servable.ManagerState;
+import dev.servedeck.core.servable.Servable;
+import dev.servedeck.core.servable.ServableId;
+import dev.servedeck.core.servable.ServableRequest;
+import dev.servedeck.core.source.ServableVersionPolicy.All;
+import dev.servedeck.core.source.ServableVersionPolicy.Latest;
+import dev.servedeck.core.source.ServableVersionPolicy.Specific;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemStoragePathSourceTest {
+
+    private static final Instant LONG_AGO = Instant.parse("2020-01-01T00:00:00Z");
+
+    @TempDir
+    Path base;
+
+    private final AdjustableClock clock = new AdjustableClock(Instant.now());
+    private final RecordingTarget target = new RecordingTarget();
+    private final Map<Path, Integer> loadersMade = new ConcurrentHashMap<>();
+    private final FileSystemStoragePathSource source = new FileSystemStoragePathSource(this::loaderFor, target,
+            Duration.ofSeconds(1), clock);
+
+    @AfterEach
+    void closeSource() {
+        source.close();
+    }
+
+    @Test
+    void discoversDigitFoldersAndIgnoresEverythingElse() throws IOException {
+        settledVersion("1");
+        settledVersion("2");
+        settledVersion("00000123");
+        settledVersion("abc");
+        settledVersion("12a");
+        settledVersion("99999999999999999999");
+        Files.writeString(base.resolve("7"), "a file, not a version folder");
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new All())));
+
+        assertThat(target.calls()).singleElement().satisfies(call -> {
+            assertThat(call.name()).isEqualTo("m");
+            assertThat(call.versionNumbers()).containsExactly(1L, 2L, 123L);
+            assertThat(call.versions()).allSatisfy(v -> assertThat(v.id().name()).isEqualTo("m"));
+            assertThat(((PathLoader) call.versions().get(2).loader()).path()).isEqualTo(base.resolve("00000123"));
+        });
+    }
+
+    @Test
+    void appliesTheVersionPolicyAndItsChanges() throws IOException {
+        settledVersion("1");
+        settledVersion("2");
+        settledVersion("5");
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        assertThat(target.last().versionNumbers()).containsExactly(5L);
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(2))));
+        assertThat(target.last().versionNumbers()).containsExactly(2L, 5L);
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Specific(new TreeSet<>(List.of(1L, 9L))))));
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new All())));
+        assertThat(target.last().versionNumbers()).containsExactly(1L, 2L, 5L);
+    }
+
+    @Test
+    void aHalfCopiedFolderIsAspiredOnlyOnceItStopsChanging() throws IOException {
+        settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+
+        Path copying = Files.createDirectories(base.resolve("2"));
+        Files.writeString(copying.resolve("saved_model.pb"), "graph");
+        clock.set(Instant.now());
+        source.pollOnce();
+        Files.createDirectories(copying.resolve("variables"));
+        Files.writeString(copying.resolve("variables/variables.data-00000-of-00001"), "weights, part 1");
+        source.pollOnce();
+        Files.writeString(copying.resolve("variables/variables.data-00000-of-00001"), " and part 2", StandardOpenOption.APPEND);
+        source.pollOnce();
+        assertThat(target.calls()).as("still copying: nothing new aspired").hasSize(1);
+
+        source.pollOnce();
+
+        assertThat(target.calls()).hasSize(2);
+        assertThat(target.last().versionNumbers()).containsExactly(2L);
+    }
+
+    @Test
+    void aFolderSeenForTheFirstTimeIsAspiredAtOnceWhenQuietForTheQuietPeriod() throws IOException {
+        Path fresh = Files.createDirectories(base.resolve("1"));
+        Files.writeString(fresh.resolve("saved_model.pb"), "graph");
+        clock.set(Instant.now().plus(FileSystemStoragePathSource.DEFAULT_QUIET_PERIOD).plusSeconds(1));
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+    }
+
+    @Test
+    void aFreshFolderSeenForTheFirstTimeWaitsForTheNextPoll() throws IOException {
+        Path fresh = Files.createDirectories(base.resolve("1"));
+        Files.writeString(fresh.resolve("saved_model.pb"), "graph");
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        assertThat(target.last().versionNumbers()).isEmpty();
+
+        source.pollOnce();
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+    }
+
+    @Test
+    void anAspiredVersionStaysAspiredWhenItsFolderChangesLater() throws IOException {
+        Path v1 = settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+
+        Files.writeString(v1.resolve("extra.txt"), "touched");
+        source.pollOnce();
+        source.pollOnce();
+
+        assertThat(target.calls()).singleElement().satisfies(call -> assertThat(call.versionNumbers()).containsExactly(1L));
+    }
+
+    @Test
+    void anEmptyFolderIsNeverAspired() throws IOException {
+        settledVersion("1");
+        Path empty = Files.createDirectories(base.resolve("2"));
+        Files.setLastModifiedTime(empty, FileTime.from(LONG_AGO));
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        source.pollOnce();
+        source.pollOnce();
+
+        assertThat(target.calls()).singleElement().satisfies(call -> assertThat(call.versionNumbers()).containsExactly(1L));
+    }
+
+    @Test
+    void tellsTheTargetOnlyWhenTheAspiredSetChangesAndAfterEveryConfigUpdate() throws IOException {
+        settledVersion("1");
+        List<MonitoredModel> config = List.of(new MonitoredModel("m", base, new Latest(1)));
+
+        source.updateConfig(config);
+        source.pollOnce();
+        source.pollOnce();
+        assertThat(target.calls()).hasSize(1);
+
+        source.updateConfig(config);
+        assertThat(target.calls()).hasSize(2);
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+    }
+
+    @Test
+    void keepsTheSameLoaderForAVersionAcrossPolls() throws IOException {
+        settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new All())));
+        Loader firstLoader = target.last().versions().get(0).loader();
+
+        settledVersion("2");
+        source.pollOnce();
+
+        assertThat(target.last().versionNumbers()).containsExactly(1L, 2L);
+        assertThat(target.last().versions().get(0).loader()).isSameAs(firstLoader);
+        assertThat(loadersMade).containsEntry(base.resolve("1"), 1).containsEntry(base.resolve("2"), 1);
+    }
+
+    @Test
+    void aVersionThatComesBackGetsANewLoader() throws IOException {
+        settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        Loader firstLoader = target.last().versions().get(0).loader();
+
+        Path v2 = settledVersion("2");
+        source.pollOnce();
+        deleteRecursively(v2);
+        source.pollOnce();
+
+        assertThat(target.callsFor("m")).extracting(RecordingTarget.Call::versionNumbers)
+                .containsExactly(List.of(1L), List.of(2L), List.of(1L));
+        assertThat(target.last().versions().get(0).loader()).isNotSameAs(firstLoader);
+    }
+
+    @Test
+    void aRemovedFolderIsUnaspired() throws IOException {
+        settledVersion("1");
+        Path v2 = settledVersion("2");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new All())));
+
+        deleteRecursively(v2);
+        source.pollOnce();
+
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+    }
+
+    @Test
+    void aModelDroppedFromTheConfigGetsAnEmptyAspiredSet() throws IOException {
+        settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new All())));
+
+        source.updateConfig(List.of());
+
+        assertThat(target.last().name()).isEqualTo("m");
+        assertThat(target.last().versions()).isEmpty();
+        source.pollOnce();
+        assertThat(target.calls()).hasSize(2);
+    }
+
+    @Test
+    void aMissingBasePathAspiresNothingUntilItAppears() throws IOException {
+        Path missing = base.resolve("not-yet");
+
+        source.updateConfig(List.of(new MonitoredModel("m", missing, new Latest(1))));
+        source.pollOnce();
+        assertThat(target.calls()).isEmpty();
+
+        Files.createDirectories(missing);
+        settle(Files.writeString(Files.createDirectories(missing.resolve("3")).resolve("saved_model.pb"), "graph").getParent());
+        source.pollOnce();
+
+        assertThat(target.last().versionNumbers()).containsExactly(3L);
+    }
+
+    @Test
+    void pollsOnANamedDaemonThreadOnceStarted() throws Exception {
+        FileSystemStoragePathSource polling = new FileSystemStoragePathSource(this::loaderFor, target,
+                Duration.ofMillis(10), clock);
+        try {
+            polling.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+            polling.start();
+            settledVersion("4");
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (target.last().versionNumbers().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+
+            assertThat(target.last().versionNumbers()).containsExactly(4L);
+            assertThat(target.last().thread().getName()).isEqualTo("servedeck-fs-poller");
+            assertThat(target.last().thread().isDaemon()).isTrue();
+        } finally {
+            polling.close();
+        }
+    }
+
+    @Test
+    void feedsTheManagerEndToEnd() throws Exception {
+        ServableStateMonitor monitor = new ServableStateMonitor();
+        try (AspiredVersionsManager manager = new AspiredVersionsManager(monitor, new AvailabilityPreservingPolicy(),
+                1, 1, Clock.systemUTC());
+                FileSystemStoragePathSource feeding = new FileSystemStoragePathSource(
+                        path -> FakeLoader.succeeding(path.getFileName().toString()), manager, Duration.ofSeconds(1), clock)) {
+            settledVersion("1");
+            feeding.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+            assertThat(monitor.awaitState(new ServableId("m", 1), s -> s.state() == ManagerState.AVAILABLE,
+                    Duration.ofSeconds(5))).isTrue();
+
+            settledVersion("2");
+            feeding.pollOnce();
+
+            assertThat(monitor.awaitState(new ServableId("m", 1), s -> s.state() == ManagerState.END,
+                    Duration.ofSeconds(5))).isTrue();
+            try (ServableHandle handle = manager.acquire(ServableRequest.latest("m"))) {
+                assertThat(handle.id()).isEqualTo(new ServableId("m", 2));
+            }
+        }
+    }
+
+    private Loader loaderFor(Path versionFolder) {
+        loadersMade.merge(versionFolder, 1, Integer::sum);
+        return new PathLoader(versionFolder);
+    }
+
+    /** A loader that only remembers its folder; the source never loads. */
+    private static final class PathLoader implements Loader {
+
+        private final Path path;
+
+        PathLoader(Path path) {
+            this.path = path;
+        }
+
+        Path path() {
+            return path;
+        }
+
+        @Override
+        public Servable load() {
+            throw new UnsupportedOperationException("the source never loads");
+        }
+    }
+
+    /** A complete version folder whose files were last written long ago. */
+    private Path settledVersion(String name) throws IOException {
+        Path folder = Files.createDirectories(base.resolve(name));
+        Files.createDirectories(folder.resolve("variables"));
+        Files.writeString(folder.resolve("saved_model.pb"), "graph of " + name);
+        Files.writeString(folder.resolve("variables/variables.index"), "index");
+        return settle(folder);
+    }
+
+    private static Path settle(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.setLastModifiedTime(path, FileTime.from(LONG_AGO));
+            }
+        }
+        return folder;
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
