@@ -99,12 +99,21 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             }
             LOG.info("Applying model config with {} model(s): {}", models.size(), names);
             source.updateConfig(models);
-            if (!manager.awaitStreamsSettled(names, options.loadTimeout())) {
-                LOG.warn("Models {} did not finish loading within {}", names, options.loadTimeout());
-            }
+            awaitLoaded(names);
             config = newConfig;
             labels = VersionLabels.from(newConfig, manager::availableVersions,
                     options.allowVersionLabelsForUnavailableModels());
+        }
+    }
+
+    private void awaitLoaded(Set<String> names) {
+        try {
+            if (!manager.awaitStreamsSettled(names, options.loadTimeout())) {
+                LOG.warn("Models {} did not finish loading within {}", names, options.loadTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ServingException.unavailable("Interrupted while waiting for models to load");
         }
     }
 

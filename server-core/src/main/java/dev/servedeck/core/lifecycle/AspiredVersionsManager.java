@@ -8,6 +8,7 @@ import dev.servedeck.core.status.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
 
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    private static final long SETTLE_POLL_MILLIS = 20;
 
     private final ServableStateMonitor monitor;
     private final AspiredVersionPolicy policy;
@@ -129,6 +131,50 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
             // so the next read resolves to a version that still serves (or fails with the right error).
             Thread.onSpinWait();
         }
+    }
+
+    /**
+     * Waits until no aspired version of the named streams is still waiting to load or loading, i.e. each
+     * is AVAILABLE or failed. Aspired sets handed over before this call are taken into account (the check
+     * runs on the manager thread, after them).
+     *
+     * @return false if the timeout passed first
+     */
+    public boolean awaitStreamsSettled(Set<String> names, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            CompletableFuture<Boolean> settled = new CompletableFuture<>();
+            if (!runOnManagerThread(() -> settled.complete(streamsSettled(names)))) {
+                return true; // closed: nothing is loading any more
+            }
+            try {
+                long remaining = deadline - System.nanoTime();
+                if (settled.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(SETTLE_POLL_MILLIS);
+        }
+    }
+
+    private boolean streamsSettled(Set<String> names) {
+        for (String name : names) {
+            for (LoaderHarness harness : streams.getOrDefault(name, Collections.emptyNavigableMap()).values()) {
+                boolean waiting = harness.state() == LoaderHarness.State.NEW
+                        || harness.state() == LoaderHarness.State.LOADING;
+                if (waiting && harness.snapshot().aspired()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The versions of a stream that serve right now; empty if none or unknown. */
