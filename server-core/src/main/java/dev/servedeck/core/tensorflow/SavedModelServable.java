@@ -1,0 +1,166 @@
+package dev.servedeck.core.tensorflow;
+
+import dev.servedeck.core.servable.Classification;
+import dev.servedeck.core.servable.ExampleBatch;
+import dev.servedeck.core.servable.Servable;
+import dev.servedeck.core.status.Code;
+import dev.servedeck.core.status.ServingException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFUnimplementedException;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorProto;
+
+/**
+ * A loaded TensorFlow SavedModel version. Thread-safe: requests run concurrently on one TensorFlow
+ * session, which TensorFlow allows; every tensor a request creates or receives is closed before it returns.
+ *
+ * <p>Metadata comes from the raw MetaGraphDef, never from TF Java's {@code Signature} objects, which
+ * report unknown-rank shapes as scalars. Predict requests are checked by {@link PredictRequestValidator}
+ * before TensorFlow runs; Classify and Regress follow TF Serving ({@link ExampleInference}).
+ */
+public final class SavedModelServable implements Servable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SavedModelServable.class);
+
+    private final Path exportDir;
+    private final GraphSession graphSession;
+    private final Map<String, SignatureDef> signatureDefs;
+    private final Map<String, BoundSignature> signatures;
+    private final ExampleInference exampleInference;
+
+    private SavedModelServable(Path exportDir, GraphSession graphSession, MetaGraphDef metaGraph) {
+        this.exportDir = exportDir;
+        this.graphSession = graphSession;
+        this.signatureDefs = Collections.unmodifiableMap(new TreeMap<>(metaGraph.getSignatureDefMap()));
+        Map<String, BoundSignature> bound = new TreeMap<>();
+        signatureDefs.forEach((key, def) -> bound.put(key, BoundSignature.bind(key, def, graphSession.graph())));
+        this.signatures = Collections.unmodifiableMap(bound);
+        this.exampleInference = new ExampleInference(graphSession.session(), signatures);
+    }
+
+    /**
+     * Loads the SavedModel in a version directory.
+     *
+     * @throws ServingException with a one-line message naming the directory (NOT_FOUND when there is no
+     *     SavedModel or no MetaGraphDef with the tags, DATA_LOSS when it cannot be parsed, INVALID_ARGUMENT
+     *     when TensorFlow cannot load it); nothing native stays allocated
+     */
+    public static SavedModelServable load(Path exportDir, TensorflowOptions options) {
+        Objects.requireNonNull(options, "options");
+        Path dir = exportDir.toAbsolutePath().normalize();
+        long start = System.nanoTime();
+        MetaGraphDef metaGraph = SavedModelFiles.readMetaGraph(dir, options.tags());
+        GraphSession graphSession = GraphSession.open(dir, metaGraph, options);
+        SavedModelServable servable;
+        try {
+            servable = new SavedModelServable(dir, graphSession, metaGraph);
+        } catch (RuntimeException e) {
+            graphSession.close();
+            throw e;
+        }
+        servable.signatures.values().forEach(s -> s.problem().ifPresent(problem ->
+                LOG.warn("SavedModel {}: signature \"{}\" will fail when called: its {}", dir, s.key(), problem)));
+        LOG.info("Loaded SavedModel {} ({} signatures) in {} ms", dir, servable.signatureDefs.size(),
+                (System.nanoTime() - start) / 1_000_000);
+        return servable;
+    }
+
+    /** The version directory this servable was loaded from. */
+    public Path exportDir() {
+        return exportDir;
+    }
+
+    @Override
+    public Map<String, SignatureDef> signatureDefs() {
+        return signatureDefs;
+    }
+
+    @Override
+    public Map<String, TensorProto> predict(String signatureName, Map<String, TensorProto> inputs, Set<String> outputFilter) {
+        String key = signatureName == null || signatureName.isEmpty() ? DEFAULT_SIGNATURE : signatureName;
+        BoundSignature signature = signatures.get(key);
+        if (signature == null) {
+            // TF Serving's predict_util.cc uses FAILED_PRECONDITION here (Classify/Regress use INVALID_ARGUMENT).
+            throw ServingException.failedPrecondition("Serving signature key \"" + key + "\" not found.");
+        }
+        signature.checkPredictable();
+        return run(PredictRequestValidator.validate(signature.def(), inputs, outputFilter));
+    }
+
+    @Override
+    public List<List<Classification>> classify(String signatureName, ExampleBatch input) {
+        return exampleInference.classify(signatureName == null ? "" : signatureName, input);
+    }
+
+    @Override
+    public List<Float> regress(String signatureName, ExampleBatch input) {
+        return exampleInference.regress(signatureName == null ? "" : signatureName, input);
+    }
+
+    @Override
+    public void close() {
+        graphSession.close();
+        LOG.info("Unloaded SavedModel {}", exportDir);
+    }
+
+    private Map<String, TensorProto> run(PredictRequestValidator.Plan plan) {
+        List<Tensor> fed = new ArrayList<>(plan.feeds().size());
+        try {
+            Session.Runner runner = graphSession.session().runner();
+            for (PredictRequestValidator.Feed feed : plan.feeds()) {
+                Tensor tensor = toTensor(feed);
+                fed.add(tensor);
+                runner.feed(feed.tensorName(), tensor);
+            }
+            // Two aliases may name one tensor: fetch it once.
+            List<String> fetchNames = new ArrayList<>();
+            for (PredictRequestValidator.Fetch fetch : plan.fetches()) {
+                if (!fetchNames.contains(fetch.tensorName())) {
+                    fetchNames.add(fetch.tensorName());
+                    runner.fetch(fetch.tensorName());
+                }
+            }
+            try (Result result = runner.run()) {
+                Map<String, TensorProto> outputs = new LinkedHashMap<>();
+                for (PredictRequestValidator.Fetch fetch : plan.fetches()) {
+                    outputs.put(fetch.alias(), TensorProtos.toProto(result.get(fetchNames.indexOf(fetch.tensorName()))));
+                }
+                return outputs;
+            }
+        } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
+            throw TensorflowErrors.toServingException(e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // TF Java itself refused (a closed session, an output dtype it has no tensor type for).
+            throw ServingException.internal("Predict failed on " + exportDir + ": " + e.getMessage(), e);
+        } finally {
+            fed.forEach(Tensor::close);
+        }
+    }
+
+    private static Tensor toTensor(PredictRequestValidator.Feed feed) {
+        try {
+            return TensorProtos.toTensor(feed.value());
+        } catch (IllegalArgumentException e) {
+            throw ServingException.invalidArgument("tensor parsing error: " + feed.alias() + " (" + e.getMessage() + ")");
+        } catch (UnsupportedOperationException e) {
+            throw new ServingException(Code.UNIMPLEMENTED,
+                    "input '" + feed.alias() + "': " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.servedeck.core.tensorflow;
+
+import java.util.Objects;
+import java.util.Set;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * How SavedModels are loaded and run.
+ *
+ * @param tags the MetaGraphDef to load: the one whose tag set equals this set (TF Serving's
+ *     {@code --saved_model_tags}, default {@code serve})
+ * @param intraOpParallelism threads inside one op; 0 lets TensorFlow choose
+ * @param interOpParallelism ops run in parallel; 0 lets TensorFlow choose
+ */
+public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int interOpParallelism) {
+
+    public static final String SERVE_TAG = "serve";
+
+    public TensorflowOptions {
+        tags = Set.copyOf(Objects.requireNonNull(tags, "tags"));
+        if (tags.isEmpty()) {
+            throw new IllegalArgumentException("at least one SavedModel tag is required");
+        }
+        if (intraOpParallelism < 0 || interOpParallelism < 0) {
+            throw new IllegalArgumentException("parallelism must be >= 0 (0 = TensorFlow's default)");
+        }
+    }
+
+    /** Tag {@code serve}, TensorFlow's thread pool sizes. */
+    public static TensorflowOptions defaults() {
+        return new TensorflowOptions(Set.of(SERVE_TAG), 0, 0);
+    }
+
+    ConfigProto toConfigProto() {
+        return ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(intraOpParallelism)
+                .setInterOpParallelismThreads(interOpParallelism)
+                .build();
+    }
+}
