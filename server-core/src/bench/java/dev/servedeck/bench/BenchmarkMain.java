@@ -1,0 +1,94 @@
+package dev.servedeck.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ServeDeck's benchmark: numbers, not a test. Run with
+ * {@code ./mvnw -B -q -Pbench -DskipTests -pl server-core -am verify}; it prints a Markdown report and
+ * writes it to {@code server-core/target/benchmark/results.md}.
+ *
+ * <p>Order matters: the in-process floor runs first on an idle machine; then each server runs alone (the
+ * baseline, then ServeDeck), so no two contenders share the two cores; the memory soak gets a fresh ServeDeck
+ * process, so that its "before load" reading really is before any load.
+ */
+public final class BenchmarkMain {
+
+    private final BenchmarkSettings settings;
+    private final Warnings warnings = new Warnings();
+
+    private BenchmarkMain(BenchmarkSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) {
+        int exitCode;
+        try {
+            new BenchmarkMain(BenchmarkSettings.fromSystemProperties()).run();
+            exitCode = 0;
+        } catch (Exception e) {
+            System.err.println("Benchmark failed: " + e);
+            e.printStackTrace();
+            exitCode = 1;
+        }
+        // An explicit exit: TensorFlow's native thread pools would keep the JVM alive otherwise.
+        System.exit(exitCode);
+    }
+
+    private void run() throws IOException, InterruptedException {
+        if (!Files.isRegularFile(settings.serverJar())) {
+            throw new IllegalStateException("No ServeDeck jar at " + settings.serverJar()
+                    + ": build it first (./mvnw package), or run through the bench profile, which does.");
+        }
+        WrkInstallation.ensureAvailable();
+        Path output = Files.createDirectories(settings.outputDir());
+        Map<String, String> machine = MachineInfo.collect(settings);
+        machine.forEach((fact, value) -> System.out.println(fact + ": " + value));
+
+        DemoModelSet models = DemoModelSet.writeTo(output.resolve("models"));
+        Path serverConfig = models.writeServerConfig(output.resolve("models.config"));
+
+        List<FloorResult> floors = measureFloor(models);
+
+        WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
+        HttpLoadSuite suite = new HttpLoadSuite(wrk, settings, warnings);
+        List<HttpLoadResult> http = new ArrayList<>();
+        try (RunningServer baseline = RunningServer.startBaseline(settings, models)) {
+            http.addAll(suite.run(baseline));
+        }
+        try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck")) {
+            http.addAll(suite.run(serveDeck));
+        }
+        MemoryResult memory;
+        try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
+            memory = new MemorySoak(wrk, warnings).run(serveDeck, settings.firstRssRequests(),
+                    settings.soakRequests());
+        }
+
+        ResultsTable report = new ResultsTable()
+                .machine(machine)
+                .floor(floors)
+                .http(http)
+                .memory(memory)
+                .targets(TargetVerdicts.evaluate(floors.get(0), http, memory))
+                .warnings(warnings.all());
+        Path results = output.resolve("results.md");
+        report.writeTo(results);
+        System.out.println();
+        System.out.print(report.markdown());
+        System.out.println();
+        System.out.println("Written to " + results);
+    }
+
+    /** half_plus_two first: the targets compare against its floor. */
+    private List<FloorResult> measureFloor(DemoModelSet models) {
+        InProcessFloor floor = new InProcessFloor(settings.warmUp(), settings.measurement());
+        return List.of(
+                floor.measure("half_plus_two", models.halfPlusTwo(), new float[] {1.0f}),
+                floor.measure("mlp", models.mlp(), Workload.mlpInstance()));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.servedeck.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The knobs, read from system properties so that {@code ./mvnw ... -Dbench.seconds=3} reaches them.
+ *
+ * @param measurement     one measured wrk run, and the in-process floor's measuring time ({@code bench.seconds}, 10)
+ * @param warmUp          the unmeasured run before each measured one ({@code bench.warmupSeconds}, 3)
+ * @param soakRequests    half_plus_two requests before the last RSS reading ({@code bench.rssRequests}, 1,000,000)
+ * @param firstRssRequests requests before the first RSS reading after load ({@code bench.rssFirstRequests}, 10,000)
+ * @param serverJar       ServeDeck's thin jar, with lib/ beside it ({@code bench.serverJar})
+ * @param outputDir       results.md, logs, models and wrk scripts go here ({@code bench.outputDir})
+ * @param serverJvmArgs   extra JVM options for both servers, space-separated ({@code bench.serverJvmArgs}, none)
+ */
+record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequests, long firstRssRequests,
+        Path serverJar, Path outputDir, List<String> serverJvmArgs) {
+
+    static BenchmarkSettings fromSystemProperties() {
+        String jvmArgs = System.getProperty("bench.serverJvmArgs", "").strip();
+        return new BenchmarkSettings(
+                Duration.ofSeconds(positiveLong("bench.seconds", 10)),
+                Duration.ofSeconds(positiveLong("bench.warmupSeconds", 3)),
+                positiveLong("bench.rssRequests", 1_000_000),
+                positiveLong("bench.rssFirstRequests", 10_000),
+                Path.of(System.getProperty("bench.serverJar", "target/servedeck-server.jar")).toAbsolutePath(),
+                Path.of(System.getProperty("bench.outputDir", "target/benchmark")).toAbsolutePath(),
+                jvmArgs.isEmpty() ? List.of() : Arrays.asList(jvmArgs.split("\\s+")));
+    }
+
+    private static long positiveLong(String property, long defaultValue) {
+        String text = System.getProperty(property, "").strip();
+        long value = text.isEmpty() ? defaultValue : Long.parseLong(text);
+        if (value <= 0) {
+            throw new IllegalArgumentException(property + " must be positive, was " + value);
+        }
+        return value;
+    }
+}

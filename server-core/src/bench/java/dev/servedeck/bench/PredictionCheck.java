@@ -1,0 +1,82 @@
+package dev.servedeck.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Asks a server one question per model before it is loaded with traffic: a fast wrong answer is no result.
+ */
+final class PredictionCheck {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT)
+            .build();
+    private final String server;
+    private final int port;
+
+    PredictionCheck(String server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    /** True once the model answers 200 (servers may listen before their models are loaded). */
+    boolean answers(Workload workload) throws InterruptedException {
+        try {
+            return post(workload).statusCode() == 200;
+        } catch (IOException notListeningYet) {
+            return false;
+        }
+    }
+
+    /** half_plus_two [[1.0]] must give 2.5; the MLP one row of 10 probabilities summing to 1 and a class. */
+    void verifyAnswers() throws IOException, InterruptedException {
+        JsonNode halfPlusTwo = predictions(Workload.halfPlusTwo());
+        double y = halfPlusTwo.path(0).path(0).asDouble(Double.NaN);
+        require(Math.abs(y - 2.5) < 1e-6, "half_plus_two [[1.0]] should give [[2.5]]", halfPlusTwo);
+
+        JsonNode mlp = predictions(Workload.mlp());
+        JsonNode probabilities = mlp.path(0).path("probabilities");
+        double sum = 0;
+        for (JsonNode probability : probabilities) {
+            sum += probability.asDouble();
+        }
+        require(probabilities.size() == 10 && Math.abs(sum - 1) < 1e-3,
+                "mlp should give 10 probabilities summing to 1", mlp);
+        require(mlp.path(0).path("classes").canConvertToLong(), "mlp should give an integer class", mlp);
+        System.out.println(server + " answers correctly (half_plus_two [[1.0]] -> " + halfPlusTwo + ")");
+    }
+
+    private JsonNode predictions(Workload workload) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(workload);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(server + " " + workload.path() + " answered HTTP "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).path("predictions");
+    }
+
+    private HttpResponse<String> post(Workload workload) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + workload.path()))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(workload.requestBody()))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void require(boolean condition, String expectation, JsonNode actual) {
+        if (!condition) {
+            throw new IllegalStateException(server + " gave a wrong answer: " + expectation + ", got " + actual);
+        }
+    }
+}

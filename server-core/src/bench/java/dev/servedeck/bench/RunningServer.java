@@ -1,0 +1,95 @@
+package dev.servedeck.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A contender started as its own JVM on a free loopback port: the naive baseline or ServeDeck. Both get the
+ * same java binary, the same extra JVM options and the same TensorFlow log level.
+ */
+final class RunningServer implements AutoCloseable {
+
+    static final String BASELINE = "baseline";
+    static final String SERVEDECK = "ServeDeck";
+
+    /** First start on a machine unpacks TensorFlow's natives (6-8 s) and both servers load two models. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
+    private static final Map<String, String> ENVIRONMENT = Map.of("TF_CPP_MIN_LOG_LEVEL", "1");
+
+    private final String name;
+    private final int port;
+    private final ChildProcess process;
+
+    private RunningServer(String name, int port, ChildProcess process) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+    }
+
+    static RunningServer startBaseline(BenchmarkSettings settings, DemoModelSet models)
+            throws IOException, InterruptedException {
+        int port = FreePort.find();
+        List<String> command = javaCommand(settings);
+        command.addAll(List.of("-Dsun.net.httpserver.nodelay=true",
+                "-cp", System.getProperty("java.class.path"),
+                NaiveBaselineServer.class.getName(),
+                Integer.toString(port),
+                "half_plus_two=" + models.halfPlusTwo(),
+                "mlp=" + models.mlp()));
+        return startAndVerify(BASELINE, port, command, settings.outputDir().resolve("logs/baseline.log"));
+    }
+
+    static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName)
+            throws IOException, InterruptedException {
+        int port = FreePort.find();
+        List<String> command = javaCommand(settings);
+        command.addAll(List.of("-jar", settings.serverJar().toString(),
+                "--model_config_file=" + modelConfig,
+                "--rest_api_port=" + port,
+                "--file_system_poll_wait_seconds=0"));
+        return startAndVerify(SERVEDECK, port, command, settings.outputDir().resolve("logs/" + logName + ".log"));
+    }
+
+    private static List<String> javaCommand(BenchmarkSettings settings) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(settings.serverJvmArgs());
+        return command;
+    }
+
+    private static RunningServer startAndVerify(String name, int port, List<String> command, Path log)
+            throws IOException, InterruptedException {
+        ChildProcess process = ChildProcess.start(name, command, ENVIRONMENT, log);
+        try {
+            PredictionCheck check = new PredictionCheck(name, port);
+            process.awaitReady(() -> check.answers(Workload.halfPlusTwo()) && check.answers(Workload.mlp()),
+                    STARTUP_TIMEOUT);
+            check.verifyAnswers();
+            return new RunningServer(name, port, process);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long rssKibibytes() throws IOException {
+        return ProcessRss.kibibytes(process.pid());
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.servedeck.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Drives {@code wrk} against 127.0.0.1: a generated Lua script turns its GETs into JSON POSTs, and
+ * {@code --latency} makes it print the percentiles that {@link WrkResult} reads.
+ */
+final class WrkRunner {
+
+    /** Time for wrk to start its threads and print its summary beyond the run itself. */
+    private static final Duration WRK_OVERHEAD = Duration.ofSeconds(30);
+
+    private final Path scriptDir;
+
+    WrkRunner(Path scriptDir) throws IOException {
+        this.scriptDir = Files.createDirectories(scriptDir);
+    }
+
+    /** Runs for {@code duration}. */
+    WrkResult run(int port, Workload workload, LoadLevel level, Duration duration)
+            throws IOException, InterruptedException {
+        return execute(port, level, duration, postScript(workload, ""));
+    }
+
+    /**
+     * Runs until about {@code requests} answers arrived (each thread stops after its share; answers already
+     * in flight still land), or until {@code cap} passes.
+     */
+    WrkResult runRequests(int port, Workload workload, LoadLevel level, long requests, Duration cap)
+            throws IOException, InterruptedException {
+        long perThread = Math.max(1, (requests + level.threads() - 1) / level.threads());
+        // A response() hook costs wrk a little per answer; only the request-counted runs pay it.
+        String stopAfter = """
+                local answered = 0
+                function response(status, headers, body)
+                  answered = answered + 1
+                  if answered >= %d then wrk.thread:stop() end
+                end
+                """.formatted(perThread);
+        return execute(port, level, cap, postScript(workload, stopAfter));
+    }
+
+    private WrkResult execute(int port, LoadLevel level, Duration duration, Path script)
+            throws IOException, InterruptedException {
+        List<String> command = List.of("wrk",
+                "-t" + level.threads(), "-c" + level.connections(),
+                "-d" + Math.max(1, duration.toSeconds()) + "s",
+                "--latency", "-s", script.toString(),
+                "http://127.0.0.1:" + port + "/");
+        String output = CommandOutput.runChecked(command, duration.plus(WRK_OVERHEAD));
+        return WrkResult.parse(output);
+    }
+
+    private Path postScript(Workload workload, String extraLua) throws IOException {
+        Path body = scriptDir.resolve(workload.model() + "-body.json");
+        Files.writeString(body, workload.requestBody(), StandardCharsets.UTF_8);
+        // The body is read from a file so that no JSON has to be escaped into Lua source.
+        String lua = """
+                local file = assert(io.open("%s", "rb"))
+                wrk.method = "POST"
+                wrk.path = "%s"
+                wrk.body = file:read("*a")
+                file:close()
+                wrk.headers["Content-Type"] = "application/json"
+                %s""".formatted(luaString(body.toAbsolutePath().toString()), luaString(workload.path()), extraLua);
+        Path script = scriptDir.resolve(workload.model() + (extraLua.isEmpty() ? "" : "-counted") + ".lua");
+        Files.writeString(script, lua, StandardCharsets.UTF_8);
+        return script;
+    }
+
+    private static String luaString(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}
