@@ -140,7 +140,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             String signature = signatureName(spec);
             SignatureDef def = servable.signatureDefs().get(signature);
             if (def == null) {
-                throw SignatureErrors.notFound(signature);
+                // TF Serving's wording and code for Predict (predict_util.cc).
+                throw ServingException.failedPrecondition("Serving signature key \"" + signature + "\" not found.");
             }
             Map<String, TensorProto> outputs = servable.predict(signature, inputDecoder.apply(def), outputFilter);
             return new PredictResult(handle.id(), signature, outputs);

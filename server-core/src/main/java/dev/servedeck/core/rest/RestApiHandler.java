@@ -1,0 +1,131 @@
+package dev.servedeck.core.rest;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ModelMetadata;
+import dev.servedeck.core.PredictResult;
+import dev.servedeck.core.RegressResult;
+import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.status.ServingException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one REST call against the core and renders the answer (TF Serving's HttpRestApiHandler). Runs on a
+ * request executor thread, never on an event loop: the core may block. Every outcome becomes a response:
+ * ServingExceptions with their mapped status and message, anything unexpected as a generic 500 whose
+ * details stay in the server log.
+ */
+final class RestApiHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestApiHandler.class);
+    private static final String INTERNAL_ERROR_MESSAGE = "Internal server error while processing the request";
+    private static final int INITIAL_BODY_BYTES = 256;
+
+    private final ServingApi api;
+    private final JsonFactory json;
+    private final JsonTensorReader tensorReader;
+    private final JsonTensorWriter tensorWriter = new JsonTensorWriter();
+    private final JsonExampleReader exampleReader;
+    private final JsonResultWriter resultWriter = new JsonResultWriter();
+    private final JsonModelWriter modelWriter = new JsonModelWriter();
+
+    RestApiHandler(ServingApi api, JsonFactory json) {
+        this.api = api;
+        this.json = json;
+        this.tensorReader = new JsonTensorReader(json);
+        this.exampleReader = new JsonExampleReader(json);
+    }
+
+    RestResponse handle(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc) {
+        try {
+            return switch (call.method()) {
+                case PREDICT -> predict(call, body, alloc);
+                case CLASSIFY -> classify(call, body, alloc);
+                case REGRESS -> regress(call, body, alloc);
+                case STATUS -> status(call, alloc);
+                case METADATA -> metadata(call, alloc);
+            };
+        } catch (ServingException e) {
+            LOG.debug("REST {} on model {} failed: {} {}", call.method(), call.model(), e.code(), e.getMessage());
+            return error(HttpStatusMapping.of(e.code()), e.getMessage(), alloc);
+        } catch (RuntimeException e) {
+            LOG.error("REST {} on model {} failed unexpectedly", call.method(), call.model(), e);
+            return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE, alloc);
+        }
+    }
+
+    /** {@code {"error": "message"}}, as TF Serving answers every failure. */
+    RestResponse error(HttpResponseStatus status, String message, ByteBufAllocator alloc) {
+        return render(status, alloc, g -> {
+            g.writeStartObject();
+            g.writeStringField("error", message);
+            g.writeEndObject();
+        });
+    }
+
+    private RestResponse predict(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc) {
+        PredictRequestJson request = tensorReader.scan(body);
+        PredictResult result = api.predict(call.spec(request.signatureName()), Set.of(),
+                signature -> tensorReader.readInputs(request, signature));
+        return render(HttpResponseStatus.OK, alloc, g -> tensorWriter.write(g, request.format(), result.outputs()));
+    }
+
+    private RestResponse classify(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc) {
+        ExampleRequestJson request = exampleReader.read(body, "classify");
+        ClassifyResult result = api.classify(call.spec(request.signatureName()), request.examples());
+        return render(HttpResponseStatus.OK, alloc, g -> resultWriter.write(g, result));
+    }
+
+    private RestResponse regress(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc) {
+        ExampleRequestJson request = exampleReader.read(body, "regress");
+        RegressResult result = api.regress(call.spec(request.signatureName()), request.examples());
+        return render(HttpResponseStatus.OK, alloc, g -> resultWriter.write(g, result));
+    }
+
+    private RestResponse status(RouteMatch.Call call, ByteBufAllocator alloc) {
+        List<ServableState> states = api.status(call.spec(""));
+        return render(HttpResponseStatus.OK, alloc, g -> modelWriter.writeStatus(g, states));
+    }
+
+    private RestResponse metadata(RouteMatch.Call call, ByteBufAllocator alloc) {
+        ModelMetadata metadata = api.metadata(call.spec(""));
+        return render(HttpResponseStatus.OK, alloc, g -> modelWriter.writeMetadata(g, metadata));
+    }
+
+    /** Writes JSON straight into a pooled buffer; on failure the buffer goes back to the pool. */
+    private RestResponse render(HttpResponseStatus status, ByteBufAllocator alloc, BodyWriter writer) {
+        ByteBuf buffer = alloc.buffer(INITIAL_BODY_BYTES);
+        boolean written = false;
+        try {
+            try (JsonGenerator g = json.createGenerator((OutputStream) new ByteBufOutputStream(buffer), JsonEncoding.UTF8)) {
+                writer.write(g);
+            }
+            written = true;
+            return new RestResponse(status, buffer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                buffer.release();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface BodyWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+}

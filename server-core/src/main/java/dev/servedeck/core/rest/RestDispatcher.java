@@ -1,0 +1,106 @@
+package dev.servedeck.core.rest;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared by all connections: routes a request on its event loop and runs the call on the bounded request
+ * executor (TF Serving's --rest_api_num_threads), so a slow model never stalls network I/O. A request
+ * that waited in the queue longer than the REST timeout is answered DEADLINE_EXCEEDED without running.
+ */
+final class RestDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestDispatcher.class);
+
+    private final RestRouter router = new RestRouter();
+    private final RestApiHandler api;
+    private final ExecutorService executor;
+    private final long timeoutNanos;
+    private final long timeoutMillis;
+    private final int maxBodyBytes;
+    private volatile boolean closing;
+
+    RestDispatcher(RestApiHandler api, ExecutorService executor, Duration timeout, int maxBodyBytes) {
+        this.api = api;
+        this.executor = executor;
+        this.timeoutNanos = timeout.toNanos();
+        this.timeoutMillis = timeout.toMillis();
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * Takes ownership of the request (releases it) and hands the answer to {@code done}, on the event loop
+     * for answers known at once, else on an executor thread.
+     */
+    void dispatch(FullHttpRequest request, ByteBufAllocator alloc, Consumer<RestResponse> done) {
+        RouteMatch match;
+        try {
+            match = router.route(request.method(), request.uri());
+        } catch (RuntimeException e) {
+            request.release();
+            throw e;
+        }
+        if (match instanceof RouteMatch.Rejection rejection) {
+            request.release();
+            RestResponse error = api.error(rejection.status(), rejection.message(), alloc);
+            done.accept(new RestResponse(error.status(), error.body(), rejection.allow()));
+            return;
+        }
+        RouteMatch.Call call = (RouteMatch.Call) match;
+        long queuedAt = System.nanoTime();
+        try {
+            executor.execute(() -> run(call, request, alloc, queuedAt, done));
+        } catch (RejectedExecutionException e) {
+            request.release();
+            done.accept(closing || executor.isShutdown()
+                    ? api.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "Server is shutting down", alloc)
+                    : api.error(HttpResponseStatus.TOO_MANY_REQUESTS,
+                            "Too many requests: the REST request queue is full", alloc));
+        }
+    }
+
+    RestResponse tooLarge(ByteBufAllocator alloc) {
+        return api.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "Request body too large: the limit is " + maxBodyBytes + " bytes", alloc);
+    }
+
+    RestResponse badHttp(ByteBufAllocator alloc) {
+        return api.error(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request", alloc);
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    void startClosing() {
+        closing = true;
+    }
+
+    private void run(RouteMatch.Call call, FullHttpRequest request, ByteBufAllocator alloc, long queuedAt,
+            Consumer<RestResponse> done) {
+        RestResponse response = null;
+        try {
+            long waited = System.nanoTime() - queuedAt;
+            if (timeoutNanos > 0 && waited > timeoutNanos) {
+                response = api.error(HttpResponseStatus.GATEWAY_TIMEOUT, "Deadline exceeded: the request waited "
+                        + waited / 1_000_000 + " ms for a REST worker, over the " + timeoutMillis + " ms REST API timeout",
+                        alloc);
+            } else {
+                response = api.handle(call, JsonBody.of(request.content()), alloc);
+            }
+        } catch (RuntimeException | Error e) {
+            // Only a failure to render even an error lands here; the connection gets closed instead of an answer.
+            LOG.error("REST {} on model {} could not be answered", call.method(), call.model(), e);
+        } finally {
+            request.release();
+        }
+        done.accept(response);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.servedeck.core.rest;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Maps request lines to calls with TF Serving's own patterns (http_rest_api_util.cc), case-insensitive:
+ * {@code POST /v1/models/{name}[/versions/{v}|/labels/{l}]:(predict|classify|regress)} and
+ * {@code GET /v1/models/{name}[/versions/{v}|/labels/{l}][/metadata]}. Model names and labels are
+ * percent-decoded as TF Serving does ('+' stays '+').
+ */
+final class RestRouter {
+
+    private static final Pattern CALL = Pattern.compile(
+            "/v1/models/([^/:]+)(?:/versions/(\\d+)|/labels/([^/:]+))?:(classify|regress|predict)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern MODEL = Pattern.compile(
+            "/v1/models(?:/([^/:]+))?(?:/versions/(\\d+)|/labels/([^/:]+))?(?:/(metadata))?",
+            Pattern.CASE_INSENSITIVE);
+
+    RouteMatch route(HttpMethod method, String uri) {
+        String path = pathOf(uri);
+        Matcher call = CALL.matcher(path);
+        if (call.matches()) {
+            return method.equals(HttpMethod.POST)
+                    ? call(RestMethod.valueOf(call.group(4).toUpperCase(Locale.ROOT)), call.group(1), call.group(2),
+                            call.group(3))
+                    : methodNotAllowed(method, path, "POST");
+        }
+        Matcher model = MODEL.matcher(path);
+        if (model.matches()) {
+            if (!method.equals(HttpMethod.GET)) {
+                return methodNotAllowed(method, path, "GET");
+            }
+            if (model.group(1) == null) {
+                return new RouteMatch.Rejection(HttpResponseStatus.BAD_REQUEST, "Missing model name in request.", null);
+            }
+            RestMethod kind = model.group(4) != null ? RestMethod.METADATA : RestMethod.STATUS;
+            return call(kind, model.group(1), model.group(2), model.group(3));
+        }
+        return new RouteMatch.Rejection(HttpResponseStatus.NOT_FOUND, malformed(method, path), null);
+    }
+
+    private static RouteMatch call(RestMethod kind, String rawName, String rawVersion, String rawLabel) {
+        String name = percentDecode(rawName);
+        if (name == null) {
+            return badRequest("Failed to decode model name:" + rawName);
+        }
+        OptionalLong version = OptionalLong.empty();
+        if (rawVersion != null) {
+            try {
+                version = OptionalLong.of(Long.parseLong(rawVersion));
+            } catch (NumberFormatException e) {
+                return badRequest("Failed to convert version: " + rawVersion + " to numeric.");
+            }
+        }
+        Optional<String> label = Optional.empty();
+        if (rawLabel != null) {
+            String decoded = percentDecode(rawLabel);
+            if (decoded == null) {
+                return badRequest("Failed to decode model version label:" + rawLabel);
+            }
+            label = Optional.of(decoded);
+        }
+        return new RouteMatch.Call(kind, name, version, label);
+    }
+
+    private static RouteMatch methodNotAllowed(HttpMethod method, String path, String allow) {
+        return new RouteMatch.Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED, malformed(method, path), allow);
+    }
+
+    private static RouteMatch badRequest(String message) {
+        return new RouteMatch.Rejection(HttpResponseStatus.BAD_REQUEST, message, null);
+    }
+
+    private static String malformed(HttpMethod method, String path) {
+        return "Malformed request: " + method.name() + " " + path;
+    }
+
+    private static String pathOf(String uri) {
+        int end = uri.length();
+        int query = uri.indexOf('?');
+        if (query >= 0) {
+            end = query;
+        }
+        int fragment = uri.indexOf('#');
+        if (fragment >= 0 && fragment < end) {
+            end = fragment;
+        }
+        return end == uri.length() ? uri : uri.substring(0, end);
+    }
+
+    /** Decodes %XX escapes as UTF-8; null when an escape is malformed. */
+    static String percentDecode(String text) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '%') {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            if (i + 2 >= text.length()) {
+                return null;
+            }
+            int high = Character.digit(text.charAt(i + 1), 16);
+            int low = Character.digit(text.charAt(i + 2), 16);
+            if (high < 0 || low < 0) {
+                return null;
+            }
+            bytes.write((high << 4) | low);
+            i += 2;
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.servedeck.core.rest;
+
+import dev.servedeck.core.ModelSpec;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** What the router made of a request line: a call to run, or an answer to give straight away. */
+sealed interface RouteMatch {
+
+    /** A REST call on a model, with the version or label the path named. */
+    record Call(RestMethod method, String model, OptionalLong version, Optional<String> label) implements RouteMatch {
+
+        ModelSpec spec(String signatureName) {
+            return new ModelSpec(model, version, label, signatureName);
+        }
+    }
+
+    /**
+     * A request no call matches.
+     *
+     * @param allow the methods the path does accept (for 405's Allow header), or null
+     */
+    record Rejection(HttpResponseStatus status, String message, String allow) implements RouteMatch {
+    }
+}
