@@ -15,9 +15,11 @@ import java.util.List;
  * @param serverJar       ServeDeck's thin jar, with lib/ beside it ({@code bench.serverJar})
  * @param outputDir       results.md, logs, models and wrk scripts go here ({@code bench.outputDir})
  * @param serverJvmArgs   extra JVM options for both servers, space-separated ({@code bench.serverJvmArgs}, none)
+ * @param fileSystemPollWaitSeconds ServeDeck's {@code --file_system_poll_wait_seconds}
+ *                        ({@code bench.fileSystemPollWaitSeconds}, 0: look for versions once, no poller during load)
  */
 record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequests, long firstRssRequests,
-        Path serverJar, Path outputDir, List<String> serverJvmArgs) {
+        Path serverJar, Path outputDir, List<String> serverJvmArgs, long fileSystemPollWaitSeconds) {
 
     static BenchmarkSettings fromSystemProperties() {
         String jvmArgs = System.getProperty("bench.serverJvmArgs", "").strip();
@@ -28,14 +30,19 @@ record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequest
                 positiveLong("bench.rssFirstRequests", 10_000),
                 Path.of(System.getProperty("bench.serverJar", "target/servedeck-server.jar")).toAbsolutePath(),
                 Path.of(System.getProperty("bench.outputDir", "target/benchmark")).toAbsolutePath(),
-                jvmArgs.isEmpty() ? List.of() : Arrays.asList(jvmArgs.split("\\s+")));
+                jvmArgs.isEmpty() ? List.of() : Arrays.asList(jvmArgs.split("\\s+")),
+                longAtLeast("bench.fileSystemPollWaitSeconds", 0, 0));
     }
 
     private static long positiveLong(String property, long defaultValue) {
+        return longAtLeast(property, defaultValue, 1);
+    }
+
+    private static long longAtLeast(String property, long defaultValue, long minimum) {
         String text = System.getProperty(property, "").strip();
         long value = text.isEmpty() ? defaultValue : Long.parseLong(text);
-        if (value <= 0) {
-            throw new IllegalArgumentException(property + " must be positive, was " + value);
+        if (value < minimum) {
+            throw new IllegalArgumentException(property + " must be at least " + minimum + ", was " + value);
         }
         return value;
     }

@@ -58,7 +58,14 @@ final class ChildProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue() + ":\n" + logTail());
             }
-            if (check.ready()) {
+            boolean ready;
+            try {
+                ready = check.ready();
+            } catch (RuntimeException brokenServer) {
+                throw new IllegalStateException(brokenServer.getMessage() + "\n" + name + " log:\n" + logTail(),
+                        brokenServer);
+            }
+            if (ready) {
                 return;
             }
             Thread.sleep(READY_POLL.toMillis());

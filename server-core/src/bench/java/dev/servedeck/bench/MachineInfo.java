@@ -34,6 +34,7 @@ final class MachineInfo {
                 + settings.warmUp().toSeconds() + " s");
         facts.put("server JVM options", settings.serverJvmArgs().isEmpty() ? "(none)"
                 : String.join(" ", settings.serverJvmArgs()));
+        facts.put("ServeDeck --file_system_poll_wait_seconds", Long.toString(settings.fileSystemPollWaitSeconds()));
         return facts;
     }
 

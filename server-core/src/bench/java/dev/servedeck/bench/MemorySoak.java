@@ -10,7 +10,14 @@ import java.time.Duration;
 final class MemorySoak {
 
     /** Long enough to re-estimate the rate often, short enough to overshoot the target by little. */
-    private static final Duration LONGEST_ROUND = Duration.ofSeconds(30);
+    private static final Duration LONGEST_ROUND = Duration.ofSeconds(10);
+    /** The soak's first round, before any rate is known. */
+    private static final Duration PROBE_ROUND = Duration.ofSeconds(5);
+    /**
+     * The slowest rate the first stretch plans for. wrk sleeps out its whole -d even when every thread has
+     * stopped early, so the stretch costs {@code firstRequests / this} seconds, however fast the server.
+     */
+    private static final double SLOWEST_EXPECTED_RATE = 1_000;
     /** Bounds the soak even on a machine so slow (or so busy) that the target is out of reach. */
     private static final Duration DEADLINE = Duration.ofMinutes(30);
     private static final int MAX_ROUNDS = 1_000;
@@ -29,16 +36,19 @@ final class MemorySoak {
         long rssBefore = server.rssKibibytes();
         System.out.printf("%s RSS before load: %.1f MiB%n", server.name(), rssBefore / 1024.0);
 
-        WrkResult first = wrk.runRequests(server.port(), workload, LoadLevel.C64, firstRequests, Duration.ofMinutes(2));
+        Duration firstCap = Duration.ofSeconds(Math.max(PROBE_ROUND.toSeconds(),
+                (long) Math.ceil(firstRequests / SLOWEST_EXPECTED_RATE)));
+        WrkResult first = wrk.runRequests(server.port(), workload, LoadLevel.C64, firstRequests, firstCap);
         check(server, first);
         long requests = first.requests();
         long rssAfterFirst = server.rssKibibytes();
         System.out.printf("%s RSS after %,d requests: %.1f MiB%n", server.name(), requests, rssAfterFirst / 1024.0);
 
-        double rate = Math.max(1, first.requestsPerSecond());
+        // The first stretch's own rate is useless (wrk idles after its threads stop): probe, then plan by rate.
+        double rate = 0;
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         for (int round = 0; round < MAX_ROUNDS && requests < totalRequests && System.nanoTime() < deadline; round++) {
-            long seconds = (long) Math.ceil((totalRequests - requests) / rate);
+            long seconds = rate > 0 ? (long) Math.ceil((totalRequests - requests) / rate) : PROBE_ROUND.toSeconds();
             Duration length = Duration.ofSeconds(Math.max(1, Math.min(seconds, LONGEST_ROUND.toSeconds())));
             WrkResult result = wrk.run(server.port(), workload, LoadLevel.C64, length);
             check(server, result);

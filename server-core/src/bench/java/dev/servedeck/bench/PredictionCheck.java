@@ -29,13 +29,27 @@ final class PredictionCheck {
         this.port = port;
     }
 
-    /** True once the model answers 200 (servers may listen before their models are loaded). */
+    /**
+     * True once the model answers 200. Servers may listen before their models are loaded, answering 404
+     * (not found) or 503 (unavailable) meanwhile; any other answer is a broken server, reported at once
+     * rather than waited out.
+     */
     boolean answers(Workload workload) throws InterruptedException {
+        HttpResponse<String> response;
         try {
-            return post(workload).statusCode() == 200;
+            response = post(workload);
         } catch (IOException notListeningYet) {
             return false;
         }
+        int status = response.statusCode();
+        if (status == 200) {
+            return true;
+        }
+        if (status == 404 || status == 503) {
+            return false;
+        }
+        throw new IllegalStateException(server + " " + workload.path() + " answered HTTP " + status + ": "
+                + response.body());
     }
 
     /** half_plus_two [[1.0]] must give 2.5; the MLP one row of 10 probabilities summing to 1 and a class. */

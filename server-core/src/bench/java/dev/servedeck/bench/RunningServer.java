@@ -50,7 +50,7 @@ final class RunningServer implements AutoCloseable {
         command.addAll(List.of("-jar", settings.serverJar().toString(),
                 "--model_config_file=" + modelConfig,
                 "--rest_api_port=" + port,
-                "--file_system_poll_wait_seconds=0"));
+                "--file_system_poll_wait_seconds=" + settings.fileSystemPollWaitSeconds()));
         return startAndVerify(SERVEDECK, port, command, settings.outputDir().resolve("logs/" + logName + ".log"));
     }
 

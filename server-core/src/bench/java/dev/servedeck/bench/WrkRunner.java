@@ -29,8 +29,8 @@ final class WrkRunner {
     }
 
     /**
-     * Runs until about {@code requests} answers arrived (each thread stops after its share; answers already
-     * in flight still land), or until {@code cap} passes.
+     * Sends about {@code requests} requests: each thread stops after its share of answers. wrk still waits
+     * out the whole {@code cap}, so its requests/s for such a run mean nothing; the count is exact.
      */
     WrkResult runRequests(int port, Workload workload, LoadLevel level, long requests, Duration cap)
             throws IOException, InterruptedException {
