@@ -18,6 +18,7 @@ import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                 clock);
         this.source = new FileSystemStoragePathSource(
                 versionDir -> new SavedModelLoader(versionDir, options.tensorflow()),
-                manager, options.fileSystemPollWait(), clock);
+                manager, positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
     }
 
     /**
@@ -99,11 +100,34 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             }
             LOG.info("Applying model config with {} model(s): {}", models.size(), names);
             source.updateConfig(models);
+            awaitStableVersionFolders();
             awaitLoaded(names);
             config = newConfig;
             labels = VersionLabels.from(newConfig, manager::availableVersions,
                     options.allowVersionLabelsForUnavailableModels());
         }
+    }
+
+    /**
+     * Version folders written just before this config was applied (a model copied in, demo models
+     * generated) are aspired only once they stop changing; polls until they have, so the server starts
+     * with them loaded rather than answering "not found" for a poll interval.
+     */
+    private void awaitStableVersionFolders() {
+        long deadline = System.nanoTime() + options.loadTimeout().toNanos();
+        try {
+            while (source.hasUnstableVersions() && System.nanoTime() < deadline) {
+                Thread.sleep(source.pollInterval().toMillis());
+                source.pollOnce();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ServingException.unavailable("Interrupted while waiting for model folders to be complete");
+        }
+    }
+
+    private static Duration positiveOr(Duration duration, Duration fallback) {
+        return duration.isNegative() || duration.isZero() ? fallback : duration;
     }
 
     private void awaitLoaded(Set<String> names) {

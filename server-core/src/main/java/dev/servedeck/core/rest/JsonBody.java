@@ -2,6 +2,7 @@ package dev.servedeck.core.rest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
@@ -32,6 +33,31 @@ record JsonBody(byte[] bytes, int offset, int length) {
 
     JsonParser open(JsonFactory json) throws IOException {
         return json.createParser(bytes, offset, length);
+    }
+
+    /**
+     * Opens the body as a request document: a JSON object. The parser stands on its START_OBJECT.
+     *
+     * @throws dev.servedeck.core.status.ServingException INVALID_ARGUMENT for an empty body or a non-object
+     */
+    JsonParser openObject(JsonFactory json) throws IOException {
+        if (isEmpty()) {
+            throw JsonErrors.emptyDocument();
+        }
+        JsonParser parser = open(json);
+        try {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw JsonErrors.emptyDocument();
+            }
+            if (token != JsonToken.START_OBJECT) {
+                throw JsonErrors.notAnObject(JsonErrors.render(json, parser));
+            }
+            return parser;
+        } catch (IOException | RuntimeException e) {
+            parser.close();
+            throw e;
+        }
     }
 
     /** The part of this body between two parser byte offsets. */

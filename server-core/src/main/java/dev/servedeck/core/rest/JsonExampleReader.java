@@ -30,17 +30,7 @@ final class JsonExampleReader {
 
     /** @param method "classify" or "regress", for the messages */
     ExampleRequestJson read(JsonBody body, String method) {
-        if (body.isEmpty()) {
-            throw JsonErrors.emptyDocument();
-        }
-        try (JsonParser p = body.open(json)) {
-            JsonToken token = p.nextToken();
-            if (token == null) {
-                throw JsonErrors.emptyDocument();
-            }
-            if (token != JsonToken.START_OBJECT) {
-                throw JsonErrors.notAnObject(JsonErrors.render(json, p));
-            }
+        try (JsonParser p = body.openObject(json)) {
             String signature = "";
             Example context = null;
             List<Example> examples = null;

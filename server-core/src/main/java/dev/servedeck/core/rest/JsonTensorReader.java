@@ -30,17 +30,7 @@ final class JsonTensorReader {
 
     /** First pass: checks the syntax of the whole body and notes the signature name and the tensor values. */
     PredictRequestJson scan(JsonBody body) {
-        if (body.isEmpty()) {
-            throw JsonErrors.emptyDocument();
-        }
-        try (JsonParser p = body.open(json)) {
-            JsonToken token = p.nextToken();
-            if (token == null) {
-                throw JsonErrors.emptyDocument();
-            }
-            if (token != JsonToken.START_OBJECT) {
-                throw JsonErrors.notAnObject(JsonErrors.render(json, p));
-            }
+        try (JsonParser p = body.openObject(json)) {
             String signature = "";
             JsonBody instances = null;
             JsonBody inputs = null;

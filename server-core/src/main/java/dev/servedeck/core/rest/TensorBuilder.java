@@ -328,27 +328,35 @@ final class TensorBuilder {
         return at;
     }
 
+    // reserve() may replace the content array, so it runs before the array is read (Java evaluates
+    // arguments left to right: "content[reserve()]" would write into the old array).
     private void putByte(byte value) {
-        content[reserve()] = value;
+        int at = reserve();
+        content[at] = value;
     }
 
     private void putShort(short value) {
-        SHORT_LE.set(content, reserve(), value);
+        int at = reserve();
+        SHORT_LE.set(content, at, value);
     }
 
     private void putInt(int value) {
-        INT_LE.set(content, reserve(), value);
+        int at = reserve();
+        INT_LE.set(content, at, value);
     }
 
     private void putLong(long value) {
-        LONG_LE.set(content, reserve(), value);
+        int at = reserve();
+        LONG_LE.set(content, at, value);
     }
 
     private void putFloat(double value) {
-        FLOAT_LE.set(content, reserve(), (float) value);
+        int at = reserve();
+        FLOAT_LE.set(content, at, (float) value);
     }
 
     private void putDouble(double value) {
-        DOUBLE_LE.set(content, reserve(), value);
+        int at = reserve();
+        DOUBLE_LE.set(content, at, value);
     }
 }

@@ -115,6 +115,22 @@ public final class FileSystemStoragePathSource implements AutoCloseable {
         }
     }
 
+    /**
+     * True while some model has a version folder that was still changing at the last poll: it will be
+     * aspired once a later poll finds it unchanged. Lets a server wait for folders written just before it
+     * started.
+     */
+    public boolean hasUnstableVersions() {
+        synchronized (lock) {
+            return watches.values().stream().anyMatch(ModelWatch::hasUnstableVersions);
+        }
+    }
+
+    /** The time between two polls: what a folder must stay unchanged for to count as stable. */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
     /** Starts polling every poll interval on a daemon thread of its own (the first poll one interval from now). */
     public void start() {
         synchronized (lock) {

@@ -96,6 +96,11 @@ final class ModelWatch {
         return Optional.of(new AspiredChange(aspired, List.copyOf(versions)));
     }
 
+    /** True while a version folder seen at the last poll is still changing (so not yet aspired). */
+    boolean hasUnstableVersions() {
+        return versionDirectories.values().stream().anyMatch(directory -> !directory.stable());
+    }
+
     void published(SortedSet<Long> versions) {
         published = versions;
     }

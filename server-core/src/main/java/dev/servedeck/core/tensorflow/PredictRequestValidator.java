@@ -31,8 +31,8 @@ import org.tensorflow.proto.TensorShapeProto;
  *   <li>Content: the tensor's data agrees with its shape ({@link TensorProtos#checkContent}), else
  *       {@code tensor parsing error: x (reason)} as TF Serving words it.</li>
  *   <li>Shape: a declared shape that is absent or of unknown rank accepts anything. Otherwise the sent
- *       shape must match dim by dim, -1 matching any size; or else match after removing the size-1 dims
- *       of both shapes ("squeeze rule"), where a -1 may also stand for a size-1 dim removed from the sent
+ *       shape must match dim by dim, -1 matching any size; when the ranks differ it may instead match
+ *       after removing the size-1 dims of both shapes ("squeeze rule"), where a -1 may also stand for a size-1 dim removed from the sent
  *       shape. That is what TF Serving's documented {@code {"instances": [2.0, 3.0, 4.0]}} needs: a [3]
  *       tensor for {@code x} declared [-1,1] (and [1] for one instance). The tensor is fed unchanged, so
  *       the outputs keep the client's layout ([3.0, 3.5, 4.0]). Else {@code input 'x' has shape [2,10]
@@ -155,8 +155,9 @@ final class PredictRequestValidator {
 
     /** The shape rule of the class comment. */
     static boolean shapeAccepted(long[] declared, long[] sent) {
-        if (declared.length == sent.length && dimsMatch(declared, 0, sent, 0, 0)) {
-            return true;
+        if (declared.length == sent.length) {
+            // Same rank: the client meant the declared layout, so every dim must agree ([1,2] is no [-1,1]).
+            return dimsMatch(declared, 0, sent, 0, 0);
         }
         long[] squeezedDeclared = withoutOnes(declared);
         long[] squeezedSent = withoutOnes(sent);

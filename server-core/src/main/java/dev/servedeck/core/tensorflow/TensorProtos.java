@@ -89,12 +89,15 @@ public final class TensorProtos {
                     : decodeStringContent(proto.getTensorContent(), elements);
             return TString.tensorOfBytes(shape, DataBuffers.ofObjects(strings));
         }
-        if (!proto.getTensorContent().isEmpty()) {
-            ByteDataBuffer content = DataBuffers.of(proto.getTensorContent().asReadOnlyByteBuffer());
-            return Tensor.of(tensorClass, shape, content);
-        }
         Tensor tensor = Tensor.of(tensorClass, shape);
         try {
+            if (!proto.getTensorContent().isEmpty()) {
+                // One bulk copy of the little-endian bytes into the tensor's native memory. (Handing TF Java
+                // a read-only view of the ByteString instead copies element by element, and fails when the
+                // view's capacity exceeds its limit, as for a ByteString wrapping part of a larger array.)
+                tensor.asRawTensor().data().write(proto.getTensorContent().toByteArray());
+                return tensor;
+            }
             writeTypedValues(proto, (int) elements, tensor.asRawTensor().data());
             return tensor;
         } catch (RuntimeException e) {

@@ -100,6 +100,11 @@ class AspiredVersionsManagerTest {
         assertThat(manager.availableVersions("m")).containsExactly(1L);
         v2.release();
         awaitState("m", 1, ManagerState.END);
+        // The request thread may not have run since v2 came up (2 shared cores): give it a moment to.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!versionsServed.contains(2L) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         stop.set(true);
         requests.get(5, TimeUnit.SECONDS);
 

@@ -49,6 +49,32 @@ class JsonTensorReaderTest {
     }
 
     @Test
+    void largeTensorsOfEveryWidthKeepEveryValue() {
+        int n = 3 * 784;
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            values.append(i == 0 ? "" : ",").append(i % 100);
+        }
+        String body = "{\"instances\": [[" + values + "]]}";
+        for (DataType dtype : new DataType[] {DataType.DT_FLOAT, DataType.DT_DOUBLE, DataType.DT_INT64,
+            DataType.DT_INT32, DataType.DT_UINT8}) {
+            TensorProto x = readOne(body, dtype);
+            assertThat(shape(x)).as(dtype.name()).containsExactly(1, n);
+            int width = x.getTensorContent().size() / n;
+            assertThat(x.getTensorContent().size()).as(dtype.name()).isEqualTo(width * n);
+            ByteBuffer bytes = x.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            double last = switch (dtype) {
+                case DT_FLOAT -> bytes.getFloat((n - 1) * 4);
+                case DT_DOUBLE -> bytes.getDouble((n - 1) * 8);
+                case DT_INT64 -> bytes.getLong((n - 1) * 8);
+                case DT_INT32 -> bytes.getInt((n - 1) * 4);
+                default -> bytes.get(n - 1);
+            };
+            assertThat(last).as(dtype.name()).isEqualTo((n - 1) % 100);
+        }
+    }
+
+    @Test
     void rowFormatWithOneInputTakesPlainValuesAsRows() {
         TensorProto x = readOne("{\"instances\": [2.0, 3.0, 4.0]}", DataType.DT_FLOAT);
 

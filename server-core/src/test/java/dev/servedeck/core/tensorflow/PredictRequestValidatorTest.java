@@ -68,6 +68,7 @@ class PredictRequestValidatorTest {
         assertThat(PredictRequestValidator.shapeAccepted(shape(-1, 784), shape(784))).isFalse();
         assertThat(PredictRequestValidator.shapeAccepted(shape(-1, 784), shape(2, 10))).isFalse();
         assertThat(PredictRequestValidator.shapeAccepted(shape(-1, 1), shape(2, 2))).isFalse();
+        assertThat(PredictRequestValidator.shapeAccepted(shape(-1, 1), shape(1, 2))).isFalse();
         assertThat(PredictRequestValidator.shapeAccepted(shape(-1, 1), shape())).isFalse();
         assertThat(PredictRequestValidator.shapeAccepted(shape(-1, 2), shape(3))).isFalse();
     }
