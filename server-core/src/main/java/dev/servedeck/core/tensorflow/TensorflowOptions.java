@@ -10,7 +10,8 @@ import org.tensorflow.proto.ConfigProto;
  * @param tags the MetaGraphDef to load: the one whose tag set equals this set (TF Serving's
  *     {@code --saved_model_tags}, default {@code serve})
  * @param intraOpParallelism threads inside one op; 0 lets TensorFlow choose
- * @param interOpParallelism ops run in parallel; 0 lets TensorFlow choose
+ * @param interOpParallelism ops run in parallel; 0 lets TensorFlow choose; -1 runs every op on the calling
+ *     thread (TensorFlow's ConfigProto semantics)
  */
 public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int interOpParallelism) {
 
@@ -21,8 +22,12 @@ public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int in
         if (tags.isEmpty()) {
             throw new IllegalArgumentException("at least one SavedModel tag is required");
         }
-        if (intraOpParallelism < 0 || interOpParallelism < 0) {
-            throw new IllegalArgumentException("parallelism must be >= 0 (0 = TensorFlow's default)");
+        if (intraOpParallelism < 0) {
+            throw new IllegalArgumentException("intra-op parallelism must be >= 0 (0 = TensorFlow's default)");
+        }
+        if (interOpParallelism < -1) {
+            throw new IllegalArgumentException(
+                    "inter-op parallelism must be >= -1 (0 = TensorFlow's default, -1 = the calling thread)");
         }
     }
 
