@@ -33,6 +33,20 @@ class ArchitectureTest {
             .because("one third-party library per package: Netty is the REST front end's");
 
     @ArchTest
+    static final ArchRule onlyTheGrpcPackageUsesGrpc = noClasses()
+            .that().resideOutsideOfPackages("dev.servedeck.core.grpc..", "dev.servedeck.proto..")
+            .should().dependOnClassesThat().resideInAPackage("io.grpc..")
+            .because("one third-party library per package: grpc-java is the gRPC front end's (generated stubs aside)");
+
+    @ArchTest
+    static final ArchRule grpcReachesModelsOnlyThroughTheCore = noClasses()
+            .that().resideInAPackage("dev.servedeck.core.grpc..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.source..",
+                    "dev.servedeck.core.tensorflow..", "dev.servedeck.core.rest..")
+            .because("front ends are stateless and reach models only through ServingApi / ServerCore "
+                    + "(the state monitor, which ServerCore hands out, feeds gRPC health)");
+
+    @ArchTest
     static final ArchRule frontEndsReachModelsOnlyThroughTheCore = noClasses()
             .that().resideInAPackage("dev.servedeck.core.rest..")
             .should().dependOnClassesThat().resideInAnyPackage(

@@ -2,12 +2,15 @@ package dev.servedeck.core.main;
 
 import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.grpc.ChannelArguments;
+import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.TensorflowOptions;
 import dev.servedeck.proto.config.ModelServerConfig;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,14 +28,32 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "servedeck-server", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
         sortOptions = false, usageHelpWidth = 110,
-        description = "A TensorFlow-Serving-compatible model server (REST API of tensorflow_model_server).")
+        description = "A TensorFlow-Serving-compatible model server (gRPC and REST APIs of tensorflow_model_server).")
 public final class ServerCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8500",
-            description = "Port for the gRPC API. (gRPC is not yet supported: issue 3; the flag is accepted.)")
+            description = "Port for the gRPC API (default ${DEFAULT-VALUE}); 0 does not export it.")
     int grpcPort;
+
+    @Option(names = "--grpc_host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "ServeDeck: address the gRPC API binds to (default ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String grpcHost;
+
+    @Option(names = "--grpc_max_threads", paramLabel = "N", defaultValue = "-1",
+            description = "Threads that run gRPC calls (default: 4 x CPU cores).")
+    int grpcMaxThreads;
+
+    @Option(names = "--grpc_channel_arguments", paramLabel = "K=V,...", defaultValue = "",
+            description = "gRPC channel arguments, e.g. grpc.max_receive_message_length=1073741824,"
+                    + "grpc.keepalive_time_ms=30000; those without a grpc-java server equivalent are logged and "
+                    + "ignored.")
+    String grpcChannelArguments;
+
+    @Option(names = "--grpc_max_message_bytes", paramLabel = "BYTES", defaultValue = "268435456",
+            description = "ServeDeck: largest gRPC request message (default 256 MiB; at most 2147483647).")
+    int grpcMaxMessageBytes;
 
     @Option(names = "--rest_api_port", paramLabel = "PORT", defaultValue = "0",
             description = "Port for the HTTP/REST API; 0 does not export it (as tensorflow_model_server).")
@@ -113,8 +134,8 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Not yet supported (issue 4): accepted, requests run unbatched.")
     boolean enableBatching;
 
-    @Option(names = {"--batching_parameters_file", "--monitoring_config_file", "--grpc_channel_arguments",
-        "--grpc_max_threads", "--enable_model_warmup"}, paramLabel = "VALUE", hidden = true,
+    @Option(names = {"--batching_parameters_file", "--monitoring_config_file", "--grpc_socket_path",
+        "--enable_model_warmup"}, paramLabel = "VALUE", hidden = true,
             description = "Accepted for compatibility; not yet supported.")
     String[] notYetSupported;
 
@@ -133,15 +154,22 @@ public final class ServerCommand implements Callable<Integer> {
             LOG.error("{}", e.getMessage());
             return 1;
         }
-        ModelServerOptions options = serverOptions();
+        ModelServerOptions options;
+        try {
+            options = serverOptions();
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}", e.getMessage());
+            return 1;
+        }
         ModelServer server;
         try {
             server = ModelServer.start(options, config);
-        } catch (ServingException e) {
+        } catch (ServingException | IllegalArgumentException | UncheckedIOException e) {
             LOG.error("Cannot start: {}", e.getMessage());
             return 1;
         }
-        LOG.info("ServeDeck serving {} model(s){}", config.getModelConfigList().getConfigCount(),
+        LOG.info("ServeDeck serving {} model(s){}{}", config.getModelConfigList().getConfigCount(),
+                server.grpcPort().map(port -> "; gRPC on port " + port).orElse("; gRPC API not exported"),
                 server.restPort().map(port -> "; REST on port " + port).orElse("; REST API not exported "
                         + "(use --rest_api_port)"));
         new ShutdownSignal().awaitTermination();
@@ -161,12 +189,21 @@ public final class ServerCommand implements Callable<Integer> {
                 ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
                         restApiEnableCors, restApiMaxBodyBytes))
                 : Optional.empty();
-        return new ModelServerOptions(core, rest, Optional.ofNullable(modelConfigFile),
+        return new ModelServerOptions(core, rest, grpcOptions(), Optional.ofNullable(modelConfigFile),
                 Duration.ofSeconds(modelConfigFilePollWaitSeconds));
     }
 
+    /** Empty for --port=0, as tensorflow_model_server. */
+    private Optional<GrpcOptions> grpcOptions() {
+        if (grpcPort == 0) {
+            return Optional.empty();
+        }
+        int threads = grpcMaxThreads > 0 ? grpcMaxThreads : GrpcOptions.defaultMaxThreads();
+        return Optional.of(new GrpcOptions(grpcHost, grpcPort, threads, grpcMaxMessageBytes,
+                ChannelArguments.parse(grpcChannelArguments)));
+    }
+
     private void warnAboutUnsupportedFlags() {
-        LOG.warn("The gRPC API is not yet supported (issue 3): nothing listens on --port {}", grpcPort);
         if (enableBatching) {
             LOG.warn("--enable_batching is not yet supported (issue 4): requests run unbatched");
         }

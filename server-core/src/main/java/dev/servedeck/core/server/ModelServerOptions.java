@@ -1,6 +1,7 @@
 package dev.servedeck.core.server;
 
 import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.rest.RestOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,22 +9,36 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A whole model server: the core, its REST front end (absent = not exported, like TF Serving's
- * {@code --rest_api_port=0}), and an optional model config file to watch.
+ * A whole model server: the core, its front ends (absent = not exported, like TF Serving's
+ * {@code --rest_api_port=0} and {@code --port=0}), and an optional model config file to watch.
  *
+ * @param rest the REST front end, if exported
+ * @param grpc the gRPC front end, if exported
  * @param configFile the {@code --model_config_file} to re-read, if any
  * @param configFilePollWait {@code --model_config_file_poll_wait_seconds}; zero means read once
  */
 public record ModelServerOptions(
         ServerCoreOptions core,
         Optional<RestOptions> rest,
+        Optional<GrpcOptions> grpc,
         Optional<Path> configFile,
         Duration configFilePollWait) {
 
     public ModelServerOptions {
         Objects.requireNonNull(core, "core");
         Objects.requireNonNull(rest, "rest");
+        Objects.requireNonNull(grpc, "grpc");
         Objects.requireNonNull(configFile, "configFile");
         Objects.requireNonNull(configFilePollWait, "configFilePollWait");
+    }
+
+    /** A server without the gRPC front end. */
+    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<Path> configFile,
+            Duration configFilePollWait) {
+        this(core, rest, Optional.empty(), configFile, configFilePollWait);
+    }
+
+    public ModelServerOptions withGrpc(GrpcOptions options) {
+        return new ModelServerOptions(core, rest, Optional.of(options), configFile, configFilePollWait);
     }
 }

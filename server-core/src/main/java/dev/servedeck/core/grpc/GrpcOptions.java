@@ -1,0 +1,66 @@
+package dev.servedeck.core.grpc;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the gRPC front end listens and runs, after tensorflow_model_server's flags.
+ *
+ * @param host the address to bind; {@code 127.0.0.1} unless the server should be reachable from elsewhere
+ * @param port the port to bind (--port); 0 picks a free one, see {@link GrpcServer#port()}
+ * @param maxThreads threads that run calls into the core (--grpc_max_threads)
+ * @param maxMessageBytes largest request message accepted; larger ones fail with RESOURCE_EXHAUSTED
+ * @param channelArguments gRPC channel arguments by name (--grpc_channel_arguments); those that grpc-java's
+ *     server can honour are applied after {@code maxMessageBytes}, so they win, the others are logged and ignored
+ */
+public record GrpcOptions(String host, int port, int maxThreads, int maxMessageBytes,
+        Map<String, String> channelArguments) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Generous for tensors, still far below TF Serving's 2 GiB ceiling so that one call cannot eat the heap. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+    public GrpcOptions {
+        host = host == null || host.isBlank() ? DEFAULT_HOST : host;
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (maxThreads <= 0) {
+            throw new IllegalArgumentException("maxThreads must be positive, was " + maxThreads);
+        }
+        if (maxMessageBytes <= 0) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
+        }
+        channelArguments = Map.copyOf(Objects.requireNonNull(channelArguments, "channelArguments"));
+    }
+
+    /** Loopback, an ephemeral port, TF Serving's thread default (4 per core), 256 MiB messages. */
+    public static GrpcOptions defaults() {
+        return new GrpcOptions(DEFAULT_HOST, 0, defaultMaxThreads(), DEFAULT_MAX_MESSAGE_BYTES, Map.of());
+    }
+
+    /** TF Serving's --grpc_max_threads default: 4 threads per core. */
+    public static int defaultMaxThreads() {
+        return 4 * Runtime.getRuntime().availableProcessors();
+    }
+
+    public GrpcOptions withHost(String newHost) {
+        return new GrpcOptions(newHost, port, maxThreads, maxMessageBytes, channelArguments);
+    }
+
+    public GrpcOptions withPort(int newPort) {
+        return new GrpcOptions(host, newPort, maxThreads, maxMessageBytes, channelArguments);
+    }
+
+    public GrpcOptions withMaxThreads(int newMaxThreads) {
+        return new GrpcOptions(host, port, newMaxThreads, maxMessageBytes, channelArguments);
+    }
+
+    public GrpcOptions withMaxMessageBytes(int newMaxMessageBytes) {
+        return new GrpcOptions(host, port, maxThreads, newMaxMessageBytes, channelArguments);
+    }
+
+    public GrpcOptions withChannelArguments(Map<String, String> newChannelArguments) {
+        return new GrpcOptions(host, port, maxThreads, maxMessageBytes, newChannelArguments);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.servedeck.core.grpc;
+
+import dev.servedeck.core.ServerCore;
+import dev.servedeck.core.ServingApi;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TensorFlow Serving's gRPC API ({@code tensorflow.serving.PredictionService} and {@code ModelService}) plus
+ * the standard health service and server reflection, reaching models only through {@link ServerCore}.
+ *
+ * <p>Threads: grpc-java's shared Netty event loops (named {@code grpc-default-*}, daemons) only frame and
+ * route; the calls into the core run on a bounded executor of {@link GrpcOptions#maxThreads()} named daemon
+ * threads. Daemons on purpose: the owner decides how long the process lives and calls {@link #close()}.
+ */
+public final class GrpcServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+
+    /** How long {@link #close()} lets in-flight calls finish. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+    /** Calls beyond this many per executor thread are refused with RESOURCE_EXHAUSTED at once. */
+    private static final int CALLS_IN_FLIGHT_PER_THREAD = 256;
+
+    private final Server server;
+    private final ThreadPoolExecutor executor;
+    private final ModelHealth health;
+    private final String endpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private GrpcServer(Server server, ThreadPoolExecutor executor, ModelHealth health, String endpoint) {
+        this.server = server;
+        this.executor = executor;
+        this.health = health;
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Binds a Netty gRPC server and starts serving.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
+     * @throws IllegalArgumentException for a channel argument with an invalid value
+     */
+    public static GrpcServer start(ServerCore core, GrpcOptions options) {
+        NettyServerBuilder builder = NettyServerBuilder
+                .forAddress(new InetSocketAddress(options.host(), options.port()))
+                .maxInboundMessageSize(options.maxMessageBytes());
+        // After the size above, so that grpc.max_receive_message_length wins, as in tensorflow_model_server.
+        ChannelArguments.apply(options.channelArguments(), builder);
+        return start(core, core, options, builder, options.host() + ":" + options.port());
+    }
+
+    /**
+     * The same services on an in-process transport (no sockets): for tests and for a console embedding the
+     * server. Clients connect with {@code InProcessChannelBuilder.forName(name)}.
+     */
+    public static GrpcServer startInProcess(ServerCore core, String name, GrpcOptions options) {
+        return startInProcess(core, core, name, options);
+    }
+
+    /** In-process, with inference calls going through {@code api} (tests wrap the core to hold calls in flight). */
+    static GrpcServer startInProcess(ServingApi api, ServerCore core, String name, GrpcOptions options) {
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name)
+                .maxInboundMessageSize(options.maxMessageBytes());
+        return start(api, core, options, builder, "in-process:" + name);
+    }
+
+    private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, ServerBuilder<?> builder,
+            String requested) {
+        // Bounded in threads; the queue needs no bound of its own because InFlightCallLimit refuses calls
+        // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work.
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(options.maxThreads(), options.maxThreads(),
+                0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("servedeck-grpc-call"));
+        ModelHealth health = new ModelHealth(core.monitor());
+        InFlightCallLimit limit = new InFlightCallLimit(options.maxThreads() * CALLS_IN_FLIGHT_PER_THREAD);
+        builder.executor(executor)
+                .addService(ServerInterceptors.intercept(new PredictionServiceImpl(api), limit))
+                .addService(ServerInterceptors.intercept(new ModelServiceImpl(core), limit))
+                .addService(health.service())
+                .addService(ProtoReflectionServiceV1.newInstance());
+        addLegacyReflection(builder);
+        try {
+            Server server = builder.build().start();
+            String endpoint = server.getPort() >= 0 ? options.host() + ":" + server.getPort() : requested;
+            LOG.info("gRPC API listening on {} ({} call threads, messages up to {} bytes)", endpoint,
+                    options.maxThreads(), options.maxMessageBytes());
+            return new GrpcServer(server, executor, health, endpoint);
+        } catch (IOException e) {
+            health.close();
+            executor.shutdownNow();
+            throw new UncheckedIOException("Cannot serve gRPC on " + requested, e);
+        } catch (RuntimeException e) {
+            health.close();
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** grpcurl before 1.9, Postman and other tools still speak only the v1alpha reflection protocol. */
+    @SuppressWarnings("deprecation")
+    private static void addLegacyReflection(ServerBuilder<?> builder) {
+        builder.addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** The bound port (the chosen one when the options asked for port 0); -1 for an in-process server. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Stops gracefully, giving in-flight calls up to {@link #DEFAULT_GRACE} to finish. */
+    @Override
+    public void close() {
+        close(DEFAULT_GRACE);
+    }
+
+    /**
+     * Health turns NOT_SERVING, new calls are refused, calls in flight finish and their answers go out
+     * (waiting at most {@code grace}); calls still running then are cancelled. Then the threads stop.
+     */
+    public void close(Duration grace) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        health.enterShutdown();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("gRPC calls still running after {} ms; cancelling them", grace.toMillis());
+                server.shutdownNow();
+                server.awaitTermination(1, TimeUnit.SECONDS);
+            }
+            executor.shutdown();
+            if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            health.close();
+        }
+        LOG.info("gRPC API on {} stopped", endpoint);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.servedeck.core.grpc;
+
+import dev.servedeck.core.lifecycle.ServableStateMonitor;
+import dev.servedeck.core.servable.ManagerState;
+import dev.servedeck.core.servable.ServableState;
+import io.grpc.BindableService;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standard {@code grpc.health.v1.Health} service, fed by the servable state monitor:
+ * <ul>
+ *   <li>service {@code ""} (what Kubernetes' gRPC probe asks by default): SERVING while the server runs,
+ *       NOT_SERVING once it shuts down;</li>
+ *   <li>service {@code "<model name>"}: SERVING while at least one version of the model is AVAILABLE,
+ *       NOT_SERVING otherwise (loading, unloaded, failed); a name never configured answers NOT_FOUND.</li>
+ * </ul>
+ */
+final class ModelHealth implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelHealth.class);
+
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final ServableStateMonitor monitor;
+    private final AutoCloseable subscription;
+
+    ModelHealth(ServableStateMonitor monitor) {
+        this.monitor = monitor;
+        // Subscribe first, then publish what is known, so that no change in between is missed.
+        this.subscription = monitor.subscribe(this::onStateChange);
+        monitor.allStates().keySet().forEach(this::publish);
+    }
+
+    BindableService service() {
+        return health.getHealthService();
+    }
+
+    private void onStateChange(ServableState state) {
+        publish(state.id().name());
+    }
+
+    private void publish(String model) {
+        boolean available = monitor.versionStates(model).values().stream()
+                .anyMatch(state -> state.state() == ManagerState.AVAILABLE);
+        health.setStatus(model, available ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    }
+
+    /** Every service answers NOT_SERVING from now on (probes see the shutdown before connections close). */
+    void enterShutdown() {
+        health.enterTerminalState();
+    }
+
+    @Override
+    public void close() {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.warn("Could not unsubscribe the gRPC health service from model states", e);
+        }
+    }
+}

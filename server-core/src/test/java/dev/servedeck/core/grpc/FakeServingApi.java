@@ -1,0 +1,62 @@
+package dev.servedeck.core.grpc;
+
+import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ModelMetadata;
+import dev.servedeck.core.ModelSpec;
+import dev.servedeck.core.PredictResult;
+import dev.servedeck.core.RegressResult;
+import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.servable.ExampleBatch;
+import dev.servedeck.core.servable.ServableId;
+import dev.servedeck.core.servable.ServableState;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorProto;
+
+/** A ServingApi whose predict does what the test says (throw, block, answer); the rest is unused. */
+final class FakeServingApi implements ServingApi {
+
+    static final PredictResult EMPTY_ANSWER = new PredictResult(new ServableId("fake", 1), "serving_default", Map.of());
+
+    private final Supplier<PredictResult> predict;
+
+    FakeServingApi(Supplier<PredictResult> predict) {
+        this.predict = predict;
+    }
+
+    static FakeServingApi throwing(RuntimeException failure) {
+        return new FakeServingApi(() -> {
+            throw failure;
+        });
+    }
+
+    @Override
+    public PredictResult predict(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {
+        return predict.get();
+    }
+
+    @Override
+    public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
+        throw new UnsupportedOperationException("classify");
+    }
+
+    @Override
+    public RegressResult regress(ModelSpec spec, ExampleBatch input) {
+        throw new UnsupportedOperationException("regress");
+    }
+
+    @Override
+    public ModelMetadata metadata(ModelSpec spec) {
+        throw new UnsupportedOperationException("metadata");
+    }
+
+    @Override
+    public List<ServableState> status(ModelSpec spec) {
+        throw new UnsupportedOperationException("status");
+    }
+}
