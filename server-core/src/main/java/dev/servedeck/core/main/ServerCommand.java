@@ -1,6 +1,9 @@
 package dev.servedeck.core.main;
 
 import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.batching.BatchingConfig;
+import dev.servedeck.core.batching.BatchingOptions;
+import dev.servedeck.core.batching.BatchingParametersFile;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.server.ModelServer;
@@ -108,12 +111,21 @@ public final class ServerCommand implements Callable<Integer> {
                     + "rather than serve in plain text.")
     Path sslConfigFile;
 
-    @Option(names = {"--enable_batching", "--enable_per_model_batching_parameters"}, arity = "0..1",
-            fallbackValue = "true", defaultValue = "false",
-            description = "Not yet supported (issue 4): accepted, requests run unbatched.")
+    @Option(names = "--enable_batching", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "Batch Predict requests that can share a batch (parameters: --batching_parameters_file).")
     boolean enableBatching;
 
-    @Option(names = {"--batching_parameters_file", "--monitoring_config_file", "--grpc_channel_arguments",
+    @Option(names = "--batching_parameters_file", paramLabel = "FILE",
+            description = "BatchingParameters in protobuf text format; without it, TF Serving's defaults.")
+    Path batchingParametersFile;
+
+    @Option(names = "--enable_per_model_batching_parameters", arity = "0..1", fallbackValue = "true",
+            defaultValue = "false",
+            description = "With --enable_batching: a version folder's batching_params.pbtxt replaces the file's "
+                    + "parameters for that version.")
+    boolean enablePerModelBatchingParameters;
+
+    @Option(names = {"--monitoring_config_file", "--grpc_channel_arguments",
         "--grpc_max_threads", "--enable_model_warmup"}, paramLabel = "VALUE", hidden = true,
             description = "Accepted for compatibility; not yet supported.")
     String[] notYetSupported;
@@ -133,7 +145,13 @@ public final class ServerCommand implements Callable<Integer> {
             LOG.error("{}", e.getMessage());
             return 1;
         }
-        ModelServerOptions options = serverOptions();
+        ModelServerOptions options;
+        try {
+            options = serverOptions();
+        } catch (ServingException e) {
+            LOG.error("{}", e.getMessage());
+            return 1;
+        }
         ModelServer server;
         try {
             server = ModelServer.start(options, config);
@@ -149,13 +167,15 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ModelServerOptions serverOptions() {
+    /** The options the flags ask for; package-private so tests check flag handling without starting a server. */
+    ModelServerOptions serverOptions() {
         TensorflowOptions tensorflow = new TensorflowOptions(
                 new LinkedHashSet<>(Arrays.asList(savedModelTags.split(","))), intraOpParallelism, interOpParallelism);
         ServerCoreOptions core = ServerCoreOptions.defaults()
                 .withFileSystemPollWait(Duration.ofSeconds(fileSystemPollWaitSeconds))
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)
-                .withTensorflow(tensorflow);
+                .withTensorflow(tensorflow)
+                .withBatching(batchingConfig());
         int threads = restApiNumThreads > 0 ? restApiNumThreads : 4 * Runtime.getRuntime().availableProcessors();
         Optional<RestOptions> rest = restApiPort > 0
                 ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
@@ -165,11 +185,23 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofSeconds(modelConfigFilePollWaitSeconds));
     }
 
+    /** As tensorflow_model_server: the parameters file and per-model parameters only count with --enable_batching. */
+    private BatchingConfig batchingConfig() {
+        if (!enableBatching) {
+            if (batchingParametersFile != null || enablePerModelBatchingParameters) {
+                LOG.warn("--batching_parameters_file and --enable_per_model_batching_parameters are ignored "
+                        + "without --enable_batching");
+            }
+            return BatchingConfig.disabled();
+        }
+        BatchingOptions options = batchingParametersFile == null
+                ? BatchingOptions.defaults()
+                : BatchingParametersFile.read(batchingParametersFile);
+        return BatchingConfig.enabled(options).withPerModelParameters(enablePerModelBatchingParameters);
+    }
+
     private void warnAboutUnsupportedFlags() {
         LOG.warn("The gRPC API is not yet supported (issue 3): nothing listens on --port {}", grpcPort);
-        if (enableBatching) {
-            LOG.warn("--enable_batching is not yet supported (issue 4): requests run unbatched");
-        }
         if (notYetSupported != null) {
             LOG.warn("Flags accepted but not yet supported, ignored: {}", Arrays.toString(notYetSupported));
         }
