@@ -1,5 +1,13 @@
 package dev.servedeck.core;
 
+import dev.servedeck.core.batching.BatchRequest;
+import dev.servedeck.core.batching.BatchScheduler;
+import dev.servedeck.core.batching.BatchableInputs;
+import dev.servedeck.core.batching.BatchingConfig;
+import dev.servedeck.core.batching.BatchingOptions;
+import dev.servedeck.core.batching.BatchingParametersFile;
+import dev.servedeck.core.batching.BatchingStats;
+import dev.servedeck.core.batching.Ticker;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.lifecycle.AspiredVersionsManager;
 import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
@@ -7,6 +15,7 @@ import dev.servedeck.core.lifecycle.ServableHandle;
 import dev.servedeck.core.lifecycle.ServableStateMonitor;
 import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.servable.Servable;
+import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableRequest;
 import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.source.FileSystemStoragePathSource;
@@ -23,9 +32,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +56,9 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     private final ServableStateMonitor monitor = new ServableStateMonitor();
     private final AspiredVersionsManager manager;
     private final FileSystemStoragePathSource source;
+    /** Present when batching is enabled; shared by every model. */
+    private final Optional<BatchScheduler> batching;
+    private final PerModelBatchingOptions perModelBatching = new PerModelBatchingOptions();
     private final Object configLock = new Object();
     private volatile ModelServerConfig config = ModelServerConfig.getDefaultInstance();
     private volatile VersionLabels labels = VersionLabels.EMPTY;
@@ -54,9 +68,16 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         Clock clock = Clock.systemUTC();
         this.manager = new AspiredVersionsManager(monitor, new AvailabilityPreservingPolicy(), options.loadThreads(), 1,
                 clock);
+        BatchingConfig batchingConfig = options.batching();
+        boolean perModel = batchingConfig.enabled() && batchingConfig.perModelParameters();
         this.source = new FileSystemStoragePathSource(
-                versionDir -> new SavedModelLoader(versionDir, options.tensorflow()),
+                versionDir -> perModel
+                        ? perModelBatching.wrap(versionDir, new SavedModelLoader(versionDir, options.tensorflow()))
+                        : new SavedModelLoader(versionDir, options.tensorflow()),
                 manager, positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
+        this.batching = batchingConfig.enabled()
+                ? Optional.of(new BatchScheduler(batchingConfig.options(), Ticker.system()))
+                : Optional.empty();
     }
 
     /**
@@ -156,10 +177,21 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         return labels.labelsOf(model);
     }
 
+    /**
+     * Predict. With batching enabled, a request that can share a batch ({@link BatchableInputs}) is queued
+     * and the future completes on a batch thread; anything else runs at once on the caller's thread. The
+     * version's handle is held until the future completes.
+     */
     @Override
-    public PredictResult predict(ModelSpec spec, Set<String> outputFilter,
-            Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {
-        try (ServableHandle handle = manager.acquire(resolve(spec))) {
+    public CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder, Duration timeout) {
+        ServableHandle handle;
+        try {
+            handle = manager.acquire(resolve(spec));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
             Servable servable = handle.servable();
             String signature = signatureName(spec);
             SignatureDef def = servable.signatureDefs().get(signature);
@@ -167,9 +199,34 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                 // TF Serving's wording and code for Predict (predict_util.cc).
                 throw ServingException.failedPrecondition("Serving signature key \"" + signature + "\" not found.");
             }
-            Map<String, TensorProto> outputs = servable.predict(signature, inputDecoder.apply(def), outputFilter);
-            return new PredictResult(handle.id(), signature, outputs);
+            Map<String, TensorProto> inputs = inputDecoder.apply(def);
+            Optional<CompletableFuture<Map<String, TensorProto>>> batched = batching.flatMap(scheduler ->
+                    schedule(scheduler, handle, servable, signature, def, inputs, outputFilter, timeout));
+            if (batched.isPresent()) {
+                ServableId id = handle.id();
+                return batched.get()
+                        .whenComplete((outputs, error) -> handle.close())
+                        .thenApply(outputs -> new PredictResult(id, signature, outputs));
+            }
+            Map<String, TensorProto> outputs = servable.predict(signature, inputs, outputFilter);
+            handle.close();
+            return CompletableFuture.completedFuture(new PredictResult(handle.id(), signature, outputs));
+        } catch (RuntimeException e) {
+            handle.close();
+            return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private Optional<CompletableFuture<Map<String, TensorProto>>> schedule(BatchScheduler scheduler,
+            ServableHandle handle, Servable servable, String signature, SignatureDef def,
+            Map<String, TensorProto> inputs, Set<String> outputFilter, Duration timeout) {
+        Optional<BatchableInputs> batchable = BatchableInputs.inspect(def, inputs, outputFilter);
+        if (batchable.isEmpty()) {
+            scheduler.recordPassThrough();
+            return Optional.empty();
+        }
+        return Optional.of(scheduler.schedule(new BatchRequest(handle.id(), signature, batchable.get(),
+                merged -> servable.predict(signature, merged, outputFilter), timeout, perModelBatching.of(servable))));
     }
 
     @Override
@@ -233,10 +290,56 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         return spec.signatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.signatureName();
     }
 
-    /** Stops polling, then unloads every model after its in-flight requests have finished. */
+    /** Whether Predict requests are batched (--enable_batching). */
+    public boolean batchingEnabled() {
+        return batching.isPresent();
+    }
+
+    /** The batching parameters shared by all models (those of the configuration when batching is off). */
+    public BatchingOptions batchingOptions() {
+        return batching.map(BatchScheduler::options).orElse(options.batching().options());
+    }
+
+    /**
+     * Changes the batching parameters while the server runs, without reloading any model: the next batch
+     * uses them, queued requests are kept. Versions with their own {@code batching_params.pbtxt} keep theirs.
+     *
+     * @throws ServingException FAILED_PRECONDITION when batching is not enabled
+     */
+    public void updateBatchingOptions(BatchingOptions newOptions) {
+        batching.orElseThrow(() -> ServingException.failedPrecondition(
+                "Batching is not enabled on this server (start it with --enable_batching)"))
+                .updateOptions(newOptions);
+    }
+
+    /**
+     * {@link #updateBatchingOptions} from {@code BatchingParameters} text, as the console edits it.
+     *
+     * @throws ServingException INVALID_ARGUMENT with the reason when the text does not parse or holds invalid
+     *     values (the parameters in force stay), FAILED_PRECONDITION when batching is not enabled
+     */
+    public void updateBatchingParameters(String text) {
+        updateBatchingOptions(BatchingParametersFile.parse(text, "the new batching parameters"));
+    }
+
+    /** The parameters in force as {@code BatchingParameters} text, ready to save as a --batching_parameters_file. */
+    public String batchingParametersText() {
+        return BatchingParametersFile.print(batchingOptions());
+    }
+
+    /** What batching has done so far ({@link BatchingStats#NONE} when batching is off). */
+    public BatchingStats batchingStats() {
+        return batching.map(BatchScheduler::stats).orElse(BatchingStats.NONE);
+    }
+
+    /**
+     * Stops polling; runs the batches still queued (requests arriving now get UNAVAILABLE); then unloads every
+     * model after its in-flight requests have finished.
+     */
     @Override
     public void close() {
         source.close();
+        batching.ifPresent(BatchScheduler::close);
         manager.close();
     }
 }

@@ -2,9 +2,14 @@ package dev.servedeck.core;
 
 import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.status.ServingException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
@@ -12,18 +17,46 @@ import org.tensorflow.proto.TensorProto;
 /**
  * What a front end (REST, gRPC, console) may ask of the serving core. Every method resolves the model
  * spec once and holds the chosen version for the whole call, so a version swap never fails a request.
- * Failures are {@link dev.servedeck.core.status.ServingException}s carrying TF Serving's status codes.
+ * Failures are {@link ServingException}s carrying TF Serving's status codes.
  */
 public interface ServingApi {
 
     /**
-     * TF Serving's Predict.
+     * TF Serving's Predict, without blocking the caller while the request waits for a batch: the future
+     * completes (often on a batch thread) with the result or with a {@link ServingException}. Failures found
+     * before the request is queued (unknown model, bad input, full batch queue) come as an already failed
+     * future. The version stays loaded until the future completes.
      *
      * @param inputDecoder turns the request body into input tensors, given the signature the call resolved
-     *     to (REST needs the signature's dtypes to read JSON; gRPC ignores it). Runs on the caller's thread.
+     *     to (REST needs the signature's dtypes to read JSON; gRPC ignores it). Runs on the caller's thread
+     *     before this method returns, so the caller may release the request body afterwards.
+     * @param timeout how long the request may still wait before it runs (what is left of the REST timeout or
+     *     the gRPC deadline); a request still queued for a batch then fails with DEADLINE_EXCEEDED without
+     *     running. {@link Duration#ZERO} means no deadline.
      */
-    PredictResult predict(ModelSpec spec, Set<String> outputFilter,
-            Function<SignatureDef, Map<String, TensorProto>> inputDecoder);
+    CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder, Duration timeout);
+
+    /** {@link #predictAsync(ModelSpec, Set, Function, Duration)} without a deadline. */
+    default CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {
+        return predictAsync(spec, outputFilter, inputDecoder, Duration.ZERO);
+    }
+
+    /**
+     * TF Serving's Predict, waiting for the answer on the caller's thread (for callers that have a thread to
+     * spare, such as tests and the console; front ends use {@link #predictAsync}).
+     *
+     * @throws ServingException as {@link #predictAsync} reports it
+     */
+    default PredictResult predict(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {
+        try {
+            return predictAsync(spec, outputFilter, inputDecoder).join();
+        } catch (CompletionException e) {
+            throw unwrap(e);
+        }
+    }
 
     ClassifyResult classify(ModelSpec spec, ExampleBatch input);
 
@@ -36,4 +69,19 @@ public interface ServingApi {
      * the one version or label the spec names), ordered by version.
      */
     List<ServableState> status(ModelSpec spec);
+
+    /** The failure a future completed with, as thrown by the call itself. */
+    static RuntimeException unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error fatal) {
+            throw fatal;
+        }
+        return ServingException.internal("Predict failed: " + cause, cause);
+    }
 }

@@ -60,6 +60,13 @@ class ArchitectureTest {
             .because("the lifecycle machinery works for any servable, as TF Serving's core does");
 
     @ArchTest
+    static final ArchRule batchingIsGeneric = noClasses()
+            .that().resideInAPackage("dev.servedeck.core.batching..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.tensorflow..",
+                    "dev.servedeck.core.lifecycle..", "dev.servedeck.core.rest..")
+            .because("the batch scheduler works on TF Serving's wire types for any servable, as TF Serving's does");
+
+    @ArchTest
     static final ArchRule noCatchAllPackages = noClasses()
             .should().resideInAnyPackage("..util..", "..utils..", "..helper..", "..helpers..", "..common..", "..misc..")
             .because("name a package after what it does");

@@ -42,15 +42,21 @@ public final class PredictionServiceImpl extends PredictionServiceGrpc.Predictio
 
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-        UnaryCalls.answer("Predict", observer, () -> {
+        // Asynchronous: a request waiting for its batch holds no gRPC thread, so --grpc_max_threads does not
+        // cap the batch size.
+        UnaryCalls.answerAsync("Predict", observer, () -> {
             ModelSpec spec = ModelSpecs.fromProto(request.hasModelSpec(), request.getModelSpec());
-            PredictResult result = api.predict(spec, new LinkedHashSet<>(request.getOutputFilterList()),
-                    signature -> request.getInputsMap());
-            return PredictResponse.newBuilder()
-                    .setModelSpec(ModelSpecs.effective(result.servedBy(), result.signatureName()))
-                    .putAllOutputs(result.outputs())
-                    .build();
+            return api.predictAsync(spec, new LinkedHashSet<>(request.getOutputFilterList()),
+                    signature -> request.getInputsMap(), UnaryCalls.timeLeft())
+                    .thenApply(PredictionServiceImpl::predictResponse);
         });
+    }
+
+    private static PredictResponse predictResponse(PredictResult result) {
+        return PredictResponse.newBuilder()
+                .setModelSpec(ModelSpecs.effective(result.servedBy(), result.signatureName()))
+                .putAllOutputs(result.outputs())
+                .build();
     }
 
     @Override

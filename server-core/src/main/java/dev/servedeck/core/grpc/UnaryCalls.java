@@ -1,9 +1,14 @@
 package dev.servedeck.core.grpc;
 
+import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.status.ServingException;
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,19 +30,58 @@ final class UnaryCalls {
         T response;
         try {
             response = call.get();
-        } catch (ServingException e) {
-            LOG.debug("{} failed: {}", method, e.getMessage());
-            observer.onError(GrpcStatuses.of(e));
-            return;
-        } catch (StatusRuntimeException e) {
-            observer.onError(e);
-            return;
         } catch (RuntimeException | Error e) {
-            LOG.error("{} could not be answered", method, e);
-            observer.onError(GrpcStatuses.internal());
+            fail(method, observer, e);
             return;
         }
         observer.onNext(response);
         observer.onCompleted();
+    }
+
+    /**
+     * Like {@link #answer}, for a call that completes later (a Predict waiting for its batch): the call's
+     * thread is released at once and the answer is sent from whichever thread completes the future.
+     */
+    static <T> void answerAsync(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
+        if (Context.current().isCancelled()) {
+            return;
+        }
+        CompletableFuture<T> pending;
+        try {
+            pending = call.get();
+        } catch (RuntimeException | Error e) {
+            fail(method, observer, e);
+            return;
+        }
+        pending.whenComplete((response, error) -> {
+            if (error != null) {
+                fail(method, observer, ServingApi.unwrap(error));
+            } else {
+                observer.onNext(response);
+                observer.onCompleted();
+            }
+        });
+    }
+
+    /** What is left of the call's deadline, as the core's timeout: ZERO for none, negative once passed. */
+    static Duration timeLeft() {
+        Deadline deadline = Context.current().getDeadline();
+        if (deadline == null) {
+            return Duration.ZERO;
+        }
+        long nanos = deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        return nanos > 0 ? Duration.ofNanos(nanos) : Duration.ofNanos(-1);
+    }
+
+    private static void fail(String method, StreamObserver<?> observer, Throwable failure) {
+        if (failure instanceof ServingException e) {
+            LOG.debug("{} failed: {}", method, e.getMessage());
+            observer.onError(GrpcStatuses.of(e));
+        } else if (failure instanceof StatusRuntimeException e) {
+            observer.onError(e);
+        } else {
+            LOG.error("{} could not be answered", method, failure);
+            observer.onError(GrpcStatuses.internal());
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.servedeck.core.main;
 
 import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.batching.BatchingConfig;
+import dev.servedeck.core.batching.BatchingOptions;
+import dev.servedeck.core.batching.BatchingParametersFile;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.grpc.ChannelArguments;
 import dev.servedeck.core.grpc.GrpcOptions;
@@ -129,13 +132,22 @@ public final class ServerCommand implements Callable<Integer> {
                     + "rather than serve in plain text.")
     Path sslConfigFile;
 
-    @Option(names = {"--enable_batching", "--enable_per_model_batching_parameters"}, arity = "0..1",
-            fallbackValue = "true", defaultValue = "false",
-            description = "Not yet supported (issue 4): accepted, requests run unbatched.")
+    @Option(names = "--enable_batching", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "Batch Predict requests that can share a batch (parameters: --batching_parameters_file).")
     boolean enableBatching;
 
-    @Option(names = {"--batching_parameters_file", "--monitoring_config_file", "--grpc_socket_path",
-        "--enable_model_warmup"}, paramLabel = "VALUE", hidden = true,
+    @Option(names = "--batching_parameters_file", paramLabel = "FILE",
+            description = "BatchingParameters in protobuf text format; without it, TF Serving's defaults.")
+    Path batchingParametersFile;
+
+    @Option(names = "--enable_per_model_batching_parameters", arity = "0..1", fallbackValue = "true",
+            defaultValue = "false",
+            description = "With --enable_batching: a version folder's batching_params.pbtxt replaces the file's "
+                    + "parameters for that version.")
+    boolean enablePerModelBatchingParameters;
+
+    @Option(names = {"--monitoring_config_file", "--grpc_socket_path", "--enable_model_warmup"},
+            paramLabel = "VALUE", hidden = true,
             description = "Accepted for compatibility; not yet supported.")
     String[] notYetSupported;
 
@@ -157,7 +169,7 @@ public final class ServerCommand implements Callable<Integer> {
         ModelServerOptions options;
         try {
             options = serverOptions();
-        } catch (IllegalArgumentException e) {
+        } catch (ServingException | IllegalArgumentException e) {
             LOG.error("{}", e.getMessage());
             return 1;
         }
@@ -177,13 +189,15 @@ public final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ModelServerOptions serverOptions() {
+    /** The options the flags ask for; package-private so tests check flag handling without starting a server. */
+    ModelServerOptions serverOptions() {
         TensorflowOptions tensorflow = new TensorflowOptions(
                 new LinkedHashSet<>(Arrays.asList(savedModelTags.split(","))), intraOpParallelism, interOpParallelism);
         ServerCoreOptions core = ServerCoreOptions.defaults()
                 .withFileSystemPollWait(Duration.ofSeconds(fileSystemPollWaitSeconds))
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)
-                .withTensorflow(tensorflow);
+                .withTensorflow(tensorflow)
+                .withBatching(batchingConfig());
         int threads = restApiNumThreads > 0 ? restApiNumThreads : 4 * Runtime.getRuntime().availableProcessors();
         Optional<RestOptions> rest = restApiPort > 0
                 ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
@@ -203,10 +217,22 @@ public final class ServerCommand implements Callable<Integer> {
                 ChannelArguments.parse(grpcChannelArguments)));
     }
 
-    private void warnAboutUnsupportedFlags() {
-        if (enableBatching) {
-            LOG.warn("--enable_batching is not yet supported (issue 4): requests run unbatched");
+    /** As tensorflow_model_server: the parameters file and per-model parameters only count with --enable_batching. */
+    private BatchingConfig batchingConfig() {
+        if (!enableBatching) {
+            if (batchingParametersFile != null || enablePerModelBatchingParameters) {
+                LOG.warn("--batching_parameters_file and --enable_per_model_batching_parameters are ignored "
+                        + "without --enable_batching");
+            }
+            return BatchingConfig.disabled();
         }
+        BatchingOptions options = batchingParametersFile == null
+                ? BatchingOptions.defaults()
+                : BatchingParametersFile.read(batchingParametersFile);
+        return BatchingConfig.enabled(options).withPerModelParameters(enablePerModelBatchingParameters);
+    }
+
+    private void warnAboutUnsupportedFlags() {
         if (notYetSupported != null) {
             LOG.warn("Flags accepted but not yet supported, ignored: {}", Arrays.toString(notYetSupported));
         }

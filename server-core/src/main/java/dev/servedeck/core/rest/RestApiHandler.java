@@ -17,16 +17,19 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one REST call against the core and renders the answer (TF Serving's HttpRestApiHandler). Runs on a
- * request executor thread, never on an event loop: the core may block. Every outcome becomes a response:
- * ServingExceptions with their mapped status and message, anything unexpected as a generic 500 whose
- * details stay in the server log.
+ * Runs one REST call against the core and renders the answer (TF Serving's HttpRestApiHandler). Called on a
+ * request executor thread, never on an event loop: the core may block. Predict does not hold that thread
+ * while the request waits for a batch: its answer is rendered when the core's future completes (on a batch
+ * thread). Every outcome becomes a response: ServingExceptions with their mapped status and message,
+ * anything unexpected as a generic 500 whose details stay in the server log.
  */
 final class RestApiHandler {
 
@@ -49,22 +52,36 @@ final class RestApiHandler {
         this.exampleReader = new JsonExampleReader(json);
     }
 
-    RestResponse handle(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc) {
+    /**
+     * Runs the call. The body is read before this method returns, so the caller may release it then.
+     *
+     * @param timeout what is left of the REST timeout, the deadline of a request queued for a batch
+     *     ({@link Duration#ZERO}: none)
+     * @return the answer, never a failed future
+     */
+    CompletableFuture<RestResponse> handle(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc, Duration timeout) {
+        CompletableFuture<RestResponse> response;
         try {
-            return switch (call.method()) {
-                case PREDICT -> predict(call, body, alloc);
-                case CLASSIFY -> classify(call, body, alloc);
-                case REGRESS -> regress(call, body, alloc);
-                case STATUS -> status(call, alloc);
-                case METADATA -> metadata(call, alloc);
+            response = switch (call.method()) {
+                case PREDICT -> predict(call, body, alloc, timeout);
+                case CLASSIFY -> CompletableFuture.completedFuture(classify(call, body, alloc));
+                case REGRESS -> CompletableFuture.completedFuture(regress(call, body, alloc));
+                case STATUS -> CompletableFuture.completedFuture(status(call, alloc));
+                case METADATA -> CompletableFuture.completedFuture(metadata(call, alloc));
             };
-        } catch (ServingException e) {
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failure(call, e, alloc));
+        }
+        return response.exceptionally(error -> failure(call, ServingApi.unwrap(error), alloc));
+    }
+
+    private RestResponse failure(RouteMatch.Call call, RuntimeException error, ByteBufAllocator alloc) {
+        if (error instanceof ServingException e) {
             LOG.debug("REST {} on model {} failed: {} {}", call.method(), call.model(), e.code(), e.getMessage());
             return error(HttpStatusMapping.of(e.code()), e.getMessage(), alloc);
-        } catch (RuntimeException e) {
-            LOG.error("REST {} on model {} failed unexpectedly", call.method(), call.model(), e);
-            return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE, alloc);
         }
+        LOG.error("REST {} on model {} failed unexpectedly", call.method(), call.model(), error);
+        return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE, alloc);
     }
 
     /** {@code {"error": "message"}}, as TF Serving answers every failure. */
@@ -76,11 +93,13 @@ final class RestApiHandler {
         });
     }
 
-    private RestResponse predict(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc) {
+    private CompletableFuture<RestResponse> predict(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc,
+            Duration timeout) {
         PredictRequestJson request = tensorReader.scan(body);
-        PredictResult result = api.predict(call.spec(request.signatureName()), Set.of(),
-                signature -> tensorReader.readInputs(request, signature));
-        return render(HttpResponseStatus.OK, alloc, g -> tensorWriter.write(g, request.format(), result.outputs()));
+        CompletableFuture<PredictResult> result = api.predictAsync(call.spec(request.signatureName()), Set.of(),
+                signature -> tensorReader.readInputs(request, signature), timeout);
+        return result.thenApply(answer ->
+                render(HttpResponseStatus.OK, alloc, g -> tensorWriter.write(g, request.format(), answer.outputs())));
     }
 
     private RestResponse classify(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc) {

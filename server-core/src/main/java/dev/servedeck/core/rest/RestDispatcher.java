@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -13,7 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Shared by all connections: routes a request on its event loop and runs the call on the bounded request
  * executor (TF Serving's --rest_api_num_threads), so a slow model never stalls network I/O. A request
- * that waited in the queue longer than the REST timeout is answered DEADLINE_EXCEEDED without running.
+ * that waited in the queue longer than the REST timeout is answered DEADLINE_EXCEEDED without running;
+ * what is left of the timeout goes to the core as the deadline of a request that waits for a batch. The
+ * executor thread is free again once the call is queued, so the REST thread count does not cap batch sizes.
+ * Calls whose answer is still pending are counted, so {@link #awaitAnswered} can let them finish at shutdown.
  */
 final class RestDispatcher {
 
@@ -26,6 +30,8 @@ final class RestDispatcher {
     private final long timeoutMillis;
     private final int maxBodyBytes;
     private volatile boolean closing;
+    private final Object answeredLock = new Object();
+    private int unanswered;
 
     RestDispatcher(RestApiHandler api, ExecutorService executor, Duration timeout, int maxBodyBytes) {
         this.api = api;
@@ -55,10 +61,12 @@ final class RestDispatcher {
         }
         RouteMatch.Call call = (RouteMatch.Call) match;
         long queuedAt = System.nanoTime();
+        Consumer<RestResponse> counted = countUnanswered(done);
         try {
-            executor.execute(() -> run(call, request, alloc, queuedAt, done));
+            executor.execute(() -> run(call, request, alloc, queuedAt, counted));
         } catch (RejectedExecutionException e) {
             request.release();
+            answered();
             done.accept(closing || executor.isShutdown()
                     ? api.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "Server is shutting down", alloc)
                     : api.error(HttpResponseStatus.TOO_MANY_REQUESTS,
@@ -83,24 +91,73 @@ final class RestDispatcher {
         closing = true;
     }
 
+    /**
+     * Waits until every dispatched call has handed over its answer (calls waiting for a batch included), at
+     * most {@code timeout}.
+     *
+     * @return whether all were answered
+     */
+    boolean awaitAnswered(Duration timeout) throws InterruptedException {
+        long giveUpAt = System.nanoTime() + timeout.toNanos();
+        synchronized (answeredLock) {
+            while (unanswered > 0) {
+                long left = giveUpAt - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                answeredLock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private Consumer<RestResponse> countUnanswered(Consumer<RestResponse> done) {
+        synchronized (answeredLock) {
+            unanswered++;
+        }
+        return response -> {
+            try {
+                done.accept(response);
+            } finally {
+                answered();
+            }
+        };
+    }
+
+    private void answered() {
+        synchronized (answeredLock) {
+            unanswered--;
+            answeredLock.notifyAll();
+        }
+    }
+
     private void run(RouteMatch.Call call, FullHttpRequest request, ByteBufAllocator alloc, long queuedAt,
             Consumer<RestResponse> done) {
-        RestResponse response = null;
+        CompletableFuture<RestResponse> response;
         try {
             long waited = System.nanoTime() - queuedAt;
             if (timeoutNanos > 0 && waited > timeoutNanos) {
-                response = api.error(HttpResponseStatus.GATEWAY_TIMEOUT, "Deadline exceeded: the request waited "
-                        + waited / 1_000_000 + " ms for a REST worker, over the " + timeoutMillis + " ms REST API timeout",
-                        alloc);
+                response = CompletableFuture.completedFuture(api.error(HttpResponseStatus.GATEWAY_TIMEOUT,
+                        "Deadline exceeded: the request waited " + waited / 1_000_000 + " ms for a REST worker, over the "
+                                + timeoutMillis + " ms REST API timeout", alloc));
             } else {
-                response = api.handle(call, JsonBody.of(request.content()), alloc);
+                // At least a nanosecond: zero would mean "no deadline" to the core.
+                Duration left = timeoutNanos > 0 ? Duration.ofNanos(Math.max(1, timeoutNanos - waited)) : Duration.ZERO;
+                response = api.handle(call, JsonBody.of(request.content()), alloc, left);
             }
         } catch (RuntimeException | Error e) {
             // Only a failure to render even an error lands here; the connection gets closed instead of an answer.
             LOG.error("REST {} on model {} could not be answered", call.method(), call.model(), e);
+            response = CompletableFuture.completedFuture(null);
         } finally {
+            // The call has read the body by now (even one still waiting for its batch).
             request.release();
         }
-        done.accept(response);
+        response.whenComplete((answer, error) -> {
+            if (error != null) {
+                LOG.error("REST {} on model {} could not be answered", call.method(), call.model(), error);
+            }
+            done.accept(error == null ? answer : null);
+        });
     }
 }

@@ -142,10 +142,16 @@ public final class RestServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         executor.shutdown();
+        long giveUpAt = System.nanoTime() + grace.toNanos();
         try {
             if (!executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("REST requests still running after {} ms; interrupting them", grace.toMillis());
                 executor.shutdownNow();
+            }
+            // Requests waiting for a batch hold no executor thread; their answers still go out before the loops stop.
+            if (!dispatcher.awaitAnswered(Duration.ofNanos(Math.max(0, giveUpAt - System.nanoTime())))) {
+                LOG.warn("REST requests still waiting for their answer after {} ms; closing their connections",
+                        grace.toMillis());
             }
         } catch (InterruptedException e) {
             executor.shutdownNow();

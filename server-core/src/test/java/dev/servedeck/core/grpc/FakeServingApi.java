@@ -9,7 +9,9 @@ import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableState;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,10 +36,11 @@ final class FakeServingApi implements ServingApi {
         });
     }
 
+    /** Answers (or throws, or blocks) on the calling thread, as an unbatched core does. */
     @Override
-    public PredictResult predict(ModelSpec spec, Set<String> outputFilter,
-            Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {
-        return predict.get();
+    public CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder, Duration timeout) {
+        return CompletableFuture.completedFuture(predict.get());
     }
 
     @Override

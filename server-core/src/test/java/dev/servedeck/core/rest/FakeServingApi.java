@@ -14,11 +14,13 @@ import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.status.Status;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +65,8 @@ final class FakeServingApi implements ServingApi {
     }
 
     @Override
-    public PredictResult predict(ModelSpec spec, Set<String> outputFilter,
-            Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {
+    public CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
+            Function<SignatureDef, Map<String, TensorProto>> inputDecoder, Duration timeout) {
         ServableId id = resolve(spec);
         String signature = spec.signatureName().isEmpty() ? "serving_default" : spec.signatureName();
         if (!signature.equals("serving_default")) {
@@ -77,7 +79,8 @@ final class FakeServingApi implements ServingApi {
         for (int i = 0; i < values.length; i++) {
             y[i] = 0.5f * values[i] + 2f;
         }
-        return new PredictResult(id, signature, Map.of("y", TestTensors.floatTensor(TestTensors.shape(x), y)));
+        return CompletableFuture.completedFuture(
+                new PredictResult(id, signature, Map.of("y", TestTensors.floatTensor(TestTensors.shape(x), y))));
     }
 
     @Override

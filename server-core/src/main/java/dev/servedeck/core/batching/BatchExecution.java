@@ -1,0 +1,107 @@
+package dev.servedeck.core.batching;
+
+import dev.servedeck.core.status.ServingException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.proto.TensorProto;
+
+/**
+ * Runs one formed batch: merges the pieces' inputs along dimension 0 (padding inner dimensions and the row
+ * count as the options ask), runs the model once, and hands every piece exactly its own rows of each output.
+ * A failure of the run fails every request in the batch with the same error.
+ */
+final class BatchExecution {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchExecution.class);
+
+    private BatchExecution() {
+    }
+
+    static void run(List<TaskPiece> pieces, BatchingOptions options, BatchingStatsRecorder stats) {
+        if (pieces.isEmpty()) {
+            return;
+        }
+        int rows = pieces.stream().mapToInt(TaskPiece::rows).sum();
+        int paddedRows = options.paddedSize(rows);
+        Map<String, TensorProto> outputs;
+        try {
+            Map<String, TensorProto> merged = merge(pieces, paddedRows);
+            outputs = pieces.get(0).request().request.runner().apply(merged);
+            checkRows(outputs, paddedRows);
+        } catch (ServingException e) {
+            fail(pieces, e);
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("A batch of {} rows failed unexpectedly", rows, e);
+            fail(pieces, ServingException.internal("Batch failed: " + e.getMessage(), e));
+            return;
+        }
+        stats.recordBatch(rows, paddedRows - rows, pieces.size());
+        int offset = 0;
+        for (TaskPiece piece : pieces) {
+            Map<String, TensorProto> own = new LinkedHashMap<>();
+            for (var output : outputs.entrySet()) {
+                own.put(output.getKey(), TensorProtoBatches.slice(output.getValue(), offset, offset + piece.rows()));
+            }
+            offset += piece.rows();
+            piece.request().pieceDone(piece.index(), own);
+        }
+    }
+
+    private static Map<String, TensorProto> merge(List<TaskPiece> pieces, int paddedRows) {
+        Map<String, TensorProto> merged = new LinkedHashMap<>();
+        for (String alias : pieces.get(0).request().request.inputs().inputs().keySet()) {
+            List<TensorProto> parts = new ArrayList<>(pieces.size());
+            for (TaskPiece piece : pieces) {
+                TensorProto whole = piece.request().request.inputs().inputs().get(alias);
+                parts.add(TensorProtoBatches.slice(whole, piece.fromRow(), piece.toRow()));
+            }
+            TensorProto batch = TensorProtoBatches.concat(padToLargest(parts));
+            merged.put(alias, TensorProtoBatches.padRows(batch, paddedRows));
+        }
+        return merged;
+    }
+
+    /** Parts only differ in inner dimensions when they were queued with pad_variable_length_inputs. */
+    private static List<TensorProto> padToLargest(List<TensorProto> parts) {
+        long[] largest = TensorProtoBatches.dims(parts.get(0));
+        boolean differ = false;
+        for (TensorProto part : parts) {
+            long[] dims = TensorProtoBatches.dims(part);
+            for (int d = 1; d < dims.length; d++) {
+                differ |= dims[d] != largest[d];
+                largest[d] = Math.max(largest[d], dims[d]);
+            }
+        }
+        if (!differ) {
+            return parts;
+        }
+        List<TensorProto> padded = new ArrayList<>(parts.size());
+        for (TensorProto part : parts) {
+            padded.add(TensorProtoBatches.padInnerDims(part, largest));
+        }
+        return padded;
+    }
+
+    private static void checkRows(Map<String, TensorProto> outputs, int paddedRows) {
+        for (var output : outputs.entrySet()) {
+            TensorProto tensor = output.getValue();
+            if (tensor.getTensorShape().getDimCount() == 0 || tensor.getTensorShape().getDim(0).getSize() != paddedRows) {
+                throw ServingException.internal("Batched output '" + output.getKey() + "' does not have the batch's "
+                        + paddedRows + " rows in dimension 0, so it cannot be split among the requests: "
+                        + tensor.getTensorShape().getDimList().stream().map(d -> Long.toString(d.getSize())).toList(),
+                        null);
+            }
+        }
+    }
+
+    private static void fail(List<TaskPiece> pieces, ServingException error) {
+        for (TaskPiece piece : pieces) {
+            piece.request().fail(error);
+        }
+    }
+}

@@ -1,0 +1,393 @@
+package dev.servedeck.core.batching;
+
+import static dev.servedeck.core.batching.Tensors.dims;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.servedeck.core.servable.ServableId;
+import dev.servedeck.core.status.Code;
+import dev.servedeck.core.status.ServingException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorProto;
+
+/** The scheduler with a fake ticker: timeouts fire when the test moves time, never by sleeping. */
+class BatchSchedulerTest {
+
+    private static final ServableId MODEL = new ServableId("model", 1);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private final FakeTicker ticker = new FakeTicker();
+    /** Every merged input the model was run with, in order. */
+    private final List<TensorProto> batchesRun = new CopyOnWriteArrayList<>();
+    private BatchScheduler scheduler;
+
+    @AfterEach
+    void close() {
+        if (scheduler != null) {
+            scheduler.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void fullBatchRunsAtOnce() throws Exception {
+        scheduler = start(options(4, HOUR));
+
+        List<CompletableFuture<Map<String, TensorProto>>> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            answers.add(scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), i))));
+        }
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(Tensors.floatValues(get(answers.get(i)).get("y"))).containsExactly(2f * i);
+        }
+        assertThat(batchesRun).hasSize(1);
+        assertThat(Tensors.floatValues(batchesRun.get(0))).containsExactly(0, 1, 2, 3);
+        assertThat(scheduler.stats().batchSizes()).containsEntry(4, 1L);
+    }
+
+    @Test
+    void partialBatchRunsOnlyOnceTheOldestRequestWaitedTheTimeout() throws Exception {
+        scheduler = start(options(8, Duration.ofMillis(1)));
+
+        var first = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1)));
+        ticker.advance(Duration.ofMillis(1).minusNanos(1));
+        var second = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(2, 1), 2, 3)));
+        scheduler.tickerMoved();
+        assertThat(first).isNotDone();
+
+        ticker.advance(Duration.ofNanos(1));
+        scheduler.tickerMoved();
+
+        assertThat(Tensors.floatValues(get(first).get("y"))).containsExactly(2);
+        assertThat(Tensors.floatValues(get(second).get("y"))).containsExactly(4, 6);
+        assertThat(batchesRun).hasSize(1);
+        BatchingStats stats = scheduler.stats();
+        assertThat(stats.batches()).isEqualTo(1);
+        assertThat(stats.rows()).isEqualTo(3);
+        assertThat(stats.maxQueueingLatency()).isEqualTo(Duration.ofMillis(1));
+        assertThat(stats.queuedTasks()).isZero();
+    }
+
+    @Test
+    void batchIsPaddedToTheNextAllowedSizeByRepeatingTheFirstRowAndThePaddingIsSlicedOff() throws Exception {
+        scheduler = start(options(4, HOUR).withAllowedBatchSizes(List.of(2, 4)));
+
+        List<CompletableFuture<Map<String, TensorProto>>> answers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            answers.add(scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), i))));
+        }
+        ticker.advance(HOUR);
+        scheduler.tickerMoved();
+
+        for (int i = 1; i <= 3; i++) {
+            TensorProto y = get(answers.get(i - 1)).get("y");
+            assertThat(TensorProtoBatches.dims(y)).containsExactly(1, 1);
+            assertThat(Tensors.floatValues(y)).containsExactly(2f * i);
+        }
+        assertThat(Tensors.floatValues(batchesRun.get(0))).containsExactly(1, 2, 3, 1);
+        assertThat(scheduler.stats().paddingRows()).isEqualTo(1);
+        assertThat(scheduler.stats().batchSizes()).containsEntry(3, 1L);
+    }
+
+    @Test
+    void largeRequestIsSplitOverBatchesAndReassembled() throws Exception {
+        scheduler = start(options(10, HOUR).withLargeBatchSplitting(4));
+        float[] rows = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+
+        var answer = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(10, 1), rows)));
+        // Two full batches of 4 run at once; the last 2 rows wait for company or the timeout.
+        var company = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 100)));
+        ticker.advance(HOUR);
+        scheduler.tickerMoved();
+
+        TensorProto y = get(answer).get("y");
+        assertThat(TensorProtoBatches.dims(y)).containsExactly(10, 1);
+        assertThat(Tensors.floatValues(y)).containsExactly(0, 2, 4, 6, 8, 10, 12, 14, 16, 18);
+        assertThat(Tensors.floatValues(get(company).get("y"))).containsExactly(200);
+        assertThat(batchesRun).extracting(TensorProtoBatches::rows).containsExactly(4, 4, 3);
+    }
+
+    @Test
+    void requestLargerThanMaxBatchSizeIsRefused() {
+        scheduler = start(options(2, HOUR));
+
+        assertThatThrownBy(() -> scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(3, 1), 1, 2, 3))))
+                .isInstanceOf(ServingException.class)
+                .hasMessage("Task size 3 is larger than maximum input batch size 2")
+                .satisfies(e -> assertThat(((ServingException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void fullQueueRefusesAtOnceWithResourceExhausted() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        scheduler = start(options(1, Duration.ZERO).withMaxEnqueuedBatches(1).withNumBatchThreads(1));
+        Function<Map<String, TensorProto>, Map<String, TensorProto>> blocking = inputs -> {
+            running.countDown();
+            await(release);
+            return doubled(inputs);
+        };
+
+        var first = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1), blocking));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        var second = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 2)));
+
+        assertThatThrownBy(() -> scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 3))))
+                .isInstanceOf(ServingException.class)
+                .hasMessageContaining("The batch queue of model model version 1 signature \"serving_default\" is full")
+                .hasMessageContaining("max_enqueued_batches is 1")
+                .satisfies(e -> assertThat(((ServingException) e).code()).isEqualTo(Code.RESOURCE_EXHAUSTED));
+        release.countDown();
+        assertThat(Tensors.floatValues(get(first).get("y"))).containsExactly(2);
+        assertThat(Tensors.floatValues(get(second).get("y"))).containsExactly(4);
+        assertThat(scheduler.stats().rejectedQueueFull()).isEqualTo(1);
+    }
+
+    @Test
+    void requestWhoseDeadlinePassesWhileQueuedFailsAndNeverRuns() throws Exception {
+        scheduler = start(options(8, Duration.ofSeconds(1)));
+
+        var late = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1), Duration.ofMillis(5)));
+        var patient = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 2), Duration.ZERO));
+        ticker.advance(Duration.ofSeconds(1));
+        scheduler.tickerMoved();
+
+        assertThat(Tensors.floatValues(get(patient).get("y"))).containsExactly(4);
+        assertThatThrownBy(() -> get(late)).hasCauseInstanceOf(ServingException.class)
+                .satisfies(e -> assertThat(((ServingException) e.getCause()).code()).isEqualTo(Code.DEADLINE_EXCEEDED));
+        assertThat(batchesRun).hasSize(1);
+        assertThat(Tensors.floatValues(batchesRun.get(0))).containsExactly(2);
+        assertThat(scheduler.stats().expired()).isEqualTo(1);
+    }
+
+    @Test
+    void requestsThatCannotShareABatchNeverMix() throws Exception {
+        scheduler = start(options(8, HOUR));
+        SignatureDef variable = Signatures.floats(-1);
+
+        var a = scheduler.schedule(request(MODEL, "a", variable, Tensors.floats(dims(1, 1), 1), Set.of()));
+        var b = scheduler.schedule(request(MODEL, "b", variable, Tensors.floats(dims(1, 1), 2), Set.of()));
+        var wide = scheduler.schedule(request(MODEL, "a", variable, Tensors.floats(dims(1, 2), 3, 4), Set.of()));
+        var otherVersion = scheduler.schedule(request(new ServableId("model", 2), "a", variable,
+                Tensors.floats(dims(1, 1), 5), Set.of()));
+        var sameAsA = scheduler.schedule(request(MODEL, "a", variable, Tensors.floats(dims(1, 1), 6), Set.of("y")));
+        ticker.advance(HOUR);
+        scheduler.tickerMoved();
+
+        assertThat(Tensors.floatValues(get(a).get("y"))).containsExactly(2);
+        assertThat(Tensors.floatValues(get(b).get("y"))).containsExactly(4);
+        assertThat(Tensors.floatValues(get(wide).get("y"))).containsExactly(6, 8);
+        assertThat(Tensors.floatValues(get(otherVersion).get("y"))).containsExactly(10);
+        assertThat(Tensors.floatValues(get(sameAsA).get("y"))).containsExactly(12);
+        // "a" with filter {} and with filter {y} ask for the same outputs, so they share a batch.
+        assertThat(batchesRun).hasSize(4);
+    }
+
+    @Test
+    void variableLengthInputsArePaddedWithZerosToShareABatch() throws Exception {
+        scheduler = start(options(8, HOUR).withPadVariableLengthInputs(true));
+        SignatureDef variable = Signatures.floats(-1);
+
+        var shorter = scheduler.schedule(request(variable, Tensors.floats(dims(1, 2), 1, 2)));
+        var longer = scheduler.schedule(request(variable, Tensors.floats(dims(1, 3), 3, 4, 5)));
+        ticker.advance(HOUR);
+        scheduler.tickerMoved();
+
+        assertThat(Tensors.floatValues(get(shorter).get("y"))).containsExactly(2, 4, 0);
+        assertThat(Tensors.floatValues(get(longer).get("y"))).containsExactly(6, 8, 10);
+        assertThat(batchesRun).hasSize(1);
+        assertThat(TensorProtoBatches.dims(batchesRun.get(0))).containsExactly(2, 3);
+    }
+
+    @Test
+    void modelFailureFailsEveryRequestOfTheBatch() throws Exception {
+        scheduler = start(options(2, HOUR));
+        Function<Map<String, TensorProto>, Map<String, TensorProto>> failing = inputs -> {
+            throw ServingException.invalidArgument("model says no");
+        };
+
+        var first = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1), failing));
+        var second = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 2), failing));
+
+        for (var answer : List.of(first, second)) {
+            assertThatThrownBy(() -> get(answer)).hasCauseInstanceOf(ServingException.class)
+                    .hasRootCauseMessage("model says no");
+        }
+    }
+
+    @Test
+    void liveUpdatesUnderConcurrentSubmitsLoseNothing() throws Exception {
+        scheduler = new BatchScheduler(options(8, Duration.ofMillis(1)).withNumBatchThreads(2)
+                .withMaxEnqueuedBatches(100_000), Ticker.system());
+        List<BatchingOptions> variants = List.of(
+                options(4, Duration.ZERO).withNumBatchThreads(1).withMaxEnqueuedBatches(100_000),
+                options(16, Duration.ofMillis(2)).withNumBatchThreads(3).withMaxEnqueuedBatches(100_000),
+                options(8, Duration.ofMillis(1)).withAllowedBatchSizes(List.of(4, 8)).withMaxEnqueuedBatches(100_000),
+                options(12, Duration.ofMillis(1)).withLargeBatchSplitting(5).withMaxEnqueuedBatches(100_000));
+        int submitters = 4;
+        int perSubmitter = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(submitters + 1);
+        try {
+            List<Future<List<float[]>>> mismatches = new ArrayList<>();
+            for (int s = 0; s < submitters; s++) {
+                int seed = s;
+                mismatches.add(pool.submit(() -> submitAndCheck(seed, perSubmitter)));
+            }
+            Future<?> updater = pool.submit(() -> {
+                for (int i = 0; i < 60; i++) {
+                    scheduler.updateOptions(variants.get(i % variants.size()));
+                    Thread.onSpinWait();
+                }
+                return null;
+            });
+            updater.get(30, TimeUnit.SECONDS);
+            for (Future<List<float[]>> result : mismatches) {
+                assertThat(result.get(60, TimeUnit.SECONDS)).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        BatchingStats stats = scheduler.stats();
+        assertThat(stats.tasks()).isGreaterThanOrEqualTo((long) submitters * perSubmitter);
+        assertThat(stats.queuedTasks()).isZero();
+        assertThat(stats.expired() + stats.rejectedQueueFull()).isZero();
+    }
+
+    /** Submits requests of 1-3 rows and returns those whose answer was not exactly their own rows doubled. */
+    private List<float[]> submitAndCheck(int seed, int count) throws Exception {
+        Random random = new Random(seed);
+        List<float[]> sent = new ArrayList<>();
+        List<CompletableFuture<Map<String, TensorProto>>> answers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            float[] rows = new float[1 + random.nextInt(3)];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = seed * 1_000_000 + i * 10 + r;
+            }
+            sent.add(rows);
+            answers.add(scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(rows.length, 1), rows))));
+        }
+        List<float[]> wrong = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            float[] y = Tensors.floatValues(answers.get(i).get(30, TimeUnit.SECONDS).get("y"));
+            float[] expected = sent.get(i).clone();
+            for (int r = 0; r < expected.length; r++) {
+                expected[r] *= 2;
+            }
+            if (!java.util.Arrays.equals(y, expected)) {
+                wrong.add(sent.get(i));
+            }
+        }
+        return wrong;
+    }
+
+    @Test
+    void threadCountFollowsTheOptions() throws Exception {
+        scheduler = start(options(4, HOUR).withNumBatchThreads(1));
+        assertThat(scheduler.threadCount()).isEqualTo(1);
+
+        scheduler.updateOptions(scheduler.options().withNumBatchThreads(3));
+        assertThat(scheduler.threadCount()).isEqualTo(3);
+
+        scheduler.updateOptions(scheduler.options().withNumBatchThreads(1));
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (scheduler.threadCount() > 1 && System.nanoTime() < giveUp) {
+            Thread.onSpinWait();
+        }
+        assertThat(scheduler.threadCount()).isEqualTo(1);
+        var answer = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(4, 1), 1, 2, 3, 4)));
+        assertThat(Tensors.floatValues(get(answer).get("y"))).containsExactly(2, 4, 6, 8);
+    }
+
+    @Test
+    void closeRunsWhatIsQueuedThenRefusesNewRequests() throws Exception {
+        scheduler = start(options(8, HOUR));
+        var queued = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1)));
+
+        scheduler.close(Duration.ofSeconds(5));
+
+        assertThat(Tensors.floatValues(get(queued).get("y"))).containsExactly(2);
+        assertThatThrownBy(() -> scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1))))
+                .isInstanceOf(ServingException.class)
+                .satisfies(e -> assertThat(((ServingException) e).code()).isEqualTo(Code.UNAVAILABLE));
+    }
+
+    private BatchScheduler start(BatchingOptions options) {
+        return new BatchScheduler(options, ticker);
+    }
+
+    private static BatchingOptions options(int maxBatchSize, Duration timeout) {
+        return BatchingOptions.defaults().withMaxBatchSize(maxBatchSize).withBatchTimeoutMicros(timeout.toNanos() / 1000)
+                .withMaxEnqueuedBatches(100).withNumBatchThreads(2);
+    }
+
+    private BatchRequest request(SignatureDef signature, TensorProto x) {
+        return request(MODEL, "serving_default", signature, x, Set.of());
+    }
+
+    private BatchRequest request(SignatureDef signature, TensorProto x, Duration timeout) {
+        return new BatchRequest(MODEL, "serving_default", inspect(signature, x, Set.of()), this::recordAndDouble,
+                timeout, Optional.empty());
+    }
+
+    private BatchRequest request(SignatureDef signature, TensorProto x,
+            Function<Map<String, TensorProto>, Map<String, TensorProto>> runner) {
+        return new BatchRequest(MODEL, "serving_default", inspect(signature, x, Set.of()), runner, Duration.ZERO,
+                Optional.empty());
+    }
+
+    private BatchRequest request(ServableId id, String signatureName, SignatureDef signature, TensorProto x,
+            Set<String> outputs) {
+        return new BatchRequest(id, signatureName, inspect(signature, x, outputs), this::recordAndDouble, Duration.ZERO,
+                Optional.empty());
+    }
+
+    private static BatchableInputs inspect(SignatureDef signature, TensorProto x, Set<String> outputs) {
+        return BatchableInputs.inspect(signature, Map.of("x", x), outputs).orElseThrow();
+    }
+
+    /** The test model: y = 2x, element by element, same shape. */
+    private Map<String, TensorProto> recordAndDouble(Map<String, TensorProto> inputs) {
+        batchesRun.add(inputs.get("x"));
+        return doubled(inputs);
+    }
+
+    private static Map<String, TensorProto> doubled(Map<String, TensorProto> inputs) {
+        TensorProto x = inputs.get("x");
+        float[] values = Tensors.floatValues(x);
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= 2;
+        }
+        return Map.of("y", Tensors.floats(TensorProtoBatches.dims(x), values));
+    }
+
+    private static Map<String, TensorProto> get(CompletableFuture<Map<String, TensorProto>> answer)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        return answer.get(5, TimeUnit.SECONDS);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
