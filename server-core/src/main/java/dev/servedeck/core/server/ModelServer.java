@@ -2,9 +2,16 @@ package dev.servedeck.core.server;
 
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.config.ModelConfigFileWatcher;
+import dev.servedeck.core.metrics.LiveStatistics;
+import dev.servedeck.core.metrics.Monitoring;
+import dev.servedeck.core.requestlog.RequestLog;
+import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
+import dev.servedeck.core.status.ServingException;
 import dev.servedeck.proto.config.ModelServerConfig;
+import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +25,14 @@ public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
     private final ServerCore core;
+    private final Monitoring monitoring;
     private final Optional<RestServer> rest;
     private final Optional<ModelConfigFileWatcher> configWatcher;
 
-    private ModelServer(ServerCore core, Optional<RestServer> rest, Optional<ModelConfigFileWatcher> configWatcher) {
+    private ModelServer(ServerCore core, Monitoring monitoring, Optional<RestServer> rest,
+            Optional<ModelConfigFileWatcher> configWatcher) {
         this.core = core;
+        this.monitoring = monitoring;
         this.rest = rest;
         this.configWatcher = configWatcher;
     }
@@ -32,27 +42,74 @@ public final class ModelServer implements AutoCloseable {
      * listens), then opens the front ends.
      */
     public static ModelServer start(ModelServerOptions options, ModelServerConfig config) {
-        ServerCore core = ServerCore.start(options.core(), config);
+        // The config being applied, for monitoring to find model paths before the core has applied it.
+        AtomicReference<ModelServerConfig> applying = new AtomicReference<>(config);
+        Monitoring monitoring = startMonitoring(options, applying);
+        ServerCore core;
+        try {
+            core = ServerCore.start(options.core(), config, monitoring.instrumentation());
+        } catch (RuntimeException e) {
+            monitoring.close();
+            throw e;
+        }
+        monitoring.attach(core);
         Optional<ModelConfigFileWatcher> watcher = Optional.empty();
         try {
             if (options.configFile().isPresent() && !options.configFilePollWait().isZero()
                     && !options.configFilePollWait().isNegative()) {
                 watcher = Optional.of(new ModelConfigFileWatcher(options.configFile().get(),
-                        options.configFilePollWait(), core::reloadConfig));
+                        options.configFilePollWait(), newConfig -> {
+                            applying.set(newConfig);
+                            core.reloadConfig(newConfig);
+                        }));
             }
-            Optional<RestServer> rest = options.rest().map(restOptions -> RestServer.start(core, restOptions));
+            MonitoringRoutes routes = new MonitoringRoutes(options.monitoring().prometheusPath(),
+                    Optional.of(monitoring.exposition()), Optional.of(core::health));
+            Optional<RestServer> rest = options.rest().map(restOptions ->
+                    RestServer.start(monitoring.meter(core, Monitoring.REST), restOptions, routes));
             rest.ifPresent(server -> LOG.info("Exporting HTTP/REST API at {}:{}", options.rest().get().host(),
                     server.port()));
-            return new ModelServer(core, rest, watcher);
+            if (rest.isPresent()) {
+                options.monitoring().prometheusPath().ifPresent(path ->
+                        LOG.info("Serving Prometheus metrics at {} on the REST port", path));
+            } else if (options.monitoring().prometheusPath().isPresent()) {
+                LOG.warn("Prometheus metrics are enabled but the REST API is not exported (--rest_api_port): "
+                        + "nothing serves them");
+            }
+            return new ModelServer(core, monitoring, rest, watcher);
         } catch (RuntimeException e) {
             watcher.ifPresent(ModelConfigFileWatcher::close);
             core.close();
+            monitoring.close();
             throw e;
+        }
+    }
+
+    private static Monitoring startMonitoring(ModelServerOptions options, AtomicReference<ModelServerConfig> applying) {
+        try {
+            return Monitoring.start(options.monitoring(), applying::get);
+        } catch (IOException e) {
+            throw ServingException.invalidArgument("Cannot open the request log: " + e.getMessage());
         }
     }
 
     public ServerCore core() {
         return core;
+    }
+
+    /** Metrics, live statistics and the request log of this server; also how a further front end is metered. */
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+
+    /** Live statistics for the console: poll {@link LiveStatistics#snapshot()} as often as needed. */
+    public LiveStatistics statistics() {
+        return monitoring.statistics();
+    }
+
+    /** The sampled request log, for a live tail (absent with metrics disabled). */
+    public Optional<RequestLog> requestLog() {
+        return monitoring.requestLog();
     }
 
     /** The bound REST port (useful when started on port 0). */
@@ -66,6 +123,7 @@ public final class ModelServer implements AutoCloseable {
         rest.ifPresent(RestServer::close);
         configWatcher.ifPresent(ModelConfigFileWatcher::close);
         core.close();
+        monitoring.close();
         LOG.info("Server stopped");
     }
 }

@@ -1,6 +1,7 @@
 package dev.servedeck.core.server;
 
 import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.rest.RestOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,17 +14,30 @@ import java.util.Optional;
  *
  * @param configFile the {@code --model_config_file} to re-read, if any
  * @param configFilePollWait {@code --model_config_file_poll_wait_seconds}; zero means read once
+ * @param monitoring metrics, live statistics and the request log
  */
 public record ModelServerOptions(
         ServerCoreOptions core,
         Optional<RestOptions> rest,
         Optional<Path> configFile,
-        Duration configFilePollWait) {
+        Duration configFilePollWait,
+        MonitoringOptions monitoring) {
+
+    /** With default monitoring: metrics recorded, no Prometheus endpoint, no request log. */
+    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<Path> configFile,
+            Duration configFilePollWait) {
+        this(core, rest, configFile, configFilePollWait, MonitoringOptions.defaults());
+    }
 
     public ModelServerOptions {
         Objects.requireNonNull(core, "core");
         Objects.requireNonNull(rest, "rest");
         Objects.requireNonNull(configFile, "configFile");
         Objects.requireNonNull(configFilePollWait, "configFilePollWait");
+        Objects.requireNonNull(monitoring, "monitoring");
+    }
+
+    public ModelServerOptions withMonitoring(MonitoringOptions newMonitoring) {
+        return new ModelServerOptions(core, rest, configFile, configFilePollWait, newMonitoring);
     }
 }
