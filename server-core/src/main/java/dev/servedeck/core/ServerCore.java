@@ -14,6 +14,7 @@ import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
 import dev.servedeck.core.lifecycle.ServableHandle;
 import dev.servedeck.core.lifecycle.ServableStateMonitor;
 import dev.servedeck.core.servable.ExampleBatch;
+import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableRequest;
@@ -59,12 +60,15 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     /** Present when batching is enabled; shared by every model. */
     private final Optional<BatchScheduler> batching;
     private final PerModelBatchingOptions perModelBatching = new PerModelBatchingOptions();
+    private final RuntimeLatencyRecorder runtimeLatency;
     private final Object configLock = new Object();
     private volatile ModelServerConfig config = ModelServerConfig.getDefaultInstance();
     private volatile VersionLabels labels = VersionLabels.EMPTY;
 
-    private ServerCore(ServerCoreOptions options) {
+    private ServerCore(ServerCoreOptions options, CoreInstrumentation instrumentation) {
         this.options = options;
+        this.runtimeLatency = instrumentation.runtimeLatency();
+        monitor.subscribe(instrumentation.stateListener());
         Clock clock = Clock.systemUTC();
         this.manager = new AspiredVersionsManager(monitor, new AvailabilityPreservingPolicy(), options.loadThreads(), 1,
                 clock);
@@ -88,7 +92,13 @@ public final class ServerCore implements ServingApi, AutoCloseable {
      *     point at versions that are not available
      */
     public static ServerCore start(ServerCoreOptions options, ModelServerConfig config) {
-        ServerCore core = new ServerCore(options);
+        return start(options, config, CoreInstrumentation.NONE);
+    }
+
+    /** As {@link #start(ServerCoreOptions, ModelServerConfig)}, reporting model calls and state changes to monitoring. */
+    public static ServerCore start(ServerCoreOptions options, ModelServerConfig config,
+            CoreInstrumentation instrumentation) {
+        ServerCore core = new ServerCore(options, instrumentation);
         try {
             core.reloadConfig(config);
             if (!options.fileSystemPollWait().isNegative() && !options.fileSystemPollWait().isZero()) {
@@ -208,7 +218,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                         .whenComplete((outputs, error) -> handle.close())
                         .thenApply(outputs -> new PredictResult(id, signature, outputs));
             }
-            Map<String, TensorProto> outputs = servable.predict(signature, inputs, outputFilter);
+            Map<String, TensorProto> outputs = timedPredict(handle.id(), servable, signature, inputs, outputFilter);
             handle.close();
             return CompletableFuture.completedFuture(new PredictResult(handle.id(), signature, outputs));
         } catch (RuntimeException e) {
@@ -226,14 +236,27 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(scheduler.schedule(new BatchRequest(handle.id(), signature, batchable.get(),
-                merged -> servable.predict(signature, merged, outputFilter), timeout, perModelBatching.of(servable))));
+                merged -> timedPredict(handle.id(), servable, signature, merged, outputFilter), timeout,
+                perModelBatching.of(servable))));
+    }
+
+    /** One TensorFlow run (a request's or a whole batch's), timed for the runtime latency metric. */
+    private Map<String, TensorProto> timedPredict(ServableId id, Servable servable, String signature,
+            Map<String, TensorProto> inputs, Set<String> outputFilter) {
+        long start = System.nanoTime();
+        Map<String, TensorProto> outputs = servable.predict(signature, inputs, outputFilter);
+        runtimeLatency.record(id.name(), "Predict", System.nanoTime() - start);
+        return outputs;
     }
 
     @Override
     public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
         try (ServableHandle handle = manager.acquire(resolve(spec))) {
             String signature = signatureName(spec);
-            return new ClassifyResult(handle.id(), signature, handle.servable().classify(signature, input));
+            long start = System.nanoTime();
+            ClassifyResult result = new ClassifyResult(handle.id(), signature, handle.servable().classify(signature, input));
+            runtimeLatency.record(spec.name(), "Classify", System.nanoTime() - start);
+            return result;
         }
     }
 
@@ -241,7 +264,10 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     public RegressResult regress(ModelSpec spec, ExampleBatch input) {
         try (ServableHandle handle = manager.acquire(resolve(spec))) {
             String signature = signatureName(spec);
-            return new RegressResult(handle.id(), signature, handle.servable().regress(signature, input));
+            long start = System.nanoTime();
+            RegressResult result = new RegressResult(handle.id(), signature, handle.servable().regress(signature, input));
+            runtimeLatency.record(spec.name(), "Regress", System.nanoTime() - start);
+            return result;
         }
     }
 
@@ -268,6 +294,28 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                     "Could not find version " + wanted.getAsLong() + " of model " + spec.name());
         }
         return List.of(state);
+    }
+
+    /**
+     * Ready when every configured model has an AVAILABLE version (a Kubernetes readiness answer); otherwise
+     * names the first model that has none and the states its versions are in.
+     */
+    public ServerHealth health() {
+        for (ModelConfig model : config.getModelConfigList().getConfigList()) {
+            SortedMap<Long, ServableState> versions = monitor.versionStates(model.getName());
+            if (versions.values().stream().noneMatch(state -> state.state() == ManagerState.AVAILABLE)) {
+                return ServerHealth.notReady("Model " + model.getName() + " has no AVAILABLE version"
+                        + (versions.isEmpty() ? "" : " (versions: " + describe(versions) + ")"));
+            }
+        }
+        return ServerHealth.READY;
+    }
+
+    private static String describe(SortedMap<Long, ServableState> versions) {
+        StringBuilder text = new StringBuilder();
+        versions.forEach((version, state) -> text.append(text.length() == 0 ? "" : ", ")
+                .append(version).append(' ').append(state.state()));
+        return text.toString();
     }
 
     private ServableRequest resolve(ModelSpec spec) {

@@ -67,6 +67,21 @@ class ArchitectureTest {
             .because("the batch scheduler works on TF Serving's wire types for any servable, as TF Serving's does");
 
     @ArchTest
+    static final ArchRule onlyTheMetricsPackageUsesTheMetricsLibraries = noClasses()
+            .that().resideOutsideOfPackage("dev.servedeck.core.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..", "org.HdrHistogram..")
+            .because("one third-party library per package: the Prometheus client and HdrHistogram are core.metrics'; "
+                    + "front ends serve metrics through MetricsExposition");
+
+    @ArchTest
+    static final ArchRule frontEndsDoNotDependOnMetrics = noClasses()
+            .that().resideInAnyPackage("dev.servedeck.core.rest..", "dev.servedeck.core.grpc..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.metrics..",
+                    "dev.servedeck.core.requestlog..")
+            .because("front ends are metered from outside (a MeteredServingApi per entrypoint), so REST and gRPC "
+                    + "are counted alike");
+
+    @ArchTest
     static final ArchRule noCatchAllPackages = noClasses()
             .should().resideInAnyPackage("..util..", "..utils..", "..helper..", "..helpers..", "..common..", "..misc..")
             .because("name a package after what it does");

@@ -59,12 +59,20 @@ public final class GrpcServer implements AutoCloseable {
      * @throws IllegalArgumentException for a channel argument with an invalid value
      */
     public static GrpcServer start(ServerCore core, GrpcOptions options) {
+        return start(core, core, options);
+    }
+
+    /**
+     * As {@link #start(ServerCore, GrpcOptions)}, with inference calls going through {@code api} (the core
+     * wrapped by monitoring); model management and health still talk to {@code core}.
+     */
+    public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options) {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.host(), options.port()))
                 .maxInboundMessageSize(options.maxMessageBytes());
         // After the size above, so that grpc.max_receive_message_length wins, as in tensorflow_model_server.
         ChannelArguments.apply(options.channelArguments(), builder);
-        return start(core, core, options, builder, options.host() + ":" + options.port());
+        return start(api, core, options, builder, options.host() + ":" + options.port());
     }
 
     /**

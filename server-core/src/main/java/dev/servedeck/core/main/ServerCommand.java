@@ -5,8 +5,12 @@ import dev.servedeck.core.batching.BatchingConfig;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.batching.BatchingParametersFile;
 import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.config.MonitoringConfigFile;
 import dev.servedeck.core.grpc.ChannelArguments;
 import dev.servedeck.core.grpc.GrpcOptions;
+import dev.servedeck.core.metrics.LiveStatisticsOptions;
+import dev.servedeck.core.metrics.MonitoringOptions;
+import dev.servedeck.core.requestlog.RequestLogOptions;
 import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
@@ -146,8 +150,37 @@ public final class ServerCommand implements Callable<Integer> {
                     + "parameters for that version.")
     boolean enablePerModelBatchingParameters;
 
-    @Option(names = {"--monitoring_config_file", "--grpc_socket_path", "--enable_model_warmup"},
-            paramLabel = "VALUE", hidden = true,
+    @Option(names = "--monitoring_config_file", paramLabel = "FILE",
+            description = "MonitoringConfig in protobuf text format; prometheus_config { enable: true } serves "
+                    + "Prometheus metrics on the REST port (default path /monitoring/prometheus/metrics).")
+    Path monitoringConfigFile;
+
+    @Option(names = "--request_log_file", paramLabel = "FILE",
+            description = "ServeDeck: write sampled requests as JSON lines to FILE (rotated by size).")
+    Path requestLogFile;
+
+    @Option(names = "--request_log_sampling_rate", paramLabel = "RATE", defaultValue = "0",
+            description = "ServeDeck: share of requests logged (0..1) for models without a logging_config in "
+                    + "the model config (those use its sampling_rate); default ${DEFAULT-VALUE}.")
+    double requestLogSamplingRate;
+
+    @Option(names = "--request_log_include_bodies", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "ServeDeck: also log input and output tensors (large; off by default).")
+    boolean requestLogIncludeBodies;
+
+    @Option(names = "--request_log_max_file_bytes", paramLabel = "BYTES", defaultValue = "104857600",
+            description = "ServeDeck: rotate the request log file at this size (default 100 MiB).")
+    long requestLogMaxFileBytes;
+
+    @Option(names = "--request_log_max_files", paramLabel = "N", defaultValue = "5",
+            description = "ServeDeck: request log files kept, the current one included (default ${DEFAULT-VALUE}).")
+    int requestLogMaxFiles;
+
+    @Option(names = "--disable_metrics", arity = "0..1", fallbackValue = "true", defaultValue = "false", hidden = true,
+            description = "ServeDeck: serve without measuring (to measure what metrics cost).")
+    boolean disableMetrics;
+
+    @Option(names = {"--grpc_socket_path", "--enable_model_warmup"}, paramLabel = "VALUE", hidden = true,
             description = "Accepted for compatibility; not yet supported.")
     String[] notYetSupported;
 
@@ -204,7 +237,25 @@ public final class ServerCommand implements Callable<Integer> {
                         restApiEnableCors, restApiMaxBodyBytes))
                 : Optional.empty();
         return new ModelServerOptions(core, rest, grpcOptions(), Optional.ofNullable(modelConfigFile),
-                Duration.ofSeconds(modelConfigFilePollWaitSeconds));
+                Duration.ofSeconds(modelConfigFilePollWaitSeconds), monitoringOptions());
+    }
+
+    private MonitoringOptions monitoringOptions() {
+        Optional<String> prometheusPath = monitoringConfigFile == null ? Optional.empty()
+                : MonitoringConfigFile.prometheusPath(MonitoringConfigFile.read(monitoringConfigFile));
+        RequestLogOptions requestLog = RequestLogOptions.defaults()
+                .withSamplingRate(requestLogSamplingRate)
+                .withIncludeBodies(requestLogIncludeBodies)
+                .withRotation(requestLogMaxFileBytes, requestLogMaxFiles);
+        if (requestLogFile != null) {
+            requestLog = requestLog.withFile(requestLogFile);
+            if (requestLogSamplingRate == 0) {
+                LOG.warn("--request_log_file is set but --request_log_sampling_rate is 0: only models with a "
+                        + "logging_config in the model config are logged");
+            }
+        }
+        return new MonitoringOptions(!disableMetrics, prometheusPath, requestLog,
+                LiveStatisticsOptions.defaults());
     }
 
     /** Empty for --port=0, as tensorflow_model_server. */

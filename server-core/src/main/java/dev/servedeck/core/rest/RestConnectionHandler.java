@@ -109,7 +109,8 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter {
         FullHttpResponse http = new DefaultFullHttpResponse(version, response.status(), response.body(), HEADERS, TRAILERS);
         HttpHeaders headers = http.headers();
         if (response.status().code() != HttpResponseStatus.NO_CONTENT.code()) {
-            headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            headers.set(HttpHeaderNames.CONTENT_TYPE,
+                    response.contentType() == null ? HttpHeaderValues.APPLICATION_JSON : response.contentType());
             headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().readableBytes());
         }
         if (response.allow() != null) {

@@ -2,6 +2,7 @@ package dev.servedeck.core.rest;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,9 @@ final class RestDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestDispatcher.class);
 
-    private final RestRouter router = new RestRouter();
+    private final RestRouter router;
     private final RestApiHandler api;
+    private final MonitoringHandler monitoring;
     private final ExecutorService executor;
     private final long timeoutNanos;
     private final long timeoutMillis;
@@ -33,7 +35,10 @@ final class RestDispatcher {
     private final Object answeredLock = new Object();
     private int unanswered;
 
-    RestDispatcher(RestApiHandler api, ExecutorService executor, Duration timeout, int maxBodyBytes) {
+    RestDispatcher(RestApiHandler api, MonitoringRoutes routes, MonitoringHandler monitoring, ExecutorService executor,
+            Duration timeout, int maxBodyBytes) {
+        this.router = new RestRouter(routes);
+        this.monitoring = monitoring;
         this.api = api;
         this.executor = executor;
         this.timeoutNanos = timeout.toNanos();
@@ -57,6 +62,12 @@ final class RestDispatcher {
             request.release();
             RestResponse error = api.error(rejection.status(), rejection.message(), alloc);
             done.accept(new RestResponse(error.status(), error.body(), rejection.allow()));
+            return;
+        }
+        if (match instanceof RouteMatch.Monitoring monitored) {
+            String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+            request.release();
+            answerMonitoring(monitored, accept, alloc, done);
             return;
         }
         RouteMatch.Call call = (RouteMatch.Call) match;
@@ -128,6 +139,25 @@ final class RestDispatcher {
         synchronized (answeredLock) {
             unanswered--;
             answeredLock.notifyAll();
+        }
+    }
+
+    /** Scrapes can take milliseconds: they run on the request executor, never on the event loop. */
+    private void answerMonitoring(RouteMatch.Monitoring route, String accept, ByteBufAllocator alloc,
+            Consumer<RestResponse> done) {
+        try {
+            executor.execute(() -> {
+                RestResponse response;
+                try {
+                    response = monitoring.handle(route, accept, closing, alloc);
+                } catch (RuntimeException e) {
+                    LOG.error("REST {} could not be answered", route.kind(), e);
+                    response = api.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error", alloc);
+                }
+                done.accept(response);
+            });
+        } catch (RejectedExecutionException e) {
+            done.accept(api.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "Server is busy or shutting down", alloc));
         }
     }
 

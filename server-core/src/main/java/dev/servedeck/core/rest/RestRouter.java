@@ -25,8 +25,23 @@ final class RestRouter {
             "/v1/models(?:/([^/:]+))?(?:/versions/(\\d+)|/labels/([^/:]+))?(?:/(metadata))?",
             Pattern.CASE_INSENSITIVE);
 
+    private final MonitoringRoutes monitoring;
+
+    RestRouter() {
+        this(MonitoringRoutes.NONE);
+    }
+
+    RestRouter(MonitoringRoutes monitoring) {
+        this.monitoring = monitoring;
+    }
+
     RouteMatch route(HttpMethod method, String uri) {
         String path = pathOf(uri);
+        RouteMatch.Monitoring.Kind monitored = monitoringKind(path);
+        if (monitored != null) {
+            return method.equals(HttpMethod.GET) ? new RouteMatch.Monitoring(monitored)
+                    : methodNotAllowed(method, path, "GET");
+        }
         Matcher call = CALL.matcher(path);
         if (call.matches()) {
             return method.equals(HttpMethod.POST)
@@ -46,6 +61,17 @@ final class RestRouter {
             return call(kind, model.group(1), model.group(2), model.group(3));
         }
         return new RouteMatch.Rejection(HttpResponseStatus.NOT_FOUND, malformed(method, path), null);
+    }
+
+    /** The metrics path is matched exactly, as configured; the health path like the model paths, in any case. */
+    private RouteMatch.Monitoring.Kind monitoringKind(String path) {
+        if (monitoring.metricsPath().isPresent() && monitoring.metricsPath().get().equals(path)) {
+            return RouteMatch.Monitoring.Kind.METRICS;
+        }
+        if (monitoring.health().isPresent() && MonitoringRoutes.HEALTH_PATH.equalsIgnoreCase(path)) {
+            return RouteMatch.Monitoring.Kind.HEALTH;
+        }
+        return null;
     }
 
     private static RouteMatch call(RestMethod kind, String rawName, String rawVersion, String rawLabel) {

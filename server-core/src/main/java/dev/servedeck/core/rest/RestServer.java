@@ -65,6 +65,15 @@ public final class RestServer implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
      */
     public static RestServer start(ServingApi api, RestOptions options) {
+        return start(api, options, MonitoringRoutes.NONE);
+    }
+
+    /**
+     * Binds and starts serving the model API and the monitoring paths.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
+     */
+    public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring) {
         NettyTransport transport = NettyTransport.detect();
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("servedeck-rest-accept", true), transport.ioHandlers());
@@ -74,8 +83,9 @@ public final class RestServer implements AutoCloseable {
                 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(options.numThreads() * QUEUED_REQUESTS_PER_THREAD),
                 new DefaultThreadFactory("servedeck-rest-request", true));
-        RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, RestJsonFactory.create()), executor,
-                options.timeout(), options.maxBodyBytes());
+        RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, RestJsonFactory.create()), monitoring,
+                new MonitoringHandler(monitoring, RestJsonFactory.create()), executor, options.timeout(),
+                options.maxBodyBytes());
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptor, eventLoops)

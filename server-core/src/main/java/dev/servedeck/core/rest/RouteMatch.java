@@ -16,6 +16,12 @@ sealed interface RouteMatch {
         }
     }
 
+    /** A monitoring path: the metrics scrape or the health check. */
+    record Monitoring(Kind kind) implements RouteMatch {
+
+        enum Kind { METRICS, HEALTH }
+    }
+
     /**
      * A request no call matches.
      *

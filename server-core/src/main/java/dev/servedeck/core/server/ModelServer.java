@@ -3,9 +3,16 @@ package dev.servedeck.core.server;
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.config.ModelConfigFileWatcher;
 import dev.servedeck.core.grpc.GrpcServer;
+import dev.servedeck.core.metrics.LiveStatistics;
+import dev.servedeck.core.metrics.Monitoring;
+import dev.servedeck.core.requestlog.RequestLog;
+import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
+import dev.servedeck.core.status.ServingException;
 import dev.servedeck.proto.config.ModelServerConfig;
+import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +26,15 @@ public final class ModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
     private final ServerCore core;
+    private final Monitoring monitoring;
     private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
     private final Optional<ModelConfigFileWatcher> configWatcher;
 
-    private ModelServer(ServerCore core, Optional<RestServer> rest, Optional<GrpcServer> grpc,
-            Optional<ModelConfigFileWatcher> configWatcher) {
+    private ModelServer(ServerCore core, Monitoring monitoring, Optional<RestServer> rest,
+            Optional<GrpcServer> grpc, Optional<ModelConfigFileWatcher> configWatcher) {
         this.core = core;
+        this.monitoring = monitoring;
         this.rest = rest;
         this.grpc = grpc;
         this.configWatcher = configWatcher;
@@ -36,32 +45,82 @@ public final class ModelServer implements AutoCloseable {
      * listens), then opens the front ends.
      */
     public static ModelServer start(ModelServerOptions options, ModelServerConfig config) {
-        ServerCore core = ServerCore.start(options.core(), config);
+        // The config being applied, for monitoring to find model paths before the core has applied it.
+        AtomicReference<ModelServerConfig> applying = new AtomicReference<>(config);
+        Monitoring monitoring = startMonitoring(options, applying);
+        ServerCore core;
+        try {
+            core = ServerCore.start(options.core(), config, monitoring.instrumentation());
+        } catch (RuntimeException e) {
+            monitoring.close();
+            throw e;
+        }
+        monitoring.attach(core);
         Optional<ModelConfigFileWatcher> watcher = Optional.empty();
         Optional<RestServer> rest = Optional.empty();
+        Optional<GrpcServer> grpc = Optional.empty();
         try {
             if (options.configFile().isPresent() && !options.configFilePollWait().isZero()
                     && !options.configFilePollWait().isNegative()) {
                 watcher = Optional.of(new ModelConfigFileWatcher(options.configFile().get(),
-                        options.configFilePollWait(), core::reloadConfig));
+                        options.configFilePollWait(), newConfig -> {
+                            applying.set(newConfig);
+                            core.reloadConfig(newConfig);
+                        }));
             }
-            rest = options.rest().map(restOptions -> RestServer.start(core, restOptions));
+            MonitoringRoutes routes = new MonitoringRoutes(options.monitoring().prometheusPath(),
+                    Optional.of(monitoring.exposition()), Optional.of(core::health));
+            rest = options.rest().map(restOptions ->
+                    RestServer.start(monitoring.meter(core, Monitoring.REST), restOptions, routes));
             rest.ifPresent(server -> LOG.info("Exporting HTTP/REST API at {}:{}", options.rest().get().host(),
                     server.port()));
-            Optional<GrpcServer> grpc = options.grpc().map(grpcOptions -> GrpcServer.start(core, grpcOptions));
+            if (rest.isPresent()) {
+                options.monitoring().prometheusPath().ifPresent(path ->
+                        LOG.info("Serving Prometheus metrics at {} on the REST port", path));
+            } else if (options.monitoring().prometheusPath().isPresent()) {
+                LOG.warn("Prometheus metrics are enabled but the REST API is not exported (--rest_api_port): "
+                        + "nothing serves them");
+            }
+            grpc = options.grpc().map(grpcOptions ->
+                    GrpcServer.start(monitoring.meter(core, Monitoring.GRPC), core, grpcOptions));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
-            return new ModelServer(core, rest, grpc, watcher);
+            return new ModelServer(core, monitoring, rest, grpc, watcher);
         } catch (RuntimeException e) {
+            grpc.ifPresent(GrpcServer::close);
             rest.ifPresent(RestServer::close);
             watcher.ifPresent(ModelConfigFileWatcher::close);
             core.close();
+            monitoring.close();
             throw e;
+        }
+    }
+
+    private static Monitoring startMonitoring(ModelServerOptions options, AtomicReference<ModelServerConfig> applying) {
+        try {
+            return Monitoring.start(options.monitoring(), applying::get);
+        } catch (IOException e) {
+            throw ServingException.invalidArgument("Cannot open the request log: " + e.getMessage());
         }
     }
 
     public ServerCore core() {
         return core;
+    }
+
+    /** Metrics, live statistics and the request log of this server; also how a further front end is metered. */
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+
+    /** Live statistics for the console: poll {@link LiveStatistics#snapshot()} as often as needed. */
+    public LiveStatistics statistics() {
+        return monitoring.statistics();
+    }
+
+    /** The sampled request log, for a live tail (absent with metrics disabled). */
+    public Optional<RequestLog> requestLog() {
+        return monitoring.requestLog();
     }
 
     /** The bound REST port (useful when started on port 0). */
@@ -82,6 +141,7 @@ public final class ModelServer implements AutoCloseable {
         rest.ifPresent(RestServer::close);
         configWatcher.ifPresent(ModelConfigFileWatcher::close);
         core.close();
+        monitoring.close();
         LOG.info("Server stopped");
     }
 }

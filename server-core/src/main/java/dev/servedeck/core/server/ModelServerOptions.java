@@ -2,6 +2,7 @@ package dev.servedeck.core.server;
 
 import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.grpc.GrpcOptions;
+import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.rest.RestOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,13 +17,27 @@ import java.util.Optional;
  * @param grpc the gRPC front end, if exported
  * @param configFile the {@code --model_config_file} to re-read, if any
  * @param configFilePollWait {@code --model_config_file_poll_wait_seconds}; zero means read once
+ * @param monitoring metrics, live statistics and the request log
  */
 public record ModelServerOptions(
         ServerCoreOptions core,
         Optional<RestOptions> rest,
         Optional<GrpcOptions> grpc,
         Optional<Path> configFile,
-        Duration configFilePollWait) {
+        Duration configFilePollWait,
+        MonitoringOptions monitoring) {
+
+    /** Without gRPC, with default monitoring: metrics recorded, no Prometheus endpoint, no request log. */
+    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<Path> configFile,
+            Duration configFilePollWait) {
+        this(core, rest, Optional.empty(), configFile, configFilePollWait, MonitoringOptions.defaults());
+    }
+
+    /** With default monitoring. */
+    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<GrpcOptions> grpc,
+            Optional<Path> configFile, Duration configFilePollWait) {
+        this(core, rest, grpc, configFile, configFilePollWait, MonitoringOptions.defaults());
+    }
 
     public ModelServerOptions {
         Objects.requireNonNull(core, "core");
@@ -30,15 +45,14 @@ public record ModelServerOptions(
         Objects.requireNonNull(grpc, "grpc");
         Objects.requireNonNull(configFile, "configFile");
         Objects.requireNonNull(configFilePollWait, "configFilePollWait");
+        Objects.requireNonNull(monitoring, "monitoring");
     }
 
-    /** A server without the gRPC front end. */
-    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<Path> configFile,
-            Duration configFilePollWait) {
-        this(core, rest, Optional.empty(), configFile, configFilePollWait);
+    public ModelServerOptions withMonitoring(MonitoringOptions newMonitoring) {
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, newMonitoring);
     }
 
     public ModelServerOptions withGrpc(GrpcOptions options) {
-        return new ModelServerOptions(core, rest, Optional.of(options), configFile, configFilePollWait);
+        return new ModelServerOptions(core, rest, Optional.of(options), configFile, configFilePollWait, monitoring);
     }
 }

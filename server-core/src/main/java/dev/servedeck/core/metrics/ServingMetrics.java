@@ -1,0 +1,134 @@
+package dev.servedeck.core.metrics;
+
+import dev.servedeck.core.RuntimeLatencyRecorder;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The Prometheus side of monitoring: TF Serving's request metrics under TF Serving's own names, labels
+ * and buckets (tensorflow_serving/servables/tensorflow/util.cc), ServeDeck's per-version extensions, JVM
+ * and process metrics and build info, all in one registry of this server (no global state).
+ *
+ * <p>Recording is lock-free: the client library's counters and histograms stripe their cells, and a
+ * label set is found through a concurrent map.
+ */
+final class ServingMetrics implements RuntimeLatencyRecorder {
+
+    /** TF Serving's latency buckets: {@code Buckets::Exponential(10, 1.8, 33)}, 10 µs to about 20 minutes. */
+    static final double[] LATENCY_BUCKETS_MICROS = exponential(10, 1.8, 33);
+    /** TF Serving's example count buckets: {@code Buckets::Exponential(1, 2, 15)}, 1 to 16384. */
+    static final double[] EXAMPLE_COUNT_BUCKETS = exponential(1, 2, 15);
+    /** TF Serving's runtime label value for the TensorFlow (non-TFRT) runtime ServeDeck embeds. */
+    static final String RUNTIME = "TF1";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final ExactNameCounter requestCount = new ExactNameCounter(":tensorflow:serving:request_count",
+            "The total number of requests.", "model_name", "status");
+    private final Histogram requestLatency = Histogram.builder()
+            .name(":tensorflow:serving:request_latency")
+            .help("Distribution of wall time (in microseconds) for Tensorflow Serving request.")
+            .labelNames("model_name", "API", "entrypoint", "status")
+            .classicOnly().classicUpperBounds(LATENCY_BUCKETS_MICROS)
+            .build();
+    private final Histogram runtimeLatency = Histogram.builder()
+            .name(":tensorflow:serving:runtime_latency")
+            .help("Distribution of wall time (in microseconds) for Tensorflow runtime.")
+            .labelNames("model_name", "API", "runtime")
+            .classicOnly().classicUpperBounds(LATENCY_BUCKETS_MICROS)
+            .build();
+    private final Histogram exampleCounts = Histogram.builder()
+            .name(":tensorflow:serving:request_example_counts")
+            .help("The number of tensorflow.Examples per request.")
+            .labelNames("model")
+            .classicOnly().classicUpperBounds(EXAMPLE_COUNT_BUCKETS)
+            .build();
+    private final Counter exampleCountTotal = Counter.builder()
+            .name(":tensorflow:serving:request_example_count_total")
+            .help("The total number of tensorflow.Examples.")
+            .labelNames("model")
+            .build();
+    private final Counter versionRequests = Counter.builder()
+            .name("servedeck_requests_total")
+            .help("ServeDeck: requests per model version and signature.")
+            .labelNames("model_name", "version", "signature", "API", "entrypoint", "status")
+            .build();
+    private final Histogram versionLatency = Histogram.builder()
+            .name("servedeck_request_latency_microseconds")
+            .help("ServeDeck: wall time (in microseconds) of requests per model version and signature.")
+            .labelNames("model_name", "version", "signature", "API", "entrypoint")
+            .classicOnly().classicUpperBounds(LATENCY_BUCKETS_MICROS)
+            .build();
+    private final Counter versionRows = Counter.builder()
+            .name("servedeck_request_rows_total")
+            .help("ServeDeck: rows (batch entries) answered per model version.")
+            .labelNames("model_name", "version")
+            .build();
+    private final MetricSourceCollector sources = new MetricSourceCollector();
+
+    ServingMetrics(String serverVersion, boolean jvmMetrics) {
+        registry.register(requestCount);
+        registry.register(requestLatency);
+        registry.register(runtimeLatency);
+        registry.register(exampleCounts);
+        registry.register(exampleCountTotal);
+        registry.register(versionRequests);
+        registry.register(versionLatency);
+        registry.register(versionRows);
+        registry.register(sources);
+        Info buildInfo = Info.builder().name("servedeck_build_info")
+                .help("ServeDeck: the running build.").labelNames("version", "tensorflow_java").build();
+        buildInfo.addLabelValues(serverVersion, "1.1.0");
+        registry.register(buildInfo);
+        if (jvmMetrics) {
+            // Heap and non-heap memory, GC, threads, classes, plus process metrics: CPU, open files,
+            // resident memory (native RSS, where TensorFlow's memory shows), start time.
+            JvmMetrics.builder().register(registry);
+        }
+    }
+
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
+    void record(CompletedRequest request) {
+        String status = request.status().name();
+        double micros = request.latencyMicros();
+        requestCount.add(1, request.model(), status);
+        requestLatency.labelValues(request.model(), request.api(), request.entrypoint(), status).observe(micros);
+        if (request.examples() > 0) {
+            exampleCounts.labelValues(request.model()).observe(request.examples());
+            exampleCountTotal.labelValues(request.model()).inc(request.examples());
+        }
+        String version = request.version() == CompletedRequest.UNKNOWN_VERSION
+                ? "" : Long.toString(request.version());
+        versionRequests.labelValues(request.model(), version, request.signature(), request.api(),
+                request.entrypoint(), status).inc();
+        versionLatency.labelValues(request.model(), version, request.signature(), request.api(), request.entrypoint())
+                .observe(micros);
+        if (request.ok() && request.rows() > 0) {
+            versionRows.labelValues(request.model(), version).inc(request.rows());
+        }
+    }
+
+    @Override
+    public void record(String model, String api, long nanos) {
+        runtimeLatency.labelValues(model, api, RUNTIME).observe(nanos / 1_000);
+    }
+
+    AutoCloseable addSource(MetricSource source) {
+        return sources.add(source);
+    }
+
+    private static double[] exponential(double scale, double growth, int count) {
+        double[] bounds = new double[count];
+        double bound = scale;
+        for (int i = 0; i < count; i++) {
+            bounds[i] = bound;
+            bound *= growth;
+        }
+        return bounds;
+    }
+}
