@@ -13,8 +13,9 @@ import java.util.Map;
  * writes it to {@code server-core/target/benchmark/results.md}.
  *
  * <p>Order matters: the in-process floor runs first on an idle machine; then each server runs alone (the
- * baseline, then ServeDeck), so no two contenders share the two cores; the memory soak gets a fresh ServeDeck
- * process, so that its "before load" reading really is before any load.
+ * baseline, then ServeDeck), so no two contenders share the two cores; ServeDeck's gRPC runs follow its REST
+ * runs in the same process, so their ratio compares one server under one machine load; the memory soak gets a
+ * fresh ServeDeck process, so that its "before load" reading really is before any load.
  */
 public final class BenchmarkMain {
 
@@ -60,8 +61,10 @@ public final class BenchmarkMain {
         try (RunningServer baseline = RunningServer.startBaseline(settings, models)) {
             http.addAll(suite.run(baseline));
         }
+        List<GrpcLoadResult> grpc;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck")) {
             http.addAll(suite.run(serveDeck));
+            grpc = new GrpcLoadSuite(settings, warnings).run(serveDeck);
         }
         MemoryResult memory;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
@@ -73,8 +76,9 @@ public final class BenchmarkMain {
                 .machine(machine)
                 .floor(floors)
                 .http(http)
+                .grpc(grpc, http)
                 .memory(memory)
-                .targets(TargetVerdicts.evaluate(floors.get(0), http, memory))
+                .targets(TargetVerdicts.evaluate(floors.get(0), http, grpc, memory))
                 .warnings(warnings.all());
         Path results = output.resolve("results.md");
         report.writeTo(results);

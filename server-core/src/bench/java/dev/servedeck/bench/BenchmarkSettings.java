@@ -15,14 +15,16 @@ import java.util.List;
  * @param serverJar       ServeDeck's thin jar, with lib/ beside it ({@code bench.serverJar})
  * @param outputDir       results.md, logs, models and wrk scripts go here ({@code bench.outputDir})
  * @param serverJvmArgs   extra JVM options for both servers, space-separated ({@code bench.serverJvmArgs}, none)
+ * @param serverArgs      extra flags for the ServeDeck server only, space-separated, e.g.
+ *                        {@code --tensorflow_inter_op_parallelism=-1} ({@code bench.serverArgs}, none)
  * @param fileSystemPollWaitSeconds ServeDeck's {@code --file_system_poll_wait_seconds}
  *                        ({@code bench.fileSystemPollWaitSeconds}, 0: look for versions once, no poller during load)
  */
 record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequests, long firstRssRequests,
-        Path serverJar, Path outputDir, List<String> serverJvmArgs, long fileSystemPollWaitSeconds) {
+        Path serverJar, Path outputDir, List<String> serverJvmArgs, List<String> serverArgs,
+        long fileSystemPollWaitSeconds) {
 
     static BenchmarkSettings fromSystemProperties() {
-        String jvmArgs = System.getProperty("bench.serverJvmArgs", "").strip();
         return new BenchmarkSettings(
                 Duration.ofSeconds(positiveLong("bench.seconds", 10)),
                 Duration.ofSeconds(positiveLong("bench.warmupSeconds", 3)),
@@ -30,8 +32,14 @@ record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequest
                 positiveLong("bench.rssFirstRequests", 10_000),
                 Path.of(System.getProperty("bench.serverJar", "target/servedeck-server.jar")).toAbsolutePath(),
                 Path.of(System.getProperty("bench.outputDir", "target/benchmark")).toAbsolutePath(),
-                jvmArgs.isEmpty() ? List.of() : Arrays.asList(jvmArgs.split("\\s+")),
+                spaceSeparated("bench.serverJvmArgs"),
+                spaceSeparated("bench.serverArgs"),
                 longAtLeast("bench.fileSystemPollWaitSeconds", 0, 0));
+    }
+
+    private static List<String> spaceSeparated(String property) {
+        String text = System.getProperty(property, "").strip();
+        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
     }
 
     private static long positiveLong(String property, long defaultValue) {

@@ -1,5 +1,6 @@
 package dev.servedeck.bench;
 
+import io.grpc.internal.GrpcUtil;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ final class MachineInfo {
         facts.put("server JVM options", settings.serverJvmArgs().isEmpty() ? "(none)"
                 : String.join(" ", settings.serverJvmArgs()));
         facts.put("ServeDeck --file_system_poll_wait_seconds", Long.toString(settings.fileSystemPollWaitSeconds()));
+        facts.put("ServeDeck extra flags (bench.serverArgs)", settings.serverArgs().isEmpty() ? "(none)"
+                : String.join(" ", settings.serverArgs()));
+        facts.put("gRPC load client", "grpc-java " + GrpcUtil.IMPLEMENTATION_VERSION + ", in the benchmark JVM");
         return facts;
     }
 

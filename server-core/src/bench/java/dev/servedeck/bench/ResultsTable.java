@@ -1,5 +1,6 @@
 package dev.servedeck.bench;
 
+import dev.servedeck.core.grpc.GrpcLoadClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,29 @@ final class ResultsTable {
                 + "nodelay, 4 x cores threads). wrk runs on the same cores as the server.", table);
     }
 
+    /** Each gRPC row beside ServeDeck's REST figures for the same model and concurrency, from this run. */
+    ResultsTable grpc(List<GrpcLoadResult> results, List<HttpLoadResult> http) {
+        MarkdownTable table = new MarkdownTable("model", "load", "calls/s", "p50", "p99", "failures",
+                "REST req/s", "REST p50", "REST p99", "calls/s vs REST req/s");
+        for (GrpcLoadResult result : results) {
+            GrpcLoadClient.Result client = result.client();
+            WrkResult rest = TargetVerdicts.serveDeckRest(http, result.model(), result.level());
+            table.row(result.model(), result.level().label() + " (" + result.level().connections() + " in flight)",
+                    Format.rate(client.callsPerSecond()), Format.micros(result.p50Micros()),
+                    Format.micros(result.p99Micros()), failures(client), Format.rate(rest.requestsPerSecond()),
+                    Format.micros(rest.p50Micros()), Format.micros(rest.p99Micros()),
+                    String.format("%.2fx", client.callsPerSecond() / rest.requestsPerSecond()));
+        }
+        return section("gRPC over loopback (grpc-java)", "ServeDeck only, the same process as its REST rows above: "
+                + "PredictionService/Predict, one row per call as a DT_FLOAT tensor_content tensor of shape "
+                + "[1, width] (as Python's make_tensor_proto writes it); N async calls in flight on one "
+                + "channel, after " + String.format("%,d", GrpcLoadSuite.WARM_UP_CALLS) + " unmeasured c64 calls "
+                + "per model and a warm-up run per row. "
+                + "Unlike wrk, this load client runs inside the benchmark JVM, and its CPU competes with the "
+                + "server's on the same cores, which lowers the gRPC figures; the ratio to REST is still taken "
+                + "within one run against one server process.", table);
+    }
+
     ResultsTable memory(MemoryResult memory) {
         MarkdownTable table = new MarkdownTable("point", "requests", "VmRSS");
         table.row("ready, before load", 0, Format.mebibytes(memory.rssBeforeKib()));
@@ -64,7 +88,7 @@ final class ResultsTable {
     ResultsTable warnings(List<String> warnings) {
         markdown.append("\n## Warnings\n\n");
         if (warnings.isEmpty()) {
-            markdown.append("None: every request answered 2xx, no socket errors.\n");
+            markdown.append("None: every request answered 2xx, no socket errors, every gRPC call OK.\n");
         }
         warnings.forEach(warning -> markdown.append("- ").append(warning).append('\n'));
         return this;
@@ -86,6 +110,10 @@ final class ResultsTable {
         }
         markdown.append(table.render());
         return this;
+    }
+
+    private static String failures(GrpcLoadClient.Result client) {
+        return client.failures() == 0 ? "0" : client.failures() + " " + client.failuresByCode();
     }
 
     private static String ratioToBaseline(HttpLoadResult result, List<HttpLoadResult> results) {

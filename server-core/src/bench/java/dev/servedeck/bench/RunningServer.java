@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A contender started as its own JVM on a free loopback port: the naive baseline or ServeDeck. Both get the
- * same java binary, the same extra JVM options and the same TensorFlow log level.
+ * same java binary, the same extra JVM options and the same TensorFlow log level. ServeDeck also serves gRPC
+ * on a second free port, and gets the extra server flags of {@code bench.serverArgs}.
  */
 final class RunningServer implements AutoCloseable {
 
@@ -20,13 +21,18 @@ final class RunningServer implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
     private static final Map<String, String> ENVIRONMENT = Map.of("TF_CPP_MIN_LOG_LEVEL", "1");
 
+    /** The baseline speaks REST only. */
+    private static final int NO_GRPC = 0;
+
     private final String name;
     private final int port;
+    private final int grpcPort;
     private final ChildProcess process;
 
-    private RunningServer(String name, int port, ChildProcess process) {
+    private RunningServer(String name, int port, int grpcPort, ChildProcess process) {
         this.name = name;
         this.port = port;
+        this.grpcPort = grpcPort;
         this.process = process;
     }
 
@@ -40,18 +46,23 @@ final class RunningServer implements AutoCloseable {
                 Integer.toString(port),
                 "half_plus_two=" + models.halfPlusTwo(),
                 "mlp=" + models.mlp()));
-        return startAndVerify(BASELINE, port, command, settings.outputDir().resolve("logs/baseline.log"));
+        return startAndVerify(BASELINE, port, NO_GRPC, command, settings.outputDir().resolve("logs/baseline.log"));
     }
 
     static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName)
             throws IOException, InterruptedException {
         int port = FreePort.find();
+        // Always a free port: ServeDeck's default gRPC port (8500) may be taken by another server or run.
+        int grpcPort = FreePort.findOtherThan(port);
         List<String> command = javaCommand(settings);
         command.addAll(List.of("-jar", settings.serverJar().toString(),
                 "--model_config_file=" + modelConfig,
                 "--rest_api_port=" + port,
+                "--port=" + grpcPort,
                 "--file_system_poll_wait_seconds=" + settings.fileSystemPollWaitSeconds()));
-        return startAndVerify(SERVEDECK, port, command, settings.outputDir().resolve("logs/" + logName + ".log"));
+        command.addAll(settings.serverArgs());
+        return startAndVerify(SERVEDECK, port, grpcPort, command,
+                settings.outputDir().resolve("logs/" + logName + ".log"));
     }
 
     private static List<String> javaCommand(BenchmarkSettings settings) {
@@ -61,7 +72,7 @@ final class RunningServer implements AutoCloseable {
         return command;
     }
 
-    private static RunningServer startAndVerify(String name, int port, List<String> command, Path log)
+    private static RunningServer startAndVerify(String name, int port, int grpcPort, List<String> command, Path log)
             throws IOException, InterruptedException {
         ChildProcess process = ChildProcess.start(name, command, ENVIRONMENT, log);
         try {
@@ -69,7 +80,7 @@ final class RunningServer implements AutoCloseable {
             process.awaitReady(() -> check.answers(Workload.halfPlusTwo()) && check.answers(Workload.mlp()),
                     STARTUP_TIMEOUT);
             check.verifyAnswers();
-            return new RunningServer(name, port, process);
+            return new RunningServer(name, port, grpcPort, process);
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.close();
             throw e;
@@ -82,6 +93,13 @@ final class RunningServer implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    int grpcPort() {
+        if (grpcPort == NO_GRPC) {
+            throw new IllegalStateException(name + " serves no gRPC");
+        }
+        return grpcPort;
     }
 
     long rssKibibytes() throws IOException {
