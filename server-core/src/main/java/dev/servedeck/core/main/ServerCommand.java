@@ -119,8 +119,9 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Threads for one TensorFlow op; 0 lets TensorFlow choose.")
     int intraOpParallelism;
 
-    @Option(names = "--tensorflow_inter_op_parallelism", paramLabel = "N", defaultValue = "0",
-            description = "Threads for independent TensorFlow ops; 0 lets TensorFlow choose.")
+    @Option(names = "--tensorflow_inter_op_parallelism", paramLabel = "N", defaultValue = "-1",
+            description = "Threads for independent TensorFlow ops; 0 lets TensorFlow choose; -1 (ServeDeck's "
+                    + "default) runs them on the request's own thread.")
     int interOpParallelism;
 
     @Option(names = "--demo", arity = "0..1", fallbackValue = "true", defaultValue = "false",

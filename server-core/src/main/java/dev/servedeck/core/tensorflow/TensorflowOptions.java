@@ -17,6 +17,9 @@ public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int in
 
     public static final String SERVE_TAG = "serve";
 
+    /** Inter-op parallelism that runs every op on the thread that called the session (TF's -1). */
+    public static final int CALLING_THREAD = -1;
+
     public TensorflowOptions {
         tags = Set.copyOf(Objects.requireNonNull(tags, "tags"));
         if (tags.isEmpty()) {
@@ -31,9 +34,14 @@ public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int in
         }
     }
 
-    /** Tag {@code serve}, TensorFlow's thread pool sizes. */
+    /**
+     * Tag {@code serve}, TensorFlow's intra-op pool, and every op run on the calling thread. Each request
+     * already has a thread of its own (a REST or gRPC worker, or a batch thread), so handing ops to
+     * TensorFlow's inter-op pool only adds a thread switch per run: on 2 cores it cost about 70 us at
+     * concurrency 1 and 10-30% of throughput at concurrency 64 for half_plus_two.
+     */
     public static TensorflowOptions defaults() {
-        return new TensorflowOptions(Set.of(SERVE_TAG), 0, 0);
+        return new TensorflowOptions(Set.of(SERVE_TAG), 0, CALLING_THREAD);
     }
 
     ConfigProto toConfigProto() {
