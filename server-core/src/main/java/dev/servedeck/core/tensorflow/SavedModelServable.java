@@ -158,7 +158,7 @@ public final class SavedModelServable implements Servable {
             return TensorProtos.toTensor(feed.value());
         } catch (IllegalArgumentException e) {
             throw ServingException.invalidArgument("tensor parsing error: " + feed.alias() + " (" + e.getMessage() + ")");
-        } catch (UnsupportedOperationException e) {
+        } catch (UnsupportedDtypeException e) {
             throw new ServingException(Code.UNIMPLEMENTED,
                     "input '" + feed.alias() + "': " + e.getMessage());
         }

@@ -75,12 +75,12 @@ public final class TensorProtos {
      * Builds a TensorFlow tensor from a TensorProto.
      *
      * @throws IllegalArgumentException when the proto is malformed (see {@link #checkContent})
-     * @throws UnsupportedOperationException when TensorFlow Java has no tensor type for the dtype
+     * @throws UnsupportedDtypeException when TensorFlow Java has no tensor type for the dtype
      */
     public static Tensor toTensor(TensorProto proto) {
         long elements = checkContent(proto);
         DataType dtype = proto.getDtype();
-        var tensorClass = DataTypes.tensorClass(dtype).orElseThrow(() -> new UnsupportedOperationException(
+        var tensorClass = DataTypes.tensorClass(dtype).orElseThrow(() -> new UnsupportedDtypeException(
                 dtype + " tensors are not supported by this server's TensorFlow Java runtime"));
         Shape shape = Shape.of(TensorShapes.dims(proto.getTensorShape()));
         if (dtype == DataType.DT_STRING) {
@@ -170,7 +170,7 @@ public final class TensorProtos {
                 fill(proto.getBoolValCount(), n, i -> values[i] = (byte) (proto.getBoolVal(i) ? 1 : 0), () -> Arrays.fill(values, values[0]));
                 data.write(values);
             }
-            default -> throw new UnsupportedOperationException(proto.getDtype() + " tensors are not supported");
+            default -> throw new UnsupportedDtypeException(proto.getDtype() + " tensors are not supported");
         }
     }
 

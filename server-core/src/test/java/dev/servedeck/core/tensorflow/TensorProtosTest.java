@@ -162,7 +162,7 @@ class TensorProtosTest {
         assertThat(TensorProtos.checkContent(proto(dtype, 2).setTensorContent(
                 ByteString.copyFrom(new byte[2 * DataTypes.elementSize(dtype)])).build())).isEqualTo(2);
         assertThatThrownBy(() -> TensorProtos.toTensor(typed.build()))
-                .isInstanceOf(UnsupportedOperationException.class)
+                .isInstanceOf(UnsupportedDtypeException.class)
                 .hasMessageContaining(dtype.name());
     }
 
