@@ -1,5 +1,6 @@
 package dev.servedeck.core;
 
+import dev.servedeck.core.batching.BatchObserver;
 import dev.servedeck.core.servable.ServableState;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -9,13 +10,17 @@ import java.util.function.Consumer;
  *
  * @param runtimeLatency told the duration of every model call
  * @param stateListener told every servable state change (on the manager thread; must be quick)
+ * @param batchObserver told what the batch scheduler does, when batching is enabled
  */
-public record CoreInstrumentation(RuntimeLatencyRecorder runtimeLatency, Consumer<ServableState> stateListener) {
+public record CoreInstrumentation(RuntimeLatencyRecorder runtimeLatency, Consumer<ServableState> stateListener,
+        BatchObserver batchObserver) {
 
-    public static final CoreInstrumentation NONE = new CoreInstrumentation(RuntimeLatencyRecorder.NONE, state -> { });
+    public static final CoreInstrumentation NONE = new CoreInstrumentation(RuntimeLatencyRecorder.NONE, state -> { },
+            BatchObserver.NONE);
 
     public CoreInstrumentation {
         Objects.requireNonNull(runtimeLatency, "runtimeLatency");
         Objects.requireNonNull(stateListener, "stateListener");
+        Objects.requireNonNull(batchObserver, "batchObserver");
     }
 }

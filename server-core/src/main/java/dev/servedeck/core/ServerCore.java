@@ -80,7 +80,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                         : new SavedModelLoader(versionDir, options.tensorflow()),
                 manager, positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
         this.batching = batchingConfig.enabled()
-                ? Optional.of(new BatchScheduler(batchingConfig.options(), Ticker.system()))
+                ? Optional.of(new BatchScheduler(batchingConfig.options(), Ticker.system(),
+                        instrumentation.batchObserver()))
                 : Optional.empty();
     }
 
@@ -232,7 +233,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             Map<String, TensorProto> inputs, Set<String> outputFilter, Duration timeout) {
         Optional<BatchableInputs> batchable = BatchableInputs.inspect(def, inputs, outputFilter);
         if (batchable.isEmpty()) {
-            scheduler.recordPassThrough();
+            scheduler.recordPassThrough(handle.id());
             return Optional.empty();
         }
         return Optional.of(scheduler.schedule(new BatchRequest(handle.id(), signature, batchable.get(),

@@ -67,6 +67,13 @@ class ArchitectureTest {
             .because("the batch scheduler works on TF Serving's wire types for any servable, as TF Serving's does");
 
     @ArchTest
+    static final ArchRule batchingKnowsNothingOfMetrics = noClasses()
+            .that().resideInAPackage("dev.servedeck.core.batching..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.metrics..", "io.prometheus..")
+            .because("the scheduler reports through BatchObserver and BatchingStats; core.metrics implements and "
+                    + "reads them, never the other way round");
+
+    @ArchTest
     static final ArchRule onlyTheMetricsPackageUsesTheMetricsLibraries = noClasses()
             .that().resideOutsideOfPackage("dev.servedeck.core.metrics..")
             .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..", "org.HdrHistogram..")

@@ -1,5 +1,6 @@
 package dev.servedeck.core.batching;
 
+import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.status.ServingException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +22,19 @@ final class BatchExecution {
     private BatchExecution() {
     }
 
-    static void run(List<TaskPiece> pieces, BatchingOptions options, BatchingStatsRecorder stats) {
+    /**
+     * @param formedAt the ticker reading when the batch was taken from its queue
+     * @param threadPoolName the pool running it, for the queuing latency
+     */
+    static void run(List<TaskPiece> pieces, BatchingOptions options, long formedAt, String threadPoolName,
+            BatchObserver observer) {
         if (pieces.isEmpty()) {
             return;
+        }
+        ServableId servable = pieces.get(0).request().request.servable();
+        // Recorded here rather than where the batch is formed, to keep the observers out of the scheduler's lock.
+        for (TaskPiece piece : pieces) {
+            observer.dequeued(threadPoolName, servable, formedAt - piece.request().enqueuedAt);
         }
         int rows = pieces.stream().mapToInt(TaskPiece::rows).sum();
         int paddedRows = options.paddedSize(rows);
@@ -40,7 +51,7 @@ final class BatchExecution {
             fail(pieces, ServingException.internal("Batch failed: " + e.getMessage(), e));
             return;
         }
-        stats.recordBatch(rows, paddedRows - rows, pieces.size());
+        observer.batchRan(servable, rows, paddedRows, pieces.size());
         int offset = 0;
         for (TaskPiece piece : pieces) {
             Map<String, TensorProto> own = new LinkedHashMap<>();

@@ -131,7 +131,7 @@ final class BatchQueue {
      *
      * @return the pieces, possibly empty when every waiting request had expired
      */
-    List<TaskPiece> poll(long now, BatchingOptions options, BatchingStatsRecorder stats) {
+    List<TaskPiece> poll(long now, BatchingOptions options, BatchObserver observer) {
         repackIfChanged(options);
         int limit = options.executionBatchLimit();
         List<TaskPiece> batch = new ArrayList<>();
@@ -145,7 +145,7 @@ final class BatchQueue {
                 queuedRows -= piece.rows();
                 droppedAny = true;
                 if (!request.done()) {
-                    stats.recordExpired();
+                    observer.expired(key.servable());
                     request.fail(new ServingException(Code.DEADLINE_EXCEEDED, "Deadline exceeded: the request waited "
                             + (now - request.enqueuedAt) / 1_000_000 + " ms in the batch queue of " + key
                             + " and was dropped without running"));
@@ -159,7 +159,6 @@ final class BatchQueue {
             queuedRows -= piece.rows();
             batch.add(piece);
             rows += piece.rows();
-            stats.recordQueueing(now - request.enqueuedAt);
             if (rows >= limit) {
                 break;
             }

@@ -1,5 +1,6 @@
 package dev.servedeck.core.batching;
 
+import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +34,8 @@ import org.tensorflow.proto.TensorProto;
  *   <li>{@link #updateOptions} swaps the parameters while requests flow: batches are formed at the moment a
  *       thread takes one, so the next batch uses the new parameters and nothing queued is lost; the thread
  *       count follows too. Queues with per-model parameters keep theirs.</li>
+ *   <li>Every event (request arrived, refused, expired, dequeued, batch run) goes to the {@link #stats()}
+ *       recorder and to an optional {@link BatchObserver} (monitoring's per-observation metrics).</li>
  * </ul>
  */
 public final class BatchScheduler implements AutoCloseable {
@@ -51,12 +56,21 @@ public final class BatchScheduler implements AutoCloseable {
     /** Live batch threads by slot; a thread whose slot is at or beyond num_batch_threads exits. */
     private final Map<Integer, Thread> threads = new HashMap<>();
     private final BatchingStatsRecorder stats = new BatchingStatsRecorder();
+    /** The stats recorder, plus monitoring's observer when there is one. */
+    private final BatchObserver observer;
     private volatile BatchingOptions options;
     private boolean closing;
 
     public BatchScheduler(BatchingOptions options, Ticker ticker) {
+        this(options, ticker, BatchObserver.NONE);
+    }
+
+    /** As {@link #BatchScheduler(BatchingOptions, Ticker)}, telling {@code observer} what happens. */
+    public BatchScheduler(BatchingOptions options, Ticker ticker, BatchObserver observer) {
         this.options = Objects.requireNonNull(options, "options");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.observer = Objects.requireNonNull(observer, "observer") == BatchObserver.NONE
+                ? stats : new ObserverPair(stats, observer);
         lock.lock();
         try {
             startMissingThreads();
@@ -76,6 +90,8 @@ public final class BatchScheduler implements AutoCloseable {
     public CompletableFuture<Map<String, TensorProto>> schedule(BatchRequest request) {
         long now = ticker.read();
         QueuedRequest queued = new QueuedRequest(request, now, deadline(now, request.timeout()));
+        // As TF Serving, every request handed to batching counts, refused ones included.
+        observer.requestArrived(request.servable(), request.inputs().rows());
         lock.lock();
         try {
             if (closing) {
@@ -93,7 +109,7 @@ public final class BatchScheduler implements AutoCloseable {
                     queues.remove(key);
                 }
                 if (e.code() == Code.RESOURCE_EXHAUSTED) {
-                    stats.recordRejected();
+                    observer.rejectedQueueFull(request.servable());
                 }
                 throw e;
             }
@@ -106,9 +122,9 @@ public final class BatchScheduler implements AutoCloseable {
         return queued.result;
     }
 
-    /** Counts a Predict request that could not batch and ran on its own (for {@link #stats()}). */
-    public void recordPassThrough() {
-        stats.recordPassThrough();
+    /** Counts a Predict request for {@code servable} that could not batch and ran on its own. */
+    public void recordPassThrough(ServableId servable) {
+        observer.passedThrough(servable);
     }
 
     /** The parameters in force (per-model parameters aside). */
@@ -140,18 +156,18 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     public BatchingStats stats() {
-        int queuedTasks = 0;
-        long queuedRows = 0;
+        SortedMap<String, QueueDepth> queuedByModel = new TreeMap<>();
         lock.lock();
         try {
             for (BatchQueue queue : queues.values()) {
-                queuedTasks += queue.queuedPieces();
-                queuedRows += queue.queuedRows();
+                queuedByModel.merge(queue.key().servable().name(),
+                        QueueDepth.EMPTY.plus(queue.queuedPieces(), queue.queuedRows()),
+                        (sum, more) -> sum.plus(more.tasks(), more.rows()));
             }
         } finally {
             lock.unlock();
         }
-        return stats.snapshot(queuedTasks, queuedRows);
+        return stats.snapshot(queuedByModel);
     }
 
     /** The number of live batch threads. */
@@ -238,7 +254,7 @@ public final class BatchScheduler implements AutoCloseable {
                 if (batch == null) {
                     return;
                 }
-                BatchExecution.run(batch.pieces, batch.options, stats);
+                BatchExecution.run(batch.pieces, batch.options, batch.formedAt, batch.threadPoolName, observer);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -279,7 +295,7 @@ public final class BatchScheduler implements AutoCloseable {
                         wait = Math.min(wait, readyAt - now);
                         continue;
                     }
-                    List<TaskPiece> pieces = queue.poll(now, queueOptions, stats);
+                    List<TaskPiece> pieces = queue.poll(now, queueOptions, observer);
                     it.remove();
                     if (!queue.isEmpty()) {
                         // Round robin: the queue just served waits behind the others.
@@ -287,7 +303,7 @@ public final class BatchScheduler implements AutoCloseable {
                         work.signal();
                     }
                     if (!pieces.isEmpty()) {
-                        return new TakenBatch(pieces, queueOptions);
+                        return new TakenBatch(pieces, queueOptions, now, options.threadPoolName());
                     }
                     // Every waiting request had expired; the iterator is stale after the re-insert, so rescan.
                     it = queues.values().iterator();
@@ -331,6 +347,10 @@ public final class BatchScheduler implements AutoCloseable {
                 + (o.enableLargeBatchSplitting() ? ", large batch splitting to " + o.maxExecutionBatchSize() : "");
     }
 
-    private record TakenBatch(List<TaskPiece> pieces, BatchingOptions options) {
+    /**
+     * @param formedAt when the batch was taken from its queue (the end of its requests' queuing)
+     * @param threadPoolName the pool running it, as the batch threads are named
+     */
+    private record TakenBatch(List<TaskPiece> pieces, BatchingOptions options, long formedAt, String threadPoolName) {
     }
 }

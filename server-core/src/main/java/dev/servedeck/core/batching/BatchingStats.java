@@ -15,8 +15,7 @@ import java.util.TreeMap;
  * @param rows rows of real requests run
  * @param paddingRows rows added to reach an allowed batch size
  * @param batchSizes how many batches ran with each number of real rows
- * @param queuedTasks requests (or pieces) waiting now
- * @param queuedRows rows waiting now
+ * @param queuedByModel what waits now, by model name (models with nothing queued are absent)
  * @param meanQueueingLatency mean time from schedule() to the batch being formed
  * @param maxQueueingLatency longest such time
  * @param rejectedQueueFull requests refused with RESOURCE_EXHAUSTED because their queue was full
@@ -29,21 +28,32 @@ public record BatchingStats(
         long rows,
         long paddingRows,
         SortedMap<Integer, Long> batchSizes,
-        int queuedTasks,
-        long queuedRows,
+        SortedMap<String, QueueDepth> queuedByModel,
         Duration meanQueueingLatency,
         Duration maxQueueingLatency,
         long rejectedQueueFull,
         long expired,
         long passedThrough) {
 
-    public static final BatchingStats NONE = new BatchingStats(0, 0, 0, 0, new TreeMap<>(), 0, 0, Duration.ZERO,
-            Duration.ZERO, 0, 0, 0);
+    public static final BatchingStats NONE = new BatchingStats(0, 0, 0, 0, new TreeMap<>(), new TreeMap<>(),
+            Duration.ZERO, Duration.ZERO, 0, 0, 0);
 
     public BatchingStats {
         batchSizes = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(batchSizes, "batchSizes")));
+        queuedByModel = Collections.unmodifiableSortedMap(
+                new TreeMap<>(Objects.requireNonNull(queuedByModel, "queuedByModel")));
         Objects.requireNonNull(meanQueueingLatency, "meanQueueingLatency");
         Objects.requireNonNull(maxQueueingLatency, "maxQueueingLatency");
+    }
+
+    /** Requests (or pieces) waiting now, every model together. */
+    public int queuedTasks() {
+        return queuedByModel.values().stream().mapToInt(QueueDepth::tasks).sum();
+    }
+
+    /** Rows waiting now, every model together. */
+    public long queuedRows() {
+        return queuedByModel.values().stream().mapToLong(QueueDepth::rows).sum();
     }
 
     /** Real rows per batch; 0 before the first batch. */

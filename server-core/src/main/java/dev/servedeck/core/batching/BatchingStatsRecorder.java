@@ -1,5 +1,6 @@
 package dev.servedeck.core.batching;
 
+import dev.servedeck.core.servable.ServableId;
 import java.time.Duration;
 import java.util.Map;
 import java.util.SortedMap;
@@ -8,8 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts what the scheduler does, from many threads without locks; {@link #snapshot} makes the immutable view. */
-final class BatchingStatsRecorder {
+/**
+ * Counts what the scheduler does, from many threads without locks; {@link #snapshot} makes the immutable view.
+ * Server-wide: the model of each event is ignored.
+ */
+final class BatchingStatsRecorder implements BatchObserver {
 
     private final LongAdder batches = new LongAdder();
     private final LongAdder tasks = new LongAdder();
@@ -23,40 +27,44 @@ final class BatchingStatsRecorder {
     private final LongAdder expired = new LongAdder();
     private final LongAdder passedThrough = new LongAdder();
 
-    void recordBatch(int realRows, int padding, int pieces) {
+    @Override
+    public void batchRan(ServableId servable, int realRows, int paddedRows, int pieces) {
         batches.increment();
         tasks.add(pieces);
         rows.add(realRows);
-        paddingRows.add(padding);
+        paddingRows.add(paddedRows - realRows);
         batchSizes.computeIfAbsent(realRows, size -> new LongAdder()).increment();
     }
 
-    void recordQueueing(long nanos) {
+    @Override
+    public void dequeued(String threadPoolName, ServableId servable, long nanos) {
         long waited = Math.max(0, nanos);
         queueingNanos.add(waited);
         queueingSamples.increment();
         maxQueueingNanos.accumulate(waited);
     }
 
-    void recordRejected() {
+    @Override
+    public void rejectedQueueFull(ServableId servable) {
         rejectedQueueFull.increment();
     }
 
-    void recordExpired() {
+    @Override
+    public void expired(ServableId servable) {
         expired.increment();
     }
 
-    void recordPassThrough() {
+    @Override
+    public void passedThrough(ServableId servable) {
         passedThrough.increment();
     }
 
-    BatchingStats snapshot(int queuedTasks, long queuedRows) {
+    BatchingStats snapshot(SortedMap<String, QueueDepth> queuedByModel) {
         SortedMap<Integer, Long> sizes = new TreeMap<>();
         batchSizes.forEach((size, count) -> sizes.put(size, count.sum()));
         long samples = queueingSamples.sum();
         Duration mean = samples == 0 ? Duration.ZERO : Duration.ofNanos(queueingNanos.sum() / samples);
-        return new BatchingStats(batches.sum(), tasks.sum(), rows.sum(), paddingRows.sum(), sizes, queuedTasks,
-                queuedRows, mean, Duration.ofNanos(maxQueueingNanos.get()), rejectedQueueFull.sum(), expired.sum(),
-                passedThrough.sum());
+        return new BatchingStats(batches.sum(), tasks.sum(), rows.sum(), paddingRows.sum(), sizes, queuedByModel, mean,
+                Duration.ofNanos(maxQueueingNanos.get()), rejectedQueueFull.sum(), expired.sum(), passedThrough.sum());
     }
 }

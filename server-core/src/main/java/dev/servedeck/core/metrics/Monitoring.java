@@ -39,6 +39,7 @@ public final class Monitoring implements AutoCloseable {
     private final LiveStatistics statistics;
     private final Optional<RequestLog> requestLog;
     private final ModelLifecycleMetrics lifecycle;
+    private final BatchingMetrics batching = new BatchingMetrics();
     private final PrometheusExposition exposition;
     private final Optional<ScheduledExecutorService> roller;
     private final Clock clock;
@@ -89,14 +90,26 @@ public final class Monitoring implements AutoCloseable {
         return new Monitoring(options, configBeingApplied, clock, nanoTime, uniform);
     }
 
-    /** What the core should report: model call durations and state changes (nothing with metrics disabled). */
+    /**
+     * What the core should report: model call durations, state changes and batching events (nothing with
+     * metrics disabled).
+     */
     public CoreInstrumentation instrumentation() {
-        return options.metricsEnabled() ? new CoreInstrumentation(metrics, lifecycle) : CoreInstrumentation.NONE;
+        return options.metricsEnabled() ? new CoreInstrumentation(metrics, lifecycle, batching)
+                : CoreInstrumentation.NONE;
     }
 
-    /** Connects to the started core: its config (sampling rates) and its version states (state gauges). */
+    /**
+     * Connects to the started core: its config (sampling rates), its version states (state gauges) and,
+     * when it batches, its batch scheduler (batching metrics and live statistics). The batching metrics
+     * are exported only then, as TF Serving exports them only with batching enabled.
+     */
     public void attach(ServerCore startedCore) {
         this.core = startedCore;
+        if (options.metricsEnabled() && startedCore.batchingEnabled()) {
+            batching.register(metrics, startedCore::batchingStats);
+            statistics.watchBatching(startedCore::batchingStats);
+        }
     }
 
     /**

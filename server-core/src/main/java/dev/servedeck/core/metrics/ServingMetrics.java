@@ -122,7 +122,8 @@ final class ServingMetrics implements RuntimeLatencyRecorder {
         return sources.add(source);
     }
 
-    private static double[] exponential(double scale, double growth, int count) {
+    /** TF Serving's {@code Buckets::Exponential}: {@code count} bounds from {@code scale}, times {@code growth}. */
+    static double[] exponential(double scale, double growth, int count) {
         double[] bounds = new double[count];
         double bound = scale;
         for (int i = 0; i < count; i++) {

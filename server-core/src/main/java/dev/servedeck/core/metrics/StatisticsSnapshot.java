@@ -4,6 +4,7 @@ import dev.servedeck.core.servable.ServableId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Live statistics at one moment, immutable. Built once per window step by the statistics thread, so
@@ -13,17 +14,20 @@ import java.util.Objects;
  * @param overall every model together
  * @param models by model name (requests that failed before a version was chosen count here and overall)
  * @param versions by model version
+ * @param batching batching over the short window, every model together; empty when batching is off
  */
 public record StatisticsSnapshot(
         Instant takenAt,
         ServingStatistics overall,
         Map<String, ServingStatistics> models,
-        Map<ServableId, ServingStatistics> versions) {
+        Map<ServableId, ServingStatistics> versions,
+        Optional<BatchingActivity> batching) {
 
     public StatisticsSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         Objects.requireNonNull(overall, "overall");
         models = Map.copyOf(models);
         versions = Map.copyOf(versions);
+        Objects.requireNonNull(batching, "batching");
     }
 }

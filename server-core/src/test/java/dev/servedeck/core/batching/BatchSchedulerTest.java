@@ -162,6 +162,42 @@ class BatchSchedulerTest {
     }
 
     @Test
+    void theObserverSeesEveryRequestAndBatchWithTheQueuingTimeAndThePaddedSize() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        scheduler = new BatchScheduler(options(4, Duration.ofMillis(3)).withAllowedBatchSizes(List.of(2, 4)), ticker,
+                new BatchObserver() {
+                    @Override
+                    public void requestArrived(ServableId servable, int rows) {
+                        events.add("arrived " + servable.name() + " " + rows);
+                    }
+
+                    @Override
+                    public void dequeued(String threadPoolName, ServableId servable, long queuedNanos) {
+                        events.add("dequeued " + threadPoolName + " " + queuedNanos);
+                    }
+
+                    @Override
+                    public void batchRan(ServableId servable, int rows, int paddedRows, int tasks) {
+                        events.add("ran " + servable.name() + " " + rows + "/" + paddedRows + " in " + tasks);
+                    }
+                });
+
+        var first = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(2, 1), 1, 2)));
+        ticker.advance(Duration.ofMillis(1));
+        var second = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 3)));
+        ticker.advance(Duration.ofMillis(2));
+        scheduler.tickerMoved();
+        get(first);
+        get(second);
+        scheduler.recordPassThrough(MODEL);
+
+        assertThat(events).containsExactly("arrived model 2", "arrived model 1", "dequeued servedeck-batch 3000000",
+                "dequeued servedeck-batch 2000000", "ran model 3/4 in 2");
+        assertThat(scheduler.stats().passedThrough()).as("the scheduler's own statistics still count").isEqualTo(1);
+        assertThat(scheduler.stats().paddingRows()).isEqualTo(1);
+    }
+
+    @Test
     void requestWhoseDeadlinePassesWhileQueuedFailsAndNeverRuns() throws Exception {
         scheduler = start(options(8, Duration.ofSeconds(1)));
 

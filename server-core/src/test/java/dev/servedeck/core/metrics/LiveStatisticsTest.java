@@ -3,6 +3,8 @@ package dev.servedeck.core.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.servedeck.core.batching.BatchingStats;
+import dev.servedeck.core.batching.QueueDepth;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.status.Code;
 import java.time.Clock;
@@ -10,6 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Rolling windows stepped by hand: no sleeps, no threads. */
@@ -81,6 +86,34 @@ class LiveStatisticsTest {
         assertThat(statistics.snapshot()).isSameAs(first);
         assertThat(first.models()).isEmpty();
         assertThat(statistics.roll()).isNotSameAs(first);
+    }
+
+    @Test
+    void batchingIsTheDifferenceBetweenTwoStepsOfTheSchedulersStatistics() {
+        assertThat(statistics.roll().batching()).as("batching off").isEmpty();
+        AtomicReference<BatchingStats> scheduler = new AtomicReference<>(batchingStats(10, 40, 0));
+        statistics.watchBatching(scheduler::get);
+        scheduler.set(batchingStats(14, 72, 5));
+
+        BatchingActivity lastSecond = statistics.roll().batching().orElseThrow();
+
+        assertThat(lastSecond.batches()).isEqualTo(4);
+        assertThat(lastSecond.rows()).isEqualTo(32);
+        assertThat(lastSecond.meanBatchSize()).isEqualTo(8);
+        assertThat(lastSecond.batchesPerSecond()).isEqualTo(4);
+        assertThat(lastSecond.queuedTasks()).isEqualTo(5);
+        assertThat(lastSecond.queuedRows()).isEqualTo(7);
+        assertThat(statistics.roll().batching().orElseThrow().meanBatchSize()).as("no batch in the step").isZero();
+    }
+
+    private static BatchingStats batchingStats(long batches, long rows, int queuedTasks) {
+        SortedMap<String, QueueDepth> queued = new TreeMap<>();
+        if (queuedTasks > 0) {
+            queued.put("a", new QueueDepth(queuedTasks - 1, 5));
+            queued.put("b", new QueueDepth(1, 2));
+        }
+        return new BatchingStats(batches, batches, rows, 0, new TreeMap<>(), queued, Duration.ZERO,
+                Duration.ZERO, 0, 0, 0);
     }
 
     private void record(String model, long version, long micros, Code status, long rows) {
