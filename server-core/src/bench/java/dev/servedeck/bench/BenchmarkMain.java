@@ -14,10 +14,14 @@ import java.util.Map;
  *
  * <p>Order matters: the in-process floor runs first on an idle machine; then each server runs alone (the
  * baseline, then ServeDeck), so no two contenders share the two cores; ServeDeck's gRPC runs follow its REST
- * runs in the same process, so their ratio compares one server under one machine load; the memory soak gets a
- * fresh ServeDeck process, so that its "before load" reading really is before any load.
+ * runs in the same process, so their ratio compares one server under one machine load; batching off and on
+ * get a fresh process each, one after the other; metrics off and on get two processes measured alternately;
+ * the memory soak gets a fresh ServeDeck process, so that its "before load" reading really is before any load.
  */
 public final class BenchmarkMain {
+
+    /** Where {@link #measureFloor} puts the MLP at the batching servers' largest batch. */
+    private static final int BATCH_FLOOR = 2;
 
     private final BenchmarkSettings settings;
     private final Warnings warnings = new Warnings();
@@ -66,19 +70,28 @@ public final class BenchmarkMain {
             http.addAll(suite.run(serveDeck));
             grpc = new GrpcLoadSuite(settings, warnings).run(serveDeck);
         }
+        BatchingComparison batching = new BatchingSuite(wrk, settings, warnings).run(serverConfig,
+                floors.get(BATCH_FLOOR));
+        MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, warnings).run(serverConfig);
         MemoryResult memory;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
             memory = new MemorySoak(wrk, warnings).run(serveDeck, settings.firstRssRequests(),
                     settings.soakRequests());
         }
 
+        List<Verdict> verdicts = new ArrayList<>(TargetVerdicts.evaluate(floors.get(0), http, grpc, memory));
+        verdicts.addAll(TargetVerdicts.batching(batching));
+        verdicts.add(TargetVerdicts.metricsCost(metricsCost));
         ResultsTable report = new ResultsTable()
+                .serverJvm(settings.serverJvmArgs())
                 .machine(machine)
                 .floor(floors)
                 .http(http)
                 .grpc(grpc, http)
+                .batching(batching)
+                .metricsCost(metricsCost)
                 .memory(memory)
-                .targets(TargetVerdicts.evaluate(floors.get(0), http, grpc, memory))
+                .targets(verdicts)
                 .warnings(warnings.all());
         Path results = output.resolve("results.md");
         report.writeTo(results);
@@ -88,11 +101,12 @@ public final class BenchmarkMain {
         System.out.println("Written to " + results);
     }
 
-    /** half_plus_two first: the targets compare against its floor. */
+    /** half_plus_two first: the targets compare against its floor; the batching floor at {@link #BATCH_FLOOR}. */
     private List<FloorResult> measureFloor(DemoModelSet models) {
         InProcessFloor floor = new InProcessFloor(settings.warmUp(), settings.measurement());
         return List.of(
                 floor.measure("half_plus_two", models.halfPlusTwo(), new float[] {1.0f}),
-                floor.measure("mlp", models.mlp(), Workload.mlpInstance()));
+                floor.measure("mlp", models.mlp(), Workload.mlpInstance()),
+                floor.measure("mlp", models.mlp(), Workload.mlpInstance(), ServeDeckFlags.MAX_BATCH_SIZE));
     }
 }

@@ -14,15 +14,26 @@ import java.util.List;
  * @param firstRssRequests requests before the first RSS reading after load ({@code bench.rssFirstRequests}, 10,000)
  * @param serverJar       ServeDeck's thin jar, with lib/ beside it ({@code bench.serverJar})
  * @param outputDir       results.md, logs, models and wrk scripts go here ({@code bench.outputDir})
- * @param serverJvmArgs   extra JVM options for both servers, space-separated ({@code bench.serverJvmArgs}, none)
+ * @param serverJvmArgs   JVM options for every server started, space-separated ({@code bench.serverJvmArgs},
+ *                        {@link #DEFAULT_SERVER_JVM_ARGS}; an empty value means none)
  * @param serverArgs      extra flags for the ServeDeck server only, space-separated, e.g.
  *                        {@code --tensorflow_inter_op_parallelism=-1} ({@code bench.serverArgs}, none)
  * @param fileSystemPollWaitSeconds ServeDeck's {@code --file_system_poll_wait_seconds}
  *                        ({@code bench.fileSystemPollWaitSeconds}, 0: look for versions once, no poller during load)
+ * @param restWarmUp      per server and model, one unmeasured c64 wrk run before its first measured REST row
+ *                        ({@code bench.restWarmupSeconds}, 5): the JIT needs many calls, as the gRPC suite found
+ * @param batchTimeoutMicros {@code batch_timeout_micros} of the batching comparison
+ *                        ({@code bench.batchTimeoutMicros}, 0)
  */
 record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequests, long firstRssRequests,
         Path serverJar, Path outputDir, List<String> serverJvmArgs, List<String> serverArgs,
-        long fileSystemPollWaitSeconds) {
+        long fileSystemPollWaitSeconds, Duration restWarmUp, long batchTimeoutMicros) {
+
+    /**
+     * A fixed, pre-touched heap: the RSS soak then sees native memory, metaspace and code cache grow (leaks),
+     * not the JVM lazily committing and touching heap pages it was always allowed to use.
+     */
+    static final String DEFAULT_SERVER_JVM_ARGS = "-Xms512m -Xmx512m -XX:+AlwaysPreTouch";
 
     static BenchmarkSettings fromSystemProperties() {
         return new BenchmarkSettings(
@@ -32,13 +43,16 @@ record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequest
                 positiveLong("bench.rssFirstRequests", 10_000),
                 Path.of(System.getProperty("bench.serverJar", "target/servedeck-server.jar")).toAbsolutePath(),
                 Path.of(System.getProperty("bench.outputDir", "target/benchmark")).toAbsolutePath(),
-                spaceSeparated("bench.serverJvmArgs"),
-                spaceSeparated("bench.serverArgs"),
-                longAtLeast("bench.fileSystemPollWaitSeconds", 0, 0));
+                spaceSeparated("bench.serverJvmArgs", DEFAULT_SERVER_JVM_ARGS),
+                spaceSeparated("bench.serverArgs", ""),
+                longAtLeast("bench.fileSystemPollWaitSeconds", 0, 0),
+                Duration.ofSeconds(longAtLeast("bench.restWarmupSeconds", 5, 0)),
+                longAtLeast("bench.batchTimeoutMicros", 0, 0));
     }
 
-    private static List<String> spaceSeparated(String property) {
-        String text = System.getProperty(property, "").strip();
+    /** Absent: {@code defaultValue}; present but empty: nothing. */
+    private static List<String> spaceSeparated(String property, String defaultValue) {
+        String text = System.getProperty(property, defaultValue).strip();
         return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
     }
 

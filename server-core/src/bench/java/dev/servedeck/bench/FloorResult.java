@@ -1,10 +1,11 @@
 package dev.servedeck.bench;
 
 /**
- * The in-process floor of one model: TensorFlow Java called directly, batch 1, one thread.
+ * The in-process floor of one model: TensorFlow Java called directly, one thread.
  *
- * @param rowsPerSecond calls/s × rows per call (1 here); the MLP's throughput in its own unit
+ * @param batchSize     rows per call (1 but for the batching floor)
+ * @param rowsPerSecond calls/s × rows per call; the MLP's throughput in its own unit
  */
-record FloorResult(String model, long calls, double p50Micros, double p99Micros, double callsPerSecond,
-        double rowsPerSecond) {
+record FloorResult(String model, int batchSize, long calls, double p50Micros, double p99Micros,
+        double callsPerSecond, double rowsPerSecond) {
 }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every request kind at every concurrency against one server, each measured run after its own warm-up run. */
+/**
+ * Every request kind at every concurrency against one server, each measured run after its own warm-up run,
+ * and all of them after a longer c64 warm-up per model ({@link RestWarmUp}).
+ */
 final class HttpLoadSuite {
 
     private static final List<Workload> WORKLOADS = List.of(Workload.halfPlusTwo(), Workload.mlp());
@@ -12,14 +15,17 @@ final class HttpLoadSuite {
     private final WrkRunner wrk;
     private final BenchmarkSettings settings;
     private final Warnings warnings;
+    private final RestWarmUp restWarmUp;
 
     HttpLoadSuite(WrkRunner wrk, BenchmarkSettings settings, Warnings warnings) {
         this.wrk = wrk;
         this.settings = settings;
         this.warnings = warnings;
+        this.restWarmUp = new RestWarmUp(wrk, settings, warnings);
     }
 
     List<HttpLoadResult> run(RunningServer server) throws IOException, InterruptedException {
+        restWarmUp.run(server, server.name(), WORKLOADS);
         List<HttpLoadResult> results = new ArrayList<>();
         for (Workload workload : WORKLOADS) {
             for (LoadLevel level : LoadLevel.ALL) {

@@ -32,8 +32,16 @@ final class InProcessFloor {
     }
 
     FloorResult measure(String model, Path savedModelDir, float[] instance) {
+        return measure(model, savedModelDir, instance, 1);
+    }
+
+    /**
+     * One caller sending batches of {@code rows} copies of {@code instance} ([rows, width]): what a batching
+     * server could reach at best, rows/s = {@code rows} × calls/s.
+     */
+    FloorResult measure(String model, Path savedModelDir, float[] instance, int rows) {
         try (SavedModelBundle bundle = SavedModelBundle.load(savedModelDir.toString(), "serve")) {
-            SignatureCall call = SignatureCall.of(bundle, instance);
+            SignatureCall call = SignatureCall.of(bundle, instance, rows);
             System.out.println("In-process floor " + model + ": answers (first output value " + call.run()
                     + "), warming up for " + warmUp.toSeconds() + " s");
             long warmUpEnd = System.nanoTime() + warmUp.toNanos();
@@ -52,27 +60,31 @@ final class InProcessFloor {
             }
             double seconds = (now - start) / 1e9;
             double callsPerSecond = samples.count() / seconds;
-            return new FloorResult(model, samples.count(), samples.percentileMicros(50),
-                    samples.percentileMicros(99), callsPerSecond, callsPerSecond);
+            return new FloorResult(model, rows, samples.count(), samples.percentileMicros(50),
+                    samples.percentileMicros(99), callsPerSecond, callsPerSecond * rows);
         }
     }
 
-    /** One batch-1 call of the serving_default signature, by tensor name as a TF Serving-style server does. */
-    private record SignatureCall(Session session, String inputTensor, List<String> outputTensors, float[] instance) {
+    /** One call of the serving_default signature, by tensor name as a TF Serving-style server does. */
+    private record SignatureCall(Session session, String inputTensor, List<String> outputTensors, float[] batch,
+            int rows, int width) {
 
-        static SignatureCall of(SavedModelBundle bundle, float[] instance) {
+        static SignatureCall of(SavedModelBundle bundle, float[] instance, int rows) {
             SignatureDef signature = bundle.metaGraphDef().getSignatureDefOrThrow("serving_default");
             String input = signature.getInputsMap().values().iterator().next().getName();
             List<String> outputs = signature.getOutputsMap().values().stream().map(info -> info.getName()).toList();
-            return new SignatureCall(bundle.session(), input, outputs, instance);
+            float[] batch = new float[rows * instance.length];
+            for (int row = 0; row < rows; row++) {
+                System.arraycopy(instance, 0, batch, row * instance.length, instance.length);
+            }
+            return new SignatureCall(bundle.session(), input, outputs, batch, rows, instance.length);
         }
 
         /** Runs once and returns the first output's first value, so the result is really read. */
         double run() {
             Session.Runner runner = session.runner();
             outputTensors.forEach(runner::fetch);
-            try (TFloat32 input = TFloat32.tensorOf(Shape.of(1, instance.length),
-                    DataBuffers.of(instance, true, false));
+            try (TFloat32 input = TFloat32.tensorOf(Shape.of(rows, width), DataBuffers.of(batch, true, false));
                     Result result = runner.feed(inputTensor, input).run()) {
                 return firstValue(result.get(0));
             }

@@ -33,6 +33,7 @@ final class MachineInfo {
         facts.put("wrk", CommandOutput.run(List.of("wrk", "-v")).lines().findFirst().orElse("?").strip());
         facts.put("measured run / warm-up run", settings.measurement().toSeconds() + " s / "
                 + settings.warmUp().toSeconds() + " s");
+        facts.put("REST warm-up per server and model (c64)", settings.restWarmUp().toSeconds() + " s");
         facts.put("server JVM options", settings.serverJvmArgs().isEmpty() ? "(none)"
                 : String.join(" ", settings.serverJvmArgs()));
         facts.put("ServeDeck --file_system_poll_wait_seconds", Long.toString(settings.fileSystemPollWaitSeconds()));

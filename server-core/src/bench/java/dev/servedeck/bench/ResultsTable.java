@@ -13,6 +13,24 @@ final class ResultsTable {
 
     private final StringBuilder markdown = new StringBuilder("# ServeDeck benchmark\n");
 
+    /** Under the title: the servers' JVM options, which every figure below depends on, and why. */
+    ResultsTable serverJvm(List<String> serverJvmArgs) {
+        markdown.append("\nServer JVM options (every server started, baseline and ServeDeck alike): `")
+                .append(serverJvmArgs.isEmpty() ? "(none)" : String.join(" ", serverJvmArgs)).append("`\n");
+        if (serverJvmArgs.contains("-XX:+AlwaysPreTouch")) {
+            markdown.append("""
+
+                    The heap is fixed (-Xms = -Xmx) and pre-touched: the JVM commits and writes every heap page at
+                    start, so a server's RSS includes its whole heap before the first request. Without that, RSS
+                    grows for a long time as the JVM lazily touches heap it was always allowed to use, and the
+                    memory soak could not tell that from a leak. With it, growth under load is native memory
+                    (TensorFlow, Netty buffers), metaspace, code cache and thread stacks: where leaks show.
+                    Override with -Dbench.serverJvmArgs="..." (empty for the JVM's defaults).
+                    """);
+        }
+        return this;
+    }
+
     ResultsTable machine(Map<String, String> facts) {
         MarkdownTable table = new MarkdownTable("machine", "value");
         facts.forEach(table::row);
@@ -20,14 +38,16 @@ final class ResultsTable {
     }
 
     ResultsTable floor(List<FloorResult> floors) {
-        MarkdownTable table = new MarkdownTable("model", "calls", "p50", "p99", "calls/s", "rows/s");
+        MarkdownTable table = new MarkdownTable("model", "batch", "calls", "p50", "p99", "calls/s", "rows/s");
         for (FloorResult floor : floors) {
-            table.row(floor.model(), String.format("%,d", floor.calls()), Format.micros(floor.p50Micros()),
+            table.row(floor.model(), floor.batchSize(), String.format("%,d", floor.calls()),
+                    Format.micros(floor.p50Micros()),
                     Format.micros(floor.p99Micros()), Format.rate(floor.callsPerSecond()),
                     Format.rate(floor.rowsPerSecond()));
         }
         return section("In-process floor", "TensorFlow Java called directly: SavedModelBundle + session.runner(), "
-                + "batch 1, one thread, after warm-up. No HTTP, no JSON.", table);
+                + "one thread, after warm-up. No HTTP, no JSON. Batch 1 but for the batching floor, which feeds "
+                + "[batch, 784] tensors of the same row (rows/s = batch x calls/s).", table);
     }
 
     ResultsTable http(List<HttpLoadResult> results) {
@@ -42,7 +62,9 @@ final class ResultsTable {
         }
         return section("REST over loopback (wrk)", "POST /v1/models/NAME:predict, one instance per request. "
                 + "baseline = NaiveBaselineServer (JDK HttpServer + Jackson + TF Java, no validation, "
-                + "nodelay, 4 x cores threads). wrk runs on the same cores as the server.", table);
+                + "nodelay, 4 x cores threads). wrk runs on the same cores as the server. Before its first row, "
+                + "each server gets one unmeasured c64 run per model (bench.restWarmupSeconds), then every row "
+                + "its own warm-up run.", table);
     }
 
     /** Each gRPC row beside ServeDeck's REST figures for the same model and concurrency, from this run. */
@@ -68,6 +90,49 @@ final class ResultsTable {
                 + "within one run against one server process.", table);
     }
 
+    ResultsTable batching(BatchingComparison batching) {
+        MarkdownTable table = new MarkdownTable("contender", "rows/s", "p50", "p99", "mean batch size",
+                "non-2xx", "socket errors", "rows/s vs batching off");
+        double offRate = batching.off().wrk().requestsPerSecond();
+        for (BatchingResult result : List.of(batching.off(), batching.on())) {
+            WrkResult wrk = result.wrk();
+            table.row("ServeDeck, " + result.variant(), Format.rate(wrk.requestsPerSecond()),
+                    Format.micros(wrk.p50Micros()), Format.micros(wrk.p99Micros()), result.batchSize().label(),
+                    wrk.non2xx(), wrk.socketErrors(), String.format("%.2fx", wrk.requestsPerSecond() / offRate));
+        }
+        FloorResult floor = batching.floor();
+        table.row("in-process floor, batch " + floor.batchSize() + ", one caller", Format.rate(floor.rowsPerSecond()),
+                Format.micros(floor.p50Micros()) + " per batch", Format.micros(floor.p99Micros()) + " per batch",
+                floor.batchSize(), "", "", String.format("%.2fx", floor.rowsPerSecond() / offRate));
+        return section("Batching (MLP, REST, c64)", "Two fresh ServeDeck processes, one after the other: batching "
+                + "off, then on (`" + batching.on().flags() + "`), both serving Prometheus. The MLP request and "
+                + "wrk settings of the REST table, one row per request, so rows/s = req/s; each measured run "
+                + "follows its warm-up runs. Parameters: `" + batching.parameters().strip().replace("\n", " ")
+                + "`. Mean batch size: rows / batches during the measured run, from the Prometheus endpoint ("
+                + batching.on().batchSize().source() + ").", table);
+    }
+
+    ResultsTable metricsCost(MetricsCostResult cost) {
+        MarkdownTable table = new MarkdownTable("round", "metrics", "req/s", "p50", "p99", "non-2xx",
+                "socket errors");
+        for (int round = 0; round < cost.off().size(); round++) {
+            metricsRow(table, round + 1, "off", cost.off().get(round));
+            metricsRow(table, round + 1, "on", cost.on().get(round));
+        }
+        table.row("mean", "off", Format.rate(cost.meanOff()), "", "", "", "");
+        table.row("mean", "on", Format.rate(cost.meanOn()), "", "", "", "");
+        table.row("cost", "", String.format("%.1f%%", cost.cost() * 100), "", "", "", "");
+        return section("Metrics cost (half_plus_two, REST, c64)", "Two ServeDeck processes up side by side, "
+                + "measured alternately (off, on, off, on), each run after a warm-up; the idle one waits. off = "
+                + "`--disable_metrics` (nothing measured); on = `" + cost.onFlags() + "` ("
+                + String.format("%,d", cost.requestLogLines()) + " request log lines written).", table);
+    }
+
+    private static void metricsRow(MarkdownTable table, int round, String variant, WrkResult wrk) {
+        table.row(round, variant, Format.rate(wrk.requestsPerSecond()), Format.micros(wrk.p50Micros()),
+                Format.micros(wrk.p99Micros()), wrk.non2xx(), wrk.socketErrors());
+    }
+
     ResultsTable memory(MemoryResult memory) {
         MarkdownTable table = new MarkdownTable("point", "requests", "VmRSS");
         table.row("ready, before load", 0, Format.mebibytes(memory.rssBeforeKib()));
@@ -76,7 +141,9 @@ final class ResultsTable {
         table.row("after soak", String.format("%,d", memory.totalRequests()),
                 Format.mebibytes(memory.rssAfterTotalKib()));
         table.row("growth (soak / first stretch)", "", String.format("%.3fx", memory.growthRatio()));
-        return section("ServeDeck memory", "A fresh ServeDeck process, half_plus_two at c64.", table);
+        return section("ServeDeck memory", "A fresh ServeDeck process, half_plus_two at c64. With the default "
+                + "JVM options its heap is pre-touched, so \"ready\" already includes the whole heap, and growth "
+                + "after the first stretch is native memory, metaspace or code cache.", table);
     }
 
     ResultsTable targets(List<Verdict> verdicts) {

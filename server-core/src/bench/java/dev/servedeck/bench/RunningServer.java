@@ -51,6 +51,12 @@ final class RunningServer implements AutoCloseable {
 
     static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName)
             throws IOException, InterruptedException {
+        return startServeDeck(settings, modelConfig, logName, List.of());
+    }
+
+    /** With {@code variantFlags} (batching, monitoring, ...) after {@code bench.serverArgs}, so they win. */
+    static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName,
+            List<String> variantFlags) throws IOException, InterruptedException {
         int port = FreePort.find();
         // Always a free port: ServeDeck's default gRPC port (8500) may be taken by another server or run.
         int grpcPort = FreePort.findOtherThan(port);
@@ -61,6 +67,7 @@ final class RunningServer implements AutoCloseable {
                 "--port=" + grpcPort,
                 "--file_system_poll_wait_seconds=" + settings.fileSystemPollWaitSeconds()));
         command.addAll(settings.serverArgs());
+        command.addAll(variantFlags);
         return startAndVerify(SERVEDECK, port, grpcPort, command,
                 settings.outputDir().resolve("logs/" + logName + ".log"));
     }

@@ -10,6 +10,9 @@ final class TargetVerdicts {
     static final double LATENCY_BUDGET_MICROS = 60;
     static final double RSS_GROWTH_LIMIT = 1.10;
     static final double GRPC_OVER_REST_FACTOR = 1.3;
+    static final double BATCHING_SPEED_UP = 4;
+    static final double BATCHING_SHARE_OF_FLOOR = 0.60;
+    static final double METRICS_COST_LIMIT = 0.05;
 
     private TargetVerdicts() {
     }
@@ -50,6 +53,34 @@ final class TargetVerdicts {
                         String.format("%s / %s = %.3fx", Format.mebibytes(memory.rssAfterTotalKib()),
                                 Format.mebibytes(memory.rssAfterFirstKib()), memory.growthRatio()),
                         memory.growthRatio() <= RSS_GROWTH_LIMIT));
+    }
+
+    static List<Verdict> batching(BatchingComparison batching) {
+        WrkResult off = batching.off().wrk();
+        WrkResult on = batching.on().wrk();
+        boolean clean = off.clean() && on.clean();
+        String errors = clean ? "" : ", with errors (see Warnings)";
+        return List.of(
+                new Verdict("MLP c64 rows/s batching on >= " + (int) BATCHING_SPEED_UP + "x batching off (same run)",
+                        String.format("%,.0f vs %,.0f rows/s = %.2fx%s", on.requestsPerSecond(),
+                                off.requestsPerSecond(), batching.speedUp(), errors),
+                        // error answers are quick and would inflate req/s
+                        batching.speedUp() >= BATCHING_SPEED_UP && clean),
+                new Verdict(String.format("MLP c64 rows/s batching on >= %.0f%% of in-process floor at batch %d",
+                        BATCHING_SHARE_OF_FLOOR * 100, batching.floor().batchSize()),
+                        String.format("%,.0f vs %,.0f rows/s = %.0f%%%s", on.requestsPerSecond(),
+                                batching.floor().rowsPerSecond(), batching.shareOfFloor() * 100, errors),
+                        batching.shareOfFloor() >= BATCHING_SHARE_OF_FLOOR && on.clean()));
+    }
+
+    static Verdict metricsCost(MetricsCostResult cost) {
+        boolean clean = cost.off().stream().allMatch(WrkResult::clean) && cost.on().stream().allMatch(WrkResult::clean);
+        return new Verdict(String.format("metrics + %.0f%% request log cost <= %.0f%% of req/s",
+                ServeDeckFlags.REQUEST_LOG_SAMPLING_RATE * 100, METRICS_COST_LIMIT * 100),
+                String.format("%,.0f on vs %,.0f off req/s (mean of %d each) = %.1f%%%s", cost.meanOn(),
+                        cost.meanOff(), cost.on().size(), cost.cost() * 100,
+                        clean ? "" : ", with errors (see Warnings)"),
+                cost.cost() <= METRICS_COST_LIMIT && clean);
     }
 
     /** ServeDeck's REST run of {@code model} at {@code level}: what its gRPC run is compared with. */

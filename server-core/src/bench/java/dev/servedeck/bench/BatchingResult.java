@@ -1,0 +1,12 @@
+package dev.servedeck.bench;
+
+/**
+ * One measured MLP c64 wrk run against a ServeDeck process of its own, batching off or on.
+ *
+ * @param variant   "batching off" or "batching on"
+ * @param flags     the ServeDeck flags that made the difference
+ * @param wrk       what wrk saw; one row per request, so rows/s = req/s
+ * @param batchSize rows per batch during the measured run
+ */
+record BatchingResult(String variant, String flags, WrkResult wrk, MeanBatchSize batchSize) {
+}

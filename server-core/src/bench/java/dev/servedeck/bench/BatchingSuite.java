@@ -1,0 +1,67 @@
+package dev.servedeck.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Server-side batching (issue 4): the MLP at c64 over REST against two fresh ServeDeck processes, one with
+ * batching off and one with it on, run one after the other so they never share the cores. Both serve
+ * Prometheus metrics, so that batching is the only difference; the "on" server's are scraped around the
+ * measured run for the mean batch size it formed.
+ */
+final class BatchingSuite {
+
+    private static final Workload WORKLOAD = Workload.mlp();
+
+    private final WrkRunner wrk;
+    private final BenchmarkSettings settings;
+    private final Warnings warnings;
+    private final RestWarmUp restWarmUp;
+
+    BatchingSuite(WrkRunner wrk, BenchmarkSettings settings, Warnings warnings) {
+        this.wrk = wrk;
+        this.settings = settings;
+        this.warnings = warnings;
+        this.restWarmUp = new RestWarmUp(wrk, settings, warnings);
+    }
+
+    BatchingComparison run(Path serverConfig, FloorResult floorAtBatchSize) throws IOException, InterruptedException {
+        Path dir = settings.outputDir().resolve("batching");
+        List<String> prometheus = ServeDeckFlags.prometheus(dir);
+        List<String> batching = ServeDeckFlags.batching(dir, settings.batchTimeoutMicros());
+        BatchingResult off = measure(serverConfig, "batching off", "servedeck-batching-off", prometheus, List.of());
+        BatchingResult on = measure(serverConfig, "batching on", "servedeck-batching-on", prometheus, batching);
+        return new BatchingComparison(off, on, floorAtBatchSize,
+                ServeDeckFlags.batchingParameters(settings.batchTimeoutMicros()));
+    }
+
+    private BatchingResult measure(Path serverConfig, String variant, String logName, List<String> prometheus,
+            List<String> batching) throws IOException, InterruptedException {
+        List<String> flags = new ArrayList<>(prometheus);
+        flags.addAll(batching);
+        try (RunningServer server = RunningServer.startServeDeck(settings, serverConfig, logName, flags)) {
+            String label = "ServeDeck " + variant;
+            restWarmUp.run(server, label, List.of(WORKLOAD));
+            check(label + " warm-up", wrk.run(server.port(), WORKLOAD, LoadLevel.C64, settings.warmUp()));
+            PrometheusScrape before = PrometheusScrape.of(server);
+            WrkResult measured = wrk.run(server.port(), WORKLOAD, LoadLevel.C64, settings.measurement());
+            check(label, measured);
+            MeanBatchSize batchSize = batching.isEmpty() ? MeanBatchSize.notBatching()
+                    : MeanBatchSize.between(before, PrometheusScrape.of(server));
+            System.out.printf("%-22s mlp c64 %8s rows/s  p50 %10s  p99 %10s  mean batch %s (%s)%n", label,
+                    Format.rate(measured.requestsPerSecond()), Format.micros(measured.p50Micros()),
+                    Format.micros(measured.p99Micros()), batchSize.label(), batchSize.source());
+            return new BatchingResult(variant, batching.isEmpty() ? "(none)" : String.join(" ", batching), measured,
+                    batchSize);
+        }
+    }
+
+    private void check(String run, WrkResult result) {
+        if (!result.clean()) {
+            warnings.warn(run + " mlp c64: " + result.non2xx() + " non-2xx responses and " + result.socketErrors()
+                    + " socket errors in " + result.requests() + " requests");
+        }
+    }
+}
