@@ -16,4 +16,12 @@ record BatchingComparison(BatchingResult off, BatchingResult on, FloorResult flo
     double shareOfFloor() {
         return on.wrk().requestsPerSecond() / floor.rowsPerSecond();
     }
+
+    double grpcSpeedUp() {
+        return on.grpc().callsPerSecond() / off.grpc().callsPerSecond();
+    }
+
+    double grpcShareOfFloor() {
+        return on.grpc().callsPerSecond() / floor.rowsPerSecond();
+    }
 }

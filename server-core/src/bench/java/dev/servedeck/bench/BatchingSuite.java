@@ -1,9 +1,15 @@
 package dev.servedeck.bench;
 
+import dev.servedeck.core.grpc.GrpcLoadClient;
+import dev.servedeck.proto.apis.PredictRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Server-side batching (issue 4): the MLP at c64 over REST against two fresh ServeDeck processes, one with
@@ -14,6 +20,9 @@ import java.util.List;
 final class BatchingSuite {
 
     private static final Workload WORKLOAD = Workload.mlp();
+    private static final long GRPC_WARM_UP_CALLS = 20_000;
+    private static final Duration GRPC_WARM_UP_LIMIT = Duration.ofSeconds(30);
+    private static final long GRPC_MAX_CALLS = 10_000_000;
 
     private final WrkRunner wrk;
     private final BenchmarkSettings settings;
@@ -53,8 +62,37 @@ final class BatchingSuite {
             System.out.printf("%-22s mlp c64 %8s rows/s  p50 %10s  p99 %10s  mean batch %s (%s)%n", label,
                     Format.rate(measured.requestsPerSecond()), Format.micros(measured.p50Micros()),
                     Format.micros(measured.p99Micros()), batchSize.label(), batchSize.source());
+            GrpcLoadClient.Result grpc = measureGrpc(server, label);
             return new BatchingResult(variant, batching.isEmpty() ? "(none)" : String.join(" ", batching), measured,
-                    batchSize);
+                    batchSize, grpc);
+        }
+    }
+
+    /**
+     * The same MLP load over gRPC: tensors travel as binary tensor_content, so this shows what batching
+     * gives when JSON parsing does not dominate. The client runs in this JVM, so it warms up first.
+     */
+    private GrpcLoadClient.Result measureGrpc(RunningServer server, String label) throws InterruptedException {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext()
+                .directExecutor()
+                .build();
+        try {
+            GrpcLoadClient client = new GrpcLoadClient(channel);
+            PredictRequest request = GrpcPredictRequests.mlp();
+            int inFlight = LoadLevel.C64.connections();
+            client.predict(request, inFlight, GRPC_WARM_UP_CALLS, GRPC_WARM_UP_LIMIT);
+            GrpcLoadClient.Result measured = client.predict(request, inFlight, GRPC_MAX_CALLS, settings.measurement());
+            if (measured.failures() > 0) {
+                warnings.warn(label + " gRPC mlp c64: " + measured.failures() + " failed calls "
+                        + measured.failuresByCode());
+            }
+            System.out.printf("%-22s mlp c64 gRPC %8s rows/s  p50 %10s  p99 %10s%n", label,
+                    Format.rate(measured.callsPerSecond()), Format.micros(measured.p50().toNanos() / 1_000.0),
+                    Format.micros(measured.p99().toNanos() / 1_000.0));
+            return measured;
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 

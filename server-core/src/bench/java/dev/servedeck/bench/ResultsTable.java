@@ -100,16 +100,26 @@ final class ResultsTable {
                     Format.micros(wrk.p50Micros()), Format.micros(wrk.p99Micros()), result.batchSize().label(),
                     wrk.non2xx(), wrk.socketErrors(), String.format("%.2fx", wrk.requestsPerSecond() / offRate));
         }
+        double grpcOffRate = batching.off().grpc().callsPerSecond();
+        for (BatchingResult result : List.of(batching.off(), batching.on())) {
+            GrpcLoadClient.Result grpc = result.grpc();
+            table.row("ServeDeck, " + result.variant() + ", gRPC", Format.rate(grpc.callsPerSecond()),
+                    Format.micros(grpc.p50().toNanos() / 1_000.0), Format.micros(grpc.p99().toNanos() / 1_000.0), "",
+                    grpc.failures() + " failed", "", String.format("%.2fx (vs gRPC off)",
+                            grpc.callsPerSecond() / grpcOffRate));
+        }
         FloorResult floor = batching.floor();
         table.row("in-process floor, batch " + floor.batchSize() + ", one caller", Format.rate(floor.rowsPerSecond()),
                 Format.micros(floor.p50Micros()) + " per batch", Format.micros(floor.p99Micros()) + " per batch",
                 floor.batchSize(), "", "", String.format("%.2fx", floor.rowsPerSecond() / offRate));
-        return section("Batching (MLP, REST, c64)", "Two fresh ServeDeck processes, one after the other: batching "
+        return section("Batching (MLP, c64, REST and gRPC)", "Two fresh ServeDeck processes, one after the other: batching "
                 + "off, then on (`" + batching.on().flags() + "`), both serving Prometheus. The MLP request and "
                 + "wrk settings of the REST table, one row per request, so rows/s = req/s; each measured run "
                 + "follows its warm-up runs. Parameters: `" + batching.parameters().strip().replace("\n", " ")
                 + "`. Mean batch size: rows / batches during the measured run, from the Prometheus endpoint ("
-                + batching.on().batchSize().source() + ").", table);
+                + batching.on().batchSize().source() + "). The gRPC rows send the same row as binary "
+                + "tensor_content from a grpc-java client in the benchmark JVM (64 calls in flight), after the REST run "
+                + "against the same process.", table);
     }
 
     ResultsTable metricsCost(MetricsCostResult cost) {

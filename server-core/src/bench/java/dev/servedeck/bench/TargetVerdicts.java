@@ -70,7 +70,20 @@ final class TargetVerdicts {
                         BATCHING_SHARE_OF_FLOOR * 100, batching.floor().batchSize()),
                         String.format("%,.0f vs %,.0f rows/s = %.0f%%%s", on.requestsPerSecond(),
                                 batching.floor().rowsPerSecond(), batching.shareOfFloor() * 100, errors),
-                        batching.shareOfFloor() >= BATCHING_SHARE_OF_FLOOR && on.clean()));
+                        batching.shareOfFloor() >= BATCHING_SHARE_OF_FLOOR && on.clean()),
+                new Verdict("gRPC MLP c64 rows/s batching on >= " + (int) BATCHING_SPEED_UP + "x batching off (same run)",
+                        String.format("%,.0f vs %,.0f rows/s = %.2fx", batching.on().grpc().callsPerSecond(),
+                                batching.off().grpc().callsPerSecond(), batching.grpcSpeedUp()),
+                        batching.grpcSpeedUp() >= BATCHING_SPEED_UP && grpcClean(batching)),
+                new Verdict(String.format("gRPC MLP c64 rows/s batching on >= %.0f%% of in-process floor at batch %d",
+                        BATCHING_SHARE_OF_FLOOR * 100, batching.floor().batchSize()),
+                        String.format("%,.0f vs %,.0f rows/s = %.0f%%", batching.on().grpc().callsPerSecond(),
+                                batching.floor().rowsPerSecond(), batching.grpcShareOfFloor() * 100),
+                        batching.grpcShareOfFloor() >= BATCHING_SHARE_OF_FLOOR && grpcClean(batching)));
+    }
+
+    private static boolean grpcClean(BatchingComparison batching) {
+        return batching.off().grpc().failures() == 0 && batching.on().grpc().failures() == 0;
     }
 
     static Verdict metricsCost(MetricsCostResult cost) {
