@@ -44,8 +44,8 @@ class BatchingOverGrpcTest {
     static Path models;
     private static ServerCore unbatched;
     private static ServerCore batched;
-    private static InProcessGrpc unbatchedGrpc;
-    private static InProcessGrpc batchedGrpc;
+    private static InProcessGrpcServer unbatchedGrpc;
+    private static InProcessGrpcServer batchedGrpc;
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,14 +62,14 @@ class BatchingOverGrpcTest {
                                 num_batch_threads { value: 1 }
                                 """, "test"))),
                 ModelServerConfigFile.parse(config, "test"));
-        unbatchedGrpc = InProcessGrpc.start(unbatched);
+        unbatchedGrpc = InProcessGrpcServer.start(unbatched);
         // Two call threads for 64 calls in flight: only asynchronous calls can fill a batch of 32.
-        batchedGrpc = InProcessGrpc.start(batched, batched, GrpcOptions.defaults().withMaxThreads(2));
+        batchedGrpc = InProcessGrpcServer.start(batched, batched, GrpcOptions.defaults().withMaxThreads(2));
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (InProcessGrpc grpc : new InProcessGrpc[] {batchedGrpc, unbatchedGrpc}) {
+        for (InProcessGrpcServer grpc : new InProcessGrpcServer[] {batchedGrpc, unbatchedGrpc}) {
             if (grpc != null) {
                 grpc.close();
             }

@@ -60,7 +60,7 @@ class GrpcErrorsTest {
     @EnumSource(value = Code.class, names = "OK", mode = EnumSource.Mode.EXCLUDE)
     void everyServingCodeReachesTheClientUnchanged(Code code) throws Exception {
         FakeServingApi api = FakeServingApi.throwing(new ServingException(code, "because " + code));
-        try (InProcessGrpc grpc = InProcessGrpc.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(1))) {
+        try (InProcessGrpcServer grpc = InProcessGrpcServer.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(1))) {
             assertCode(() -> grpc.prediction().predict(ANY_REQUEST), Status.Code.valueOf(code.name()),
                     "because " + code);
         }
@@ -69,7 +69,7 @@ class GrpcErrorsTest {
     @Test
     void unexpectedFailuresAreInternalWithoutDetails() throws Exception {
         FakeServingApi api = FakeServingApi.throwing(new IllegalStateException("secret detail"));
-        try (InProcessGrpc grpc = InProcessGrpc.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(1))) {
+        try (InProcessGrpcServer grpc = InProcessGrpcServer.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(1))) {
             assertThatThrownBy(() -> grpc.prediction().predict(ANY_REQUEST))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
@@ -127,7 +127,7 @@ class GrpcErrorsTest {
             }
             return FakeServingApi.EMPTY_ANSWER;
         });
-        InProcessGrpc grpc = InProcessGrpc.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(2));
+        InProcessGrpcServer grpc = InProcessGrpcServer.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(2));
         ExecutorService background = Executors.newFixedThreadPool(2);
         try {
             Future<PredictResponse> inFlight = background.submit(() -> grpc.prediction().predict(ANY_REQUEST));
@@ -158,7 +158,7 @@ class GrpcErrorsTest {
     }
 
     /** New calls answer normally until the shutdown begins, then they are refused. */
-    private static Status.Code awaitRefusal(InProcessGrpc grpc) throws InterruptedException {
+    private static Status.Code awaitRefusal(InProcessGrpcServer grpc) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {

@@ -36,14 +36,14 @@ class ReloadConfigTest {
 
     private Path data;
     private ServerCore core;
-    private InProcessGrpc grpc;
+    private InProcessGrpcServer grpc;
 
     @BeforeEach
     void start() {
         data = TfServingTestData.root();
         core = ServerCore.start(ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO),
                 config("default", "saved_model_half_plus_two_cpu"));
-        grpc = InProcessGrpc.start(core);
+        grpc = InProcessGrpcServer.start(core);
     }
 
     @AfterEach

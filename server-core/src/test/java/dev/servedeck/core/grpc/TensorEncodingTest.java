@@ -37,7 +37,7 @@ class TensorEncodingTest {
     static Path models;
 
     private static ServerCore core;
-    private static InProcessGrpc grpc;
+    private static InProcessGrpcServer grpc;
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,7 +45,7 @@ class TensorEncodingTest {
         core = ServerCore.start(ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO),
                 ModelServerConfigFile.parse("model_config_list { config { name: \"echo\" base_path: \""
                         + models.resolve("echo") + "\" } }", "test config"));
-        grpc = InProcessGrpc.start(core);
+        grpc = InProcessGrpcServer.start(core);
     }
 
     @AfterAll

@@ -50,13 +50,13 @@ import org.tensorflow.proto.error.Code;
 class TfServingGrpcApiTest {
 
     private static ServerCore core;
-    private static InProcessGrpc grpc;
+    private static InProcessGrpcServer grpc;
 
     @BeforeAll
     static void start() {
         core = ServerCore.start(ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO),
                 ModelServerConfigFile.parse(GrpcTestRequests.config(TfServingTestData.root()), "test config"));
-        grpc = InProcessGrpc.start(core);
+        grpc = InProcessGrpcServer.start(core);
     }
 
     @AfterAll

@@ -10,24 +10,24 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** A GrpcServer on the in-process transport with a channel to it: the real services, no sockets. */
-final class InProcessGrpc implements AutoCloseable {
+final class InProcessGrpcServer implements AutoCloseable {
 
     final GrpcServer server;
     final ManagedChannel channel;
 
-    private InProcessGrpc(GrpcServer server, ManagedChannel channel) {
+    private InProcessGrpcServer(GrpcServer server, ManagedChannel channel) {
         this.server = server;
         this.channel = channel;
     }
 
-    static InProcessGrpc start(ServerCore core) {
+    static InProcessGrpcServer start(ServerCore core) {
         return start(core, core, GrpcOptions.defaults().withMaxThreads(4));
     }
 
-    static InProcessGrpc start(ServingApi api, ServerCore core, GrpcOptions options) {
+    static InProcessGrpcServer start(ServingApi api, ServerCore core, GrpcOptions options) {
         String name = "servedeck-test-" + UUID.randomUUID();
         GrpcServer server = GrpcServer.startInProcess(api, core, name, options);
-        return new InProcessGrpc(server, InProcessChannelBuilder.forName(name).build());
+        return new InProcessGrpcServer(server, InProcessChannelBuilder.forName(name).build());
     }
 
     PredictionServiceGrpc.PredictionServiceBlockingStub prediction() {
