@@ -38,6 +38,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -252,24 +253,31 @@ public final class ServerCore implements ServingApi, AutoCloseable {
 
     @Override
     public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
-        try (ServableHandle handle = manager.acquire(resolve(spec))) {
-            String signature = signatureName(spec);
-            long start = System.nanoTime();
-            ClassifyResult result = new ClassifyResult(handle.id(), signature, handle.servable().classify(signature, input));
-            runtimeLatency.record(spec.name(), "Classify", System.nanoTime() - start);
-            return result;
-        }
+        return runExamples(spec, "Classify", (servable, signature) -> servable.classify(signature, input),
+                ClassifyResult::new);
     }
 
     @Override
     public RegressResult regress(ModelSpec spec, ExampleBatch input) {
+        return runExamples(spec, "Regress", (servable, signature) -> servable.regress(signature, input),
+                RegressResult::new);
+    }
+
+    /** Classify and Regress: resolve, hold the version, run it timed for the runtime latency metric. */
+    private <T, R> R runExamples(ModelSpec spec, String api, BiFunction<Servable, String, T> call,
+            ExampleResultFactory<T, R> result) {
         try (ServableHandle handle = manager.acquire(resolve(spec))) {
             String signature = signatureName(spec);
             long start = System.nanoTime();
-            RegressResult result = new RegressResult(handle.id(), signature, handle.servable().regress(signature, input));
-            runtimeLatency.record(spec.name(), "Regress", System.nanoTime() - start);
-            return result;
+            T answer = call.apply(handle.servable(), signature);
+            runtimeLatency.record(spec.name(), api, System.nanoTime() - start);
+            return result.create(handle.id(), signature, answer);
         }
+    }
+
+    @FunctionalInterface
+    private interface ExampleResultFactory<T, R> {
+        R create(ServableId servedBy, String signature, T answer);
     }
 
     @Override
