@@ -95,16 +95,13 @@ class AspiredVersionsManagerTest {
             }
         });
 
+        awaitServed(versionsServed, 1L);
         manager.setAspiredVersions("m", List.of(aspired("m", 2, v2)));
         assertThat(v2.awaitStarted()).isTrue();
         assertThat(manager.availableVersions("m")).containsExactly(1L);
         v2.release();
         awaitState("m", 1, ManagerState.END);
-        // The request thread may not have run since v2 came up (2 shared cores): give it a moment to.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!versionsServed.contains(2L) && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
+        awaitServed(versionsServed, 2L);
         stop.set(true);
         requests.get(5, TimeUnit.SECONDS);
 
@@ -396,5 +393,13 @@ class AspiredVersionsManagerTest {
             }
         }
         throw new AssertionError("no " + state + " event for " + name + " " + version + " in " + events);
+    }
+
+    /** The request thread may not have run yet (2 shared cores): give it a moment to serve {@code version}. */
+    private static void awaitServed(Set<Long> served, long version) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!served.contains(version) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
     }
 }
