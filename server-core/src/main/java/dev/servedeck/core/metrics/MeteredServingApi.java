@@ -1,6 +1,7 @@
 package dev.servedeck.core.metrics;
 
 import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ExampleResult;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.PredictResult;
@@ -11,7 +12,6 @@ import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.servable.Servable;
-import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 
@@ -102,44 +104,42 @@ final class MeteredServingApi implements ServingApi {
 
     @Override
     public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
-        long start = nanoTime.getAsLong();
-        RequestLog log = sampledLog(spec);
-        ClassifyResult result;
-        try {
-            result = core.classify(spec, input);
-        } catch (RuntimeException e) {
-            Code code = failed(spec, "Classify", e, start);
-            logExamplesFailure(log, spec, "Classify", code, start, input);
-            throw e;
-        }
-        succeeded(spec, "Classify", result.servedBy(), result.signatureName(), start, input.examples().size());
-        if (log != null) {
-            log(log, spec, OptionalLong.of(result.servedBy().version()), result.signatureName(), "Classify", Code.OK,
-                    start, Payloads.sizeOf(input), Payloads.sizeOfClassifications(result.results()),
-                    log.includeBodies() ? Payloads.json(input) : null,
-                    log.includeBodies() ? Payloads.jsonOfClassifications(result.results()) : null);
-        }
-        return result;
+        return measureExamples(spec, "Classify", input, () -> core.classify(spec, input),
+                result -> Payloads.sizeOfClassifications(result.results()),
+                result -> Payloads.jsonOfClassifications(result.results()));
     }
 
     @Override
     public RegressResult regress(ModelSpec spec, ExampleBatch input) {
+        return measureExamples(spec, "Regress", input, () -> core.regress(spec, input),
+                result -> Payloads.sizeOfRegressions(result.results()),
+                result -> Payloads.jsonOfRegressions(result.results()));
+    }
+
+    /** Classify and Regress: time the call, record it (examples count as rows), log it when sampled. */
+    private <R extends ExampleResult> R measureExamples(ModelSpec spec, String api, ExampleBatch input,
+            Supplier<R> call, ToLongFunction<R> responseBytes, Function<R, String> responseJson) {
         long start = nanoTime.getAsLong();
         RequestLog log = sampledLog(spec);
-        RegressResult result;
+        R result;
         try {
-            result = core.regress(spec, input);
+            result = call.get();
         } catch (RuntimeException e) {
-            Code code = failed(spec, "Regress", e, start);
-            logExamplesFailure(log, spec, "Regress", code, start, input);
+            Code code = failed(spec, api, e, start);
+            if (log != null) {
+                log(log, spec, OptionalLong.empty(), signature(spec), api, code, start, Payloads.sizeOf(input), 0,
+                        log.includeBodies() ? Payloads.json(input) : null, null);
+            }
             throw e;
         }
-        succeeded(spec, "Regress", result.servedBy(), result.signatureName(), start, input.examples().size());
+        int examples = input.examples().size();
+        recorder.accept(new CompletedRequest(spec.name(), result.servedBy().version(), result.signatureName(), api,
+                entrypoint, Code.OK, nanoTime.getAsLong() - start, examples, examples));
         if (log != null) {
-            log(log, spec, OptionalLong.of(result.servedBy().version()), result.signatureName(), "Regress", Code.OK,
-                    start, Payloads.sizeOf(input), Payloads.sizeOfRegressions(result.results()),
+            log(log, spec, OptionalLong.of(result.servedBy().version()), result.signatureName(), api, Code.OK,
+                    start, Payloads.sizeOf(input), responseBytes.applyAsLong(result),
                     log.includeBodies() ? Payloads.json(input) : null,
-                    log.includeBodies() ? Payloads.jsonOfRegressions(result.results()) : null);
+                    log.includeBodies() ? responseJson.apply(result) : null);
         }
         return result;
     }
@@ -158,11 +158,6 @@ final class MeteredServingApi implements ServingApi {
         return requestLog.isPresent() && requestLog.get().sample(spec.name()) ? requestLog.get() : null;
     }
 
-    private void succeeded(ModelSpec spec, String api, ServableId servedBy, String signature, long start, int examples) {
-        recorder.accept(new CompletedRequest(spec.name(), servedBy.version(), signature, api, entrypoint, Code.OK,
-                nanoTime.getAsLong() - start, examples, examples));
-    }
-
     /** Records a failed call; unexpected exceptions count as INTERNAL, as the front ends answer them. */
     private Code failed(ModelSpec spec, String api, RuntimeException e, long start) {
         Code code = e instanceof ServingException serving ? serving.code() : Code.INTERNAL;
@@ -170,14 +165,6 @@ final class MeteredServingApi implements ServingApi {
         recorder.accept(new CompletedRequest(spec.name(), version, signature(spec), api, entrypoint, code,
                 nanoTime.getAsLong() - start, 0, 0));
         return code;
-    }
-
-    private void logExamplesFailure(RequestLog log, ModelSpec spec, String api, Code code, long start,
-            ExampleBatch input) {
-        if (log != null) {
-            log(log, spec, OptionalLong.empty(), signature(spec), api, code, start, Payloads.sizeOf(input), 0,
-                    log.includeBodies() ? Payloads.json(input) : null, null);
-        }
     }
 
     private void log(RequestLog log, ModelSpec spec, OptionalLong version, String signature, String api, Code code,

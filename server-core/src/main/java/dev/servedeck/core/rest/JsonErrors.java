@@ -84,4 +84,13 @@ final class JsonErrors {
     private static String truncate(String text) {
         return text.length() <= MAX_RENDERED_CHARS ? text : text.substring(0, MAX_RENDERED_CHARS) + "...";
     }
+
+    /** The request's {@code signature_name}, which TF Serving requires to be a JSON string. */
+    static String signatureName(JsonFactory json, JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            throw ServingException.invalidArgument("JSON Value: " + render(json, p)
+                    + " not formatted correctly. 'signature_name' key must be a string value.");
+        }
+        return p.getText();
+    }
 }

@@ -38,13 +38,7 @@ final class JsonExampleReader {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "signature_name" -> {
-                        if (value != JsonToken.VALUE_STRING) {
-                            throw ServingException.invalidArgument("JSON Value: " + JsonErrors.render(json, p)
-                                    + " not formatted correctly. 'signature_name' key must be a string value.");
-                        }
-                        signature = p.getText();
-                    }
+                    case "signature_name" -> signature = JsonErrors.signatureName(json, p, value);
                     case "context" -> context = readExample(p);
                     case "examples" -> examples = readExamples(p);
                     default -> p.skipChildren();
