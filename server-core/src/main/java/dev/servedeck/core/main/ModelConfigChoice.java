@@ -2,13 +2,10 @@ package dev.servedeck.core.main;
 
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.status.ServingException;
-import dev.servedeck.core.tensorflow.demo.DemoModels;
+import dev.servedeck.core.tensorflow.demo.DemoModelSet;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelConfigList;
 import dev.servedeck.proto.config.ModelServerConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -48,27 +45,7 @@ record ModelConfigChoice(String modelName, String modelBasePath, Path modelConfi
     }
 
     private ModelServerConfig demoConfig() {
-        Path root = demoModelsDir != null ? demoModelsDir
-                : Path.of(System.getProperty("user.home"), ".servedeck", "demo-models");
-        Path halfPlusTwo = root.resolve("half_plus_two");
-        Path mlp = root.resolve("mlp");
-        try {
-            if (!Files.isDirectory(halfPlusTwo.resolve("1"))) {
-                LOG.info("Generating demo model half_plus_two in {}", halfPlusTwo);
-                DemoModels.writeHalfPlusTwo(halfPlusTwo, 1);
-            }
-            if (!Files.isDirectory(mlp.resolve("1"))) {
-                LOG.info("Generating demo model mlp (784-512-512-10) in {}", mlp);
-                DemoModels.writeMlp(mlp, 1, 42);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write demo models to " + root, e);
-        }
-        return ModelServerConfig.newBuilder()
-                .setModelConfigList(ModelConfigList.newBuilder()
-                        .addConfig(model("half_plus_two", halfPlusTwo.toString()))
-                        .addConfig(model("mlp", mlp.toString())))
-                .build();
+        return DemoModelSet.ensure(demoModelsDir != null ? demoModelsDir : DemoModelSet.defaultRoot());
     }
 
     private static ModelServerConfig singleModel(String name, String basePath) {

@@ -1,0 +1,112 @@
+package dev.servedeck.console;
+
+import dev.servedeck.console.backend.ModelSource;
+import dev.servedeck.console.backend.ServerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The console's command line. Everything is optional: with no flags the console serves the models of its
+ * last run (or the demo models on the first) on the ports of its last run (8501 REST, 8500 gRPC by default).
+ */
+@Command(name = "servedeck-console",
+        description = "ServeDeck console: a desktop admin console with an embedded TensorFlow-Serving-compatible server.")
+public final class ConsoleOptions {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address the embedded server binds (default: last run's, else 127.0.0.1).")
+    String host;
+
+    @Option(names = "--rest-port", paramLabel = "PORT", description = "REST port; 0 picks a free one (default 8501).")
+    Integer restPort;
+
+    @Option(names = "--grpc-port", paramLabel = "PORT",
+            description = "gRPC port; 0 picks a free one, -1 turns gRPC off (default 8500).")
+    Integer grpcPort;
+
+    @Option(names = "--model_config_file", paramLabel = "FILE", description = "Serve the models of this TF Serving model config file.")
+    Path modelConfigFile;
+
+    @Option(names = "--model_base_path", paramLabel = "DIR", description = "Serve one model from this base path.")
+    Path modelBasePath;
+
+    @Option(names = "--model_name", paramLabel = "NAME", description = "The name for --model_base_path (default: the folder's name).")
+    String modelName;
+
+    @Option(names = "--demo", description = "Serve the demo models, whatever the last run served.")
+    boolean demo;
+
+    @Option(names = "--no-batching", description = "Do not batch Predict requests.")
+    boolean noBatching;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the console keeps demo models, its saved model config and the request log (default ~/.servedeck).")
+    Path dataDir;
+
+    @Option(names = "--smoke-test", description = "Start, wait until the server serves and the first chart point arrives, log the times, exit.")
+    boolean smokeTest;
+
+    /** Parses {@code args}; throws {@link CommandLine.ParameterException} with a message for bad flags. */
+    static ConsoleOptions parse(List<String> args) {
+        ConsoleOptions options = new ConsoleOptions();
+        new CommandLine(options).parseArgs(args.toArray(String[]::new));
+        return options;
+    }
+
+    static String usage() {
+        return new CommandLine(new ConsoleOptions()).getUsageMessage();
+    }
+
+    boolean isHelp() {
+        return help;
+    }
+
+    Path dataDir() {
+        return dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".servedeck");
+    }
+
+    /** The model config the console saves on exit and serves again at the next start. */
+    Path rememberedModels() {
+        return dataDir().resolve("console").resolve("models.config");
+    }
+
+    /** What to serve: flags first, then the last run's models, then the demo models. */
+    ModelSource models() {
+        if (modelConfigFile != null) {
+            return new ModelSource.ConfigFile(modelConfigFile.toAbsolutePath());
+        }
+        if (modelBasePath != null) {
+            Path base = modelBasePath.toAbsolutePath();
+            String name = modelName != null ? modelName : Optional.ofNullable(base.getFileName())
+                    .map(Path::toString).orElse("default");
+            return new ModelSource.BasePath(name, base);
+        }
+        if (!demo && Files.isRegularFile(rememberedModels())) {
+            return new ModelSource.ConfigFile(rememberedModels());
+        }
+        return demoModels();
+    }
+
+    ModelSource demoModels() {
+        return new ModelSource.Demo(dataDir().resolve("demo-models"));
+    }
+
+    /** Settings from flags, else remembered ones ({@code fallback}). */
+    ServerSettings settings(ServerSettings fallback) {
+        return new ServerSettings(
+                host != null ? host : fallback.host(),
+                restPort != null ? restPort : fallback.restPort(),
+                grpcPort != null ? grpcPort : fallback.grpcPort(),
+                !noBatching && fallback.batching(),
+                models(),
+                dataDir().resolve("logs"));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.servedeck.console.backend;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A signature of a model version, as its metadata describes it.
+ *
+ * @param methodName e.g. {@code tensorflow/serving/predict}
+ */
+public record SignatureInfo(String name, String methodName, List<TensorInfo> inputs, List<TensorInfo> outputs) {
+
+    public SignatureInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(methodName, "methodName");
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+    }
+}

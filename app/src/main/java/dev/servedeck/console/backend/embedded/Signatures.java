@@ -1,0 +1,38 @@
+package dev.servedeck.console.backend.embedded;
+
+import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.console.backend.TensorInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorShapeProto;
+
+/** Model metadata's SignatureDefs in the console's terms. */
+final class Signatures {
+
+    private Signatures() {
+    }
+
+    /** Sorted by name, with serving_default first (it is what a request without signature_name uses). */
+    static List<SignatureInfo> describe(Map<String, SignatureDef> signatureDefs) {
+        List<SignatureInfo> signatures = new ArrayList<>();
+        new TreeMap<>(signatureDefs).forEach((name, def) ->
+                signatures.add(new SignatureInfo(name, def.getMethodName(), tensors(def.getInputsMap()),
+                        tensors(def.getOutputsMap()))));
+        signatures.sort((a, b) -> Boolean.compare(!a.name().equals("serving_default"), !b.name().equals("serving_default")));
+        return signatures;
+    }
+
+    private static List<TensorInfo> tensors(Map<String, org.tensorflow.proto.TensorInfo> tensors) {
+        List<TensorInfo> described = new ArrayList<>();
+        new TreeMap<>(tensors).forEach((name, info) -> {
+            TensorShapeProto shape = info.getTensorShape();
+            List<Long> dims = shape.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList();
+            String dtype = info.getDtype().name().replaceFirst("^DT_", "");
+            described.add(new TensorInfo(name, dtype, dims, shape.getUnknownRank()));
+        });
+        return described;
+    }
+}

@@ -1,0 +1,288 @@
+package dev.servedeck.console.server;
+
+import dev.servedeck.console.backend.ConsoleBackend;
+import dev.servedeck.console.backend.Failures;
+import dev.servedeck.console.backend.ModelSource;
+import dev.servedeck.console.backend.ServerSettings;
+import dev.servedeck.console.backend.ServerStatus;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The Server page and the status bar: the embedded server's state, uptime, models and memory; its settings
+ * (host, ports, batching) with validation; start, stop and restart. A restart keeps the models in force by
+ * saving them as a model config file and starting from it.
+ */
+public final class ServerViewModel {
+
+    private final ConsoleBackend backend;
+    private final Executor ui;
+    private final Clock clock;
+    private final Path restartConfig;
+
+    private final ReadOnlyObjectWrapper<ServerStatus.State> state = new ReadOnlyObjectWrapper<>(ServerStatus.State.STOPPED);
+    private final ReadOnlyStringWrapper uptime = new ReadOnlyStringWrapper("–");
+    private final ReadOnlyStringWrapper models = new ReadOnlyStringWrapper("0");
+    private final ReadOnlyStringWrapper versions = new ReadOnlyStringWrapper("0");
+    private final ReadOnlyStringWrapper heap = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper failure = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper settingsError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
+    private final ObservableList<String> endpoints = FXCollections.observableArrayList();
+
+    private final StringProperty host = new SimpleStringProperty(ServerSettings.DEFAULT_HOST);
+    private final StringProperty restPort = new SimpleStringProperty(Integer.toString(ServerSettings.DEFAULT_REST_PORT));
+    private final StringProperty grpcPort = new SimpleStringProperty(Integer.toString(ServerSettings.DEFAULT_GRPC_PORT));
+    private final BooleanProperty grpcEnabled = new SimpleBooleanProperty(true);
+    private final BooleanProperty batching = new SimpleBooleanProperty(true);
+    private final ObjectProperty<ModelSource> modelSource = new SimpleObjectProperty<>();
+    private final Path requestLogDir;
+
+    private final BooleanBinding canStart;
+    private final BooleanBinding canStop;
+
+    /**
+     * @param initial the settings to show (and to start with)
+     * @param restartConfig where a restart saves the models in force
+     */
+    public ServerViewModel(ConsoleBackend backend, Executor ui, Clock clock, ServerSettings initial, Path restartConfig) {
+        this.backend = backend;
+        this.ui = ui;
+        this.clock = clock;
+        this.restartConfig = restartConfig;
+        this.requestLogDir = initial.requestLogDir();
+        host.set(initial.host());
+        restPort.set(Integer.toString(initial.restPort()));
+        grpcEnabled.set(initial.grpcPort() != ServerSettings.NO_GRPC);
+        grpcPort.set(Integer.toString(initial.grpcPort() == ServerSettings.NO_GRPC
+                ? ServerSettings.DEFAULT_GRPC_PORT : initial.grpcPort()));
+        batching.set(initial.batching());
+        modelSource.set(initial.models());
+        canStart = Bindings.createBooleanBinding(() -> !busy.get()
+                        && (state.get() == ServerStatus.State.STOPPED || state.get() == ServerStatus.State.FAILED),
+                busy, state);
+        canStop = Bindings.createBooleanBinding(() -> !busy.get() && state.get() == ServerStatus.State.RUNNING,
+                busy, state);
+        backend.onEvent(event -> ui.execute(this::refresh));
+    }
+
+    /** Starts the server with the settings shown. */
+    public CompletableFuture<Void> start() {
+        Optional<ServerSettings> valid = validatedSettings();
+        if (valid.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return run(backend.start(valid.get()).thenApply(status -> null));
+    }
+
+    public CompletableFuture<Void> stop() {
+        return run(backend.stop());
+    }
+
+    /** Stop, then start with the settings shown, serving the models in force before. */
+    public CompletableFuture<Void> restart() {
+        Optional<ServerSettings> valid = validatedSettings();
+        if (valid.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ServerSettings settings = valid.get();
+        boolean keepModels = backend.status().running();
+        CompletableFuture<Void> saved = keepModels ? backend.saveModelConfig(restartConfig)
+                : CompletableFuture.completedFuture(null);
+        return run(saved.thenCompose(ignored -> backend.stop()).thenCompose(ignored -> {
+            ServerSettings next = keepModels ? settings.withModels(new ModelSource.ConfigFile(restartConfig)) : settings;
+            ui.execute(() -> modelSource.set(next.models()));
+            return backend.start(next);
+        }).thenApply(status -> null));
+    }
+
+    private CompletableFuture<Void> run(CompletableFuture<Void> operation) {
+        busy.set(true);
+        failure.set("");
+        refresh();
+        return operation.handle((ignored, error) -> {
+            ui.execute(() -> {
+                busy.set(false);
+                if (error != null) {
+                    failure.set(Failures.message(error));
+                }
+                refresh();
+            });
+            return null;
+        });
+    }
+
+    /** The settings shown, or empty with {@link #settingsErrorProperty()} saying what is wrong. */
+    public Optional<ServerSettings> validatedSettings() {
+        List<String> problems = new ArrayList<>();
+        int rest = port("REST", restPort.get(), problems);
+        int grpc = grpcEnabled.get() ? port("gRPC", grpcPort.get(), problems) : ServerSettings.NO_GRPC;
+        String hostText = host.get() == null ? "" : host.get().trim();
+        if (hostText.isEmpty()) {
+            problems.add("The host must not be empty (127.0.0.1 for this machine only, 0.0.0.0 for every interface)");
+        }
+        if (grpcEnabled.get() && rest == grpc && rest > 0) {
+            problems.add("REST and gRPC cannot share port " + rest);
+        }
+        settingsError.set(String.join("\n", problems));
+        if (!problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ServerSettings(hostText, rest, grpc, batching.get(), modelSource.get(), requestLogDir));
+    }
+
+    private static int port(String what, String text, List<String> problems) {
+        try {
+            int port = Integer.parseInt(text == null ? "" : text.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add("The " + what + " port must be a number from 0 to 65535 (0 picks a free port), not '" + text + "'");
+        return -2;
+    }
+
+    /** Reads the backend's status into the properties; call on the FX thread (the view ticks it every second). */
+    public void refresh() {
+        ServerStatus status = backend.status();
+        state.set(status.state());
+        uptime.set(status.running() ? formatDuration(status.uptime(clock.instant())) : "–");
+        models.set(Integer.toString(status.models()));
+        versions.set(Integer.toString(status.availableVersions()));
+        heap.set(formatMebibytes(status.heapUsedBytes()) + " / " + formatMebibytes(status.heapMaxBytes()));
+        if (status.state() == ServerStatus.State.FAILED && !status.message().isEmpty()) {
+            failure.set(status.message());
+        }
+        List<String> now = new ArrayList<>();
+        backend.restBaseUrl().ifPresent(base -> {
+            now.add("REST        " + base + "/v1/models/<name>");
+            now.add("Prometheus  " + base + "/monitoring/prometheus/metrics");
+        });
+        if (status.grpcPort().isPresent()) {
+            now.add("gRPC        " + backend.settings().map(ServerSettings::host).orElse("")
+                    + ":" + status.grpcPort().getAsInt());
+        }
+        if (!now.equals(endpoints)) {
+            endpoints.setAll(now);
+        }
+    }
+
+    static String formatDuration(Duration duration) {
+        long seconds = duration.getSeconds();
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        if (seconds < 3600) {
+            return String.format("%d min %02d s", seconds / 60, seconds % 60);
+        }
+        return String.format("%d h %02d min", seconds / 3600, (seconds % 3600) / 60);
+    }
+
+    static String formatMebibytes(long bytes) {
+        return (bytes / (1024 * 1024)) + " MiB";
+    }
+
+    /** One line for the status bar: REST and gRPC addresses. */
+    public String endpointsSummary() {
+        ServerStatus status = backend.status();
+        if (!status.running()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        backend.restBaseUrl().ifPresent(base -> text.append("REST ").append(base));
+        status.grpcPort().ifPresent(port -> text.append("   gRPC :").append(port));
+        return text.toString();
+    }
+
+    public ReadOnlyObjectProperty<ServerStatus.State> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty uptimeProperty() {
+        return uptime.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty modelsProperty() {
+        return models.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty versionsProperty() {
+        return versions.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty heapProperty() {
+        return heap.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty failureProperty() {
+        return failure.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty settingsErrorProperty() {
+        return settingsError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    public ObservableList<String> endpoints() {
+        return endpoints;
+    }
+
+    public StringProperty hostProperty() {
+        return host;
+    }
+
+    public StringProperty restPortProperty() {
+        return restPort;
+    }
+
+    public StringProperty grpcPortProperty() {
+        return grpcPort;
+    }
+
+    public BooleanProperty grpcEnabledProperty() {
+        return grpcEnabled;
+    }
+
+    public BooleanProperty batchingProperty() {
+        return batching;
+    }
+
+    public ObjectProperty<ModelSource> modelSourceProperty() {
+        return modelSource;
+    }
+
+    public BooleanBinding canStartProperty() {
+        return canStart;
+    }
+
+    public BooleanBinding canStopProperty() {
+        return canStop;
+    }
+}

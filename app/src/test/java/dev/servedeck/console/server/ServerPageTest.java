@@ -1,0 +1,59 @@
+package dev.servedeck.console.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.testfx.util.WaitForAsyncUtils.waitFor;
+
+import dev.servedeck.console.backend.ServerStatus;
+import dev.servedeck.console.testing.ConsoleUnderTest;
+import dev.servedeck.console.testing.Screenshots;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The Server page against a real embedded server: state, endpoints, stop and start from the buttons. */
+@ExtendWith(ApplicationExtension.class)
+class ServerPageTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private ConsoleUnderTest console;
+
+    @Start
+    void start(Stage stage) {
+        console = ConsoleUnderTest.openWithDemoModels(stage, dataDir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        console.close();
+    }
+
+    @Test
+    void showsTheRunningServerAndStopsAndStartsIt(FxRobot robot) throws Exception {
+        console.startServer();
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#state").queryAs(Label.class).getText().equals("Running"));
+        assertThat(robot.lookup("#models").queryAs(Label.class).getText()).isEqualTo("2");
+        int restPort = console.backend().status().restPort().getAsInt();
+        waitFor(5, TimeUnit.SECONDS, () -> robot.lookup(".sd-code").queryAll().stream()
+                .anyMatch(node -> node instanceof Label label && label.getText().contains(":" + restPort + "/v1/models/")));
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(console.scene(), "server")).get();
+
+        robot.clickOn("#stop");
+        waitFor(60, TimeUnit.SECONDS, () -> console.backend().status().state() == ServerStatus.State.STOPPED);
+        waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#state").queryAs(Label.class).getText().equals("Stopped"));
+
+        robot.clickOn("#start");
+        waitFor(120, TimeUnit.SECONDS, () -> console.backend().status().running());
+        waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#state").queryAs(Label.class).getText().equals("Running"));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.servedeck.console.testing;
+
+import dev.servedeck.console.ConsoleComposition;
+import dev.servedeck.console.backend.ModelSource;
+import dev.servedeck.console.backend.ServerSettings;
+import dev.servedeck.console.backend.embedded.EmbeddedBackend;
+import dev.servedeck.console.preferences.ConsolePreferences;
+import dev.servedeck.console.shell.Themes;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The real console for GUI tests: the same composition the application builds, a real embedded server on
+ * free ports of 127.0.0.1 serving real SavedModels, and a throwaway preferences node.
+ */
+public final class ConsoleUnderTest implements AutoCloseable {
+
+    private final EmbeddedBackend backend = new EmbeddedBackend();
+    private final Preferences node = Preferences.userRoot().node("/dev/servedeck/test/" + UUID.randomUUID());
+    private final ConsoleComposition composition;
+    private final Scene scene;
+
+    private ConsoleUnderTest(Stage stage, ModelSource models, Path dataDir) {
+        ServerSettings settings = new ServerSettings("127.0.0.1", 0, 0, true, models, dataDir.resolve("logs"));
+        Themes.apply(false);
+        composition = new ConsoleComposition(backend, new ConsolePreferences(node), settings, dataDir, Themes::apply);
+        scene = composition.createScene();
+        stage.setScene(scene);
+        stage.setWidth(1280);
+        stage.setHeight(800);
+        stage.show();
+    }
+
+    /** Opens the console on {@code stage} (call from TestFX's {@code @Start}) serving the demo models. */
+    public static ConsoleUnderTest openWithDemoModels(Stage stage, Path dataDir) {
+        return new ConsoleUnderTest(stage, new ModelSource.Demo(TestModels.demoRoot()), dataDir);
+    }
+
+    public static ConsoleUnderTest open(Stage stage, ModelSource models, Path dataDir) {
+        return new ConsoleUnderTest(stage, models, dataDir);
+    }
+
+    /** Starts the embedded server as the application does, and waits until it serves. */
+    public ConsoleUnderTest startServer() throws Exception {
+        // ViewModels live on the FX thread: start there, as the Start button does, and wait here.
+        WaitForAsyncUtils.asyncFx(() -> composition.server().start()).get().get(2, TimeUnit.MINUTES);
+        if (!backend.status().running()) {
+            throw new IllegalStateException("The embedded server did not start: " + backend.status().message());
+        }
+        return this;
+    }
+
+    public ConsoleComposition composition() {
+        return composition;
+    }
+
+    public EmbeddedBackend backend() {
+        return backend;
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    @Override
+    public void close() throws BackingStoreException {
+        composition.close();
+        backend.close();
+        node.removeNode();
+    }
+}

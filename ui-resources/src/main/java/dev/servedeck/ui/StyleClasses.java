@@ -1,0 +1,26 @@
+package dev.servedeck.ui;
+
+/**
+ * CSS style classes the console's code sets (those FXML sets are in the FXML). Defined in console.css;
+ * AtlantaFX's own classes (e.g. {@code accent}, {@code danger}) are named where they are used.
+ */
+public final class StyleClasses {
+
+    /** The left navigation bar and its buttons. */
+    public static final String SIDEBAR = "sd-sidebar";
+    public static final String NAV_BUTTON = "sd-nav-button";
+    /** A page's title row. */
+    public static final String PAGE_TITLE = "sd-page-title";
+    /** Server/version states, coloured by meaning. */
+    public static final String STATE_OK = "sd-state-ok";
+    public static final String STATE_BUSY = "sd-state-busy";
+    public static final String STATE_ERROR = "sd-state-error";
+    public static final String STATE_IDLE = "sd-state-idle";
+    /** The bottom status bar. */
+    public static final String STATUS_BAR = "sd-status-bar";
+    /** Monospaced text: JSON, logs. */
+    public static final String CODE = "sd-code";
+
+    private StyleClasses() {
+    }
+}
