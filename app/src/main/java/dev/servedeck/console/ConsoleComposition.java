@@ -3,6 +3,16 @@ package dev.servedeck.console;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.preferences.ConsolePreferences;
+import dev.servedeck.console.models.ModelsView;
+import dev.servedeck.console.models.ModelsViewModel;
+import dev.servedeck.console.batching.BatchingView;
+import dev.servedeck.console.batching.BatchingViewModel;
+import dev.servedeck.console.predict.PredictView;
+import dev.servedeck.console.predict.PredictViewModel;
+import dev.servedeck.console.monitor.MonitorView;
+import dev.servedeck.console.monitor.MonitorViewModel;
+import dev.servedeck.console.logs.LogsView;
+import dev.servedeck.console.logs.LogsViewModel;
 import dev.servedeck.console.server.ServerView;
 import dev.servedeck.console.server.ServerViewModel;
 import dev.servedeck.console.shell.MainWindowView;
@@ -11,7 +21,9 @@ import dev.servedeck.ui.Fxml;
 import dev.servedeck.ui.Stylesheet;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -22,6 +34,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires the console by hand: every ViewModel gets the backend and the FX executor through its
@@ -35,6 +48,8 @@ public final class ConsoleComposition implements AutoCloseable {
     private final ServerViewModel server;
     private final ViewLoader loader;
     private final ScheduledExecutorService ticker;
+    /** What the pages started (samplers, subscriptions), closed with the console. */
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private MainWindowView mainWindow;
 
     /**
@@ -60,8 +75,52 @@ public final class ConsoleComposition implements AutoCloseable {
         controllers.put(MainWindowView.class,
                 () -> new MainWindowView(loaderRef::get, server, preferences, themeSwitch));
         controllers.put(ServerView.class, () -> new ServerView(server));
+        registerModelsPage(controllers, ui, clock);
+        registerBatchingPage(controllers, ui, clock);
+        registerPredictPage(controllers, ui, clock);
+        registerMonitorPage(controllers, ui, clock);
+        registerLogsPage(controllers, ui, clock);
         this.loader = new ViewLoader(controllers);
         loaderRef.set(loader);
+    }
+
+    // ---- Models page ----
+
+    private void registerModelsPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
+        ModelsViewModel viewModel = new ModelsViewModel(backend, ui);
+        controllers.put(ModelsView.class, () -> new ModelsView(viewModel));
+    }
+
+
+    // ---- Batching page ----
+
+    private void registerBatchingPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
+        BatchingViewModel viewModel = new BatchingViewModel(backend, ui);
+        controllers.put(BatchingView.class, () -> new BatchingView(viewModel));
+    }
+
+
+    // ---- Predict page ----
+
+    private void registerPredictPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
+        PredictViewModel viewModel = new PredictViewModel(backend, ui);
+        controllers.put(PredictView.class, () -> new PredictView(viewModel));
+    }
+
+
+    // ---- Monitor page ----
+
+    private void registerMonitorPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
+        MonitorViewModel viewModel = new MonitorViewModel(backend, ui);
+        controllers.put(MonitorView.class, () -> new MonitorView(viewModel));
+    }
+
+
+    // ---- Logs page ----
+
+    private void registerLogsPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
+        LogsViewModel viewModel = new LogsViewModel(backend, ui);
+        controllers.put(LogsView.class, () -> new LogsView(viewModel));
     }
 
     /** Builds the main window's scene (on the FX thread) and starts its once-a-second refresh. */
@@ -95,5 +154,12 @@ public final class ConsoleComposition implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(ConsoleComposition.class).debug("Closing {} failed", closeable, e);
+            }
+        }
     }
 }

@@ -6,7 +6,17 @@ import java.util.Objects;
 /** The console's FXML views. Each names one file under {@code dev/servedeck/ui/fxml/}. */
 public enum Fxml {
     MAIN_WINDOW("main-window.fxml"),
-    SERVER("server.fxml");
+    SERVER("server.fxml"),
+
+    MODELS("models.fxml"),
+
+    BATCHING("batching.fxml"),
+
+    PREDICT("predict.fxml"),
+
+    MONITOR("monitor.fxml"),
+
+    LOGS("logs.fxml");
 
     private final String fileName;
 

@@ -5,7 +5,12 @@ import javafx.scene.input.KeyCode;
 
 /** The console's pages in navigation order, with the FXML that draws each and its Ctrl+digit shortcut. */
 public enum Page {
-    SERVER("nav.server", Fxml.SERVER, KeyCode.DIGIT1);
+    SERVER("nav.server", Fxml.SERVER, KeyCode.DIGIT1),
+    MODELS("nav.models", Fxml.MODELS, KeyCode.DIGIT2),
+    BATCHING("nav.batching", Fxml.BATCHING, KeyCode.DIGIT3),
+    PREDICT("nav.predict", Fxml.PREDICT, KeyCode.DIGIT4),
+    MONITOR("nav.monitor", Fxml.MONITOR, KeyCode.DIGIT5),
+    LOGS("nav.logs", Fxml.LOGS, KeyCode.DIGIT6);
 
     private final String titleKey;
     private final Fxml fxml;
