@@ -31,10 +31,15 @@ final class ExactNameCounter implements Collector {
     }
 
     void add(long amount, String... labelValues) {
+        cell(labelValues).add(amount);
+    }
+
+    /** The cell of one label combination, for callers that keep it rather than look it up each time. */
+    LongAdder cell(String... labelValues) {
         if (labelValues.length != labelNames.length) {
             throw new IllegalArgumentException(name + " takes labels " + Arrays.toString(labelNames));
         }
-        cells.computeIfAbsent(List.of(labelValues), key -> new LongAdder()).add(amount);
+        return cells.computeIfAbsent(List.of(labelValues), key -> new LongAdder());
     }
 
     long value(String... labelValues) {

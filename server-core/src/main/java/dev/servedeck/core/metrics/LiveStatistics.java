@@ -22,9 +22,10 @@ public final class LiveStatistics {
 
     private final LiveStatisticsOptions options;
     private final Clock clock;
-    private final RollingWindow overall;
-    private final Map<String, RollingWindow> models = new ConcurrentHashMap<>();
-    private final Map<ServableId, RollingWindow> versions = new ConcurrentHashMap<>();
+    /** One window per model version; calls that failed before a version was chosen use UNKNOWN_VERSION. */
+    private final Map<ServableId, RollingWindow> windows = new ConcurrentHashMap<>();
+    /** Steps taken, capped at the long window's intervals: how much time the overall long window covers. */
+    private int overallIntervals;
     private volatile StatisticsSnapshot snapshot;
     /** The batch scheduler's statistics, or null when batching is off. Guarded by this. */
     private Supplier<BatchingStats> batching;
@@ -33,24 +34,25 @@ public final class LiveStatistics {
     public LiveStatistics(LiveStatisticsOptions options, Clock clock) {
         this.options = options;
         this.clock = clock;
-        this.overall = new RollingWindow(options.longWindowIntervals());
-        this.snapshot = new StatisticsSnapshot(clock.instant(), overall.statistics(options.resolution()), Map.of(),
-                Map.of(), Optional.empty());
+        this.snapshot = new StatisticsSnapshot(clock.instant(), new RollingWindow.Sum().statistics(options.resolution()),
+                Map.of(), Map.of(), Optional.empty());
     }
 
     public LiveStatisticsOptions options() {
         return options;
     }
 
-    /** Counts one finished call. Lock-free; called on request threads. */
+    /**
+     * Counts one finished call, in its version's window only (models and the total are summed when rolling).
+     * Lock-free; called on request threads.
+     */
     public void record(CompletedRequest request) {
-        overall.record(request);
-        models.computeIfAbsent(request.model(), name -> new RollingWindow(options.longWindowIntervals()))
-                .record(request);
-        if (request.version() != CompletedRequest.UNKNOWN_VERSION) {
-            versions.computeIfAbsent(new ServableId(request.model(), request.version()),
-                    id -> new RollingWindow(options.longWindowIntervals())).record(request);
+        ServableId id = new ServableId(request.model(), request.version());
+        RollingWindow window = windows.get(id);
+        if (window == null) {
+            window = windows.computeIfAbsent(id, key -> new RollingWindow(options.longWindowIntervals()));
         }
+        window.record(request);
     }
 
     /**
@@ -72,11 +74,26 @@ public final class LiveStatistics {
      * resolution; calls are serialized.
      */
     public synchronized StatisticsSnapshot roll() {
-        overall.roll();
-        Map<String, ServingStatistics> byModel = rollAll(models);
-        Map<ServableId, ServingStatistics> byVersion = rollAll(versions);
-        StatisticsSnapshot next = new StatisticsSnapshot(clock.instant(), overall.statistics(options.resolution()),
-                byModel, byVersion, rollBatching());
+        overallIntervals = Math.min(overallIntervals + 1, options.longWindowIntervals());
+        RollingWindow.Sum overall = new RollingWindow.Sum();
+        Map<String, RollingWindow.Sum> models = new HashMap<>();
+        Map<ServableId, ServingStatistics> byVersion = new HashMap<>();
+        windows.forEach((id, window) -> {
+            window.roll();
+            if (window.idle()) {
+                windows.remove(id, window);
+                return;
+            }
+            overall.add(window);
+            models.computeIfAbsent(id.name(), name -> new RollingWindow.Sum()).add(window);
+            if (id.version() != CompletedRequest.UNKNOWN_VERSION) {
+                byVersion.put(id, window.statistics(options.resolution()));
+            }
+        });
+        Map<String, ServingStatistics> byModel = new HashMap<>();
+        models.forEach((name, sum) -> byModel.put(name, sum.statistics(options.resolution())));
+        StatisticsSnapshot next = new StatisticsSnapshot(clock.instant(),
+                overall.statistics(options.resolution(), overallIntervals), byModel, byVersion, rollBatching());
         snapshot = next;
         return next;
     }
@@ -89,23 +106,5 @@ public final class LiveStatistics {
         BatchingActivity activity = BatchingActivity.between(lastBatching, now, options.resolution());
         lastBatching = now;
         return Optional.of(activity);
-    }
-
-    /**
-     * Rolls every key; keys idle for a whole long window are forgotten so that memory stays bounded as
-     * versions come and go. (A request recorded on a key in the instant it is forgotten is lost: a
-     * trade-off for never locking request threads, and only possible on a key idle for a full window.)
-     */
-    private <K> Map<K, ServingStatistics> rollAll(Map<K, RollingWindow> windows) {
-        Map<K, ServingStatistics> statistics = new HashMap<>();
-        windows.forEach((key, window) -> {
-            window.roll();
-            if (window.idle()) {
-                windows.remove(key, window);
-            } else {
-                statistics.put(key, window.statistics(options.resolution()));
-            }
-        });
-        return statistics;
     }
 }

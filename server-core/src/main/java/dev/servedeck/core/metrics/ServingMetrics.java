@@ -1,11 +1,17 @@
 package dev.servedeck.core.metrics;
 
 import dev.servedeck.core.RuntimeLatencyRecorder;
+import dev.servedeck.core.status.Code;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Prometheus side of monitoring: TF Serving's request metrics under TF Serving's own names, labels
@@ -93,24 +99,53 @@ final class ServingMetrics implements RuntimeLatencyRecorder {
         return registry;
     }
 
+    private final Map<SeriesKey, Series> seriesByKey = new ConcurrentHashMap<>();
+
     void record(CompletedRequest request) {
-        String status = request.status().name();
+        SeriesKey key = new SeriesKey(request.model(), request.version(), request.signature(), request.api(),
+                request.entrypoint(), request.status());
+        Series series = seriesByKey.get(key);
+        if (series == null) {
+            series = seriesByKey.computeIfAbsent(key, this::newSeries);
+        }
         double micros = request.latencyMicros();
-        requestCount.add(1, request.model(), status);
-        requestLatency.labelValues(request.model(), request.api(), request.entrypoint(), status).observe(micros);
+        series.requestCount.increment();
+        series.requestLatency.observe(micros);
+        series.versionRequests.inc();
+        series.versionLatency.observe(micros);
         if (request.examples() > 0) {
-            exampleCounts.labelValues(request.model()).observe(request.examples());
-            exampleCountTotal.labelValues(request.model()).inc(request.examples());
+            series.exampleCounts.observe(request.examples());
+            series.exampleCountTotal.inc(request.examples());
         }
-        String version = request.version() == CompletedRequest.UNKNOWN_VERSION
-                ? "" : Long.toString(request.version());
-        versionRequests.labelValues(request.model(), version, request.signature(), request.api(),
-                request.entrypoint(), status).inc();
-        versionLatency.labelValues(request.model(), version, request.signature(), request.api(), request.entrypoint())
-                .observe(micros);
         if (request.ok() && request.rows() > 0) {
-            versionRows.labelValues(request.model(), version).inc(request.rows());
+            series.versionRows.inc(request.rows());
         }
+    }
+
+    /**
+     * The data points one kind of request updates, looked up once per label combination rather than six
+     * times per request (each lookup builds a label list and probes a concurrent map).
+     */
+    private record Series(LongAdder requestCount, DistributionDataPoint requestLatency, CounterDataPoint versionRequests,
+            DistributionDataPoint versionLatency, CounterDataPoint versionRows, DistributionDataPoint exampleCounts,
+            CounterDataPoint exampleCountTotal) {
+    }
+
+    private record SeriesKey(String model, long version, String signature, String api, String entrypoint, Code status) {
+    }
+
+    private Series newSeries(SeriesKey key) {
+        String status = key.status().name();
+        String version = key.version() == CompletedRequest.UNKNOWN_VERSION ? "" : Long.toString(key.version());
+        return new Series(
+                requestCount.cell(key.model(), status),
+                requestLatency.labelValues(key.model(), key.api(), key.entrypoint(), status),
+                versionRequests.labelValues(key.model(), version, key.signature(), key.api(), key.entrypoint(), status),
+                versionLatency.labelValues(key.model(), version, key.signature(), key.api(), key.entrypoint()),
+                // Created only where they can move, so a scrape shows no series that never will.
+                key.status() == Code.OK ? versionRows.labelValues(key.model(), version) : null,
+                key.api().equals("Predict") ? null : exampleCounts.labelValues(key.model()),
+                key.api().equals("Predict") ? null : exampleCountTotal.labelValues(key.model()));
     }
 
     @Override
