@@ -57,6 +57,10 @@ public final class BenchmarkMain {
         DemoModelSet models = DemoModelSet.writeTo(output.resolve("models"));
         Path serverConfig = models.writeServerConfig(output.resolve("models.config"));
 
+        if (System.getProperty("bench.only", "all").equals("metrics")) {
+            runMetricsCostOnly(output, serverConfig);
+            return;
+        }
         List<FloorResult> floors = measureFloor(models);
 
         WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
@@ -98,6 +102,22 @@ public final class BenchmarkMain {
         System.out.println();
         System.out.print(report.markdown());
         System.out.println();
+        System.out.println("Written to " + results);
+    }
+
+    /** The metrics-cost A/B alone (-Dbench.only=metrics): quick to repeat while working on the recording path. */
+    private void runMetricsCostOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
+        WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
+        MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, warnings).run(serverConfig);
+        ResultsTable report = new ResultsTable()
+                .serverJvm(settings.serverJvmArgs())
+                .metricsCost(metricsCost)
+                .targets(List.of(TargetVerdicts.metricsCost(metricsCost)))
+                .warnings(warnings.all());
+        Path results = output.resolve("results-metrics.md");
+        report.writeTo(results);
+        System.out.println();
+        System.out.print(report.markdown());
         System.out.println("Written to " + results);
     }
 
