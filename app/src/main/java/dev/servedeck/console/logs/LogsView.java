@@ -19,11 +19,13 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
@@ -99,6 +101,7 @@ public final class LogsView {
         column(eventSeverity, row -> row.severity().name());
         column(eventSource, EventRow::source);
         column(eventMessage, EventRow::message);
+        eventMessage.setCellFactory(column -> new MessageCell());
         eventTable.setRowFactory(table -> new StyledRow<>(row -> row.severity() == ServerEvent.Severity.ERROR
                 ? StyleClasses.LOG_ERROR : row.severity() == ServerEvent.Severity.WARNING ? StyleClasses.LOG_WARNING : null));
         setUp(eventTable, viewModel.visibleEvents());
@@ -171,6 +174,17 @@ public final class LogsView {
             filter.requestFocus();
             filter.selectAll();
             event.consume();
+        }
+    }
+
+    /** A message that may be longer than its column: the whole text shows as a tooltip. */
+    private static final class MessageCell extends TableCell<EventRow, String> {
+
+        @Override
+        protected void updateItem(String message, boolean empty) {
+            super.updateItem(message, empty);
+            setText(empty ? null : message);
+            setTooltip(empty || message == null ? null : new Tooltip(message));
         }
     }
 
