@@ -97,6 +97,8 @@ public final class ConsoleComposition implements AutoCloseable {
     private void registerBatchingPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
         BatchingViewModel viewModel = new BatchingViewModel(backend, ui);
         controllers.put(BatchingView.class, () -> new BatchingView(viewModel));
+        // The live batching numbers and the parameters in force, once a second (cheap snapshot reads).
+        ticker.scheduleAtFixedRate(() -> ui.execute(viewModel::refresh), 1, 1, TimeUnit.SECONDS);
     }
 
 
@@ -121,6 +123,10 @@ public final class ConsoleComposition implements AutoCloseable {
     private void registerLogsPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
         LogsViewModel viewModel = new LogsViewModel(backend, ui);
         controllers.put(LogsView.class, () -> new LogsView(viewModel));
+        closeables.add(viewModel);
+        // Server threads only queue log lines; they reach the FX thread in one batch at most 5 times a second.
+        ticker.scheduleAtFixedRate(viewModel::drain, LogsViewModel.DRAIN_PERIOD.toMillis(),
+                LogsViewModel.DRAIN_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Builds the main window's scene (on the FX thread) and starts its once-a-second refresh. */

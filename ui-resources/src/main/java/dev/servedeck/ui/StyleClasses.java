@@ -21,6 +21,12 @@ public final class StyleClasses {
     /** Monospaced text: JSON, logs. */
     public static final String CODE = "sd-code";
 
+    // ---- Logs page ----
+    /** A log table row reporting an error (a failed request, an ERROR event). */
+    public static final String LOG_ERROR = "sd-log-error";
+    /** A log table row reporting a warning. */
+    public static final String LOG_WARNING = "sd-log-warning";
+
     private StyleClasses() {
     }
 }

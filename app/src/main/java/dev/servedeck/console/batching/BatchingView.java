@@ -1,11 +1,67 @@
 package dev.servedeck.console.batching;
 
+import dev.servedeck.ui.Messages;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.ResourceBundle;
+import javafx.event.EventHandler;
 import javafx.fxml.FXML;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.stage.FileChooser;
 
-/** The Batching page: binds to {@link BatchingViewModel}. */
+/**
+ * The Batching page: binds the form to {@link BatchingViewModel} and asks the operator for files; the
+ * ViewModel checks and sends. Ctrl+Enter applies and Esc reverts while the page is shown.
+ */
 public final class BatchingView {
 
+    private static final KeyCombination APPLY = new KeyCodeCombination(KeyCode.ENTER, KeyCombination.SHORTCUT_DOWN);
+    private static final KeyCombination REVERT = new KeyCodeCombination(KeyCode.ESCAPE);
+
     private final BatchingViewModel viewModel;
+    private final EventHandler<KeyEvent> shortcuts = this::onKey;
+    private File lastFolder;
+
+    @FXML private ScrollPane root;
+    @FXML private Label readOnlyNote;
+    @FXML private TextField maxBatchSize;
+    @FXML private Label maxBatchSizeError;
+    @FXML private TextField batchTimeoutMicros;
+    @FXML private Label batchTimeoutMicrosError;
+    @FXML private TextField maxEnqueuedBatches;
+    @FXML private Label maxEnqueuedBatchesError;
+    @FXML private TextField numBatchThreads;
+    @FXML private Label numBatchThreadsError;
+    @FXML private TextField allowedBatchSizes;
+    @FXML private Label allowedBatchSizesError;
+    @FXML private TextField maxExecutionBatchSize;
+    @FXML private Label maxExecutionBatchSizeError;
+    @FXML private CheckBox padVariableLengthInputs;
+    @FXML private CheckBox enableLargeBatchSplitting;
+    @FXML private Label threadPoolName;
+    @FXML private Label meanBatchSize;
+    @FXML private Label batchesPerSecond;
+    @FXML private Label queuedTasks;
+    @FXML private Label formError;
+    @FXML private Label notice;
+    @FXML private Button apply;
+    @FXML private Button revert;
+    @FXML private Button load;
+    @FXML private Button save;
+    @FXML private ProgressIndicator busy;
+    @FXML private Label dirty;
 
     public BatchingView(BatchingViewModel viewModel) {
         this.viewModel = viewModel;
@@ -13,6 +69,121 @@ public final class BatchingView {
 
     @FXML
     private void initialize() {
-        // bindings come with the page
+        Map<BatchingField, TextField> inputs = new EnumMap<>(BatchingField.class);
+        inputs.put(BatchingField.MAX_BATCH_SIZE, maxBatchSize);
+        inputs.put(BatchingField.BATCH_TIMEOUT_MICROS, batchTimeoutMicros);
+        inputs.put(BatchingField.MAX_ENQUEUED_BATCHES, maxEnqueuedBatches);
+        inputs.put(BatchingField.NUM_BATCH_THREADS, numBatchThreads);
+        inputs.put(BatchingField.ALLOWED_BATCH_SIZES, allowedBatchSizes);
+        inputs.put(BatchingField.MAX_EXECUTION_BATCH_SIZE, maxExecutionBatchSize);
+        Map<BatchingField, Label> errors = new EnumMap<>(BatchingField.class);
+        errors.put(BatchingField.MAX_BATCH_SIZE, maxBatchSizeError);
+        errors.put(BatchingField.BATCH_TIMEOUT_MICROS, batchTimeoutMicrosError);
+        errors.put(BatchingField.MAX_ENQUEUED_BATCHES, maxEnqueuedBatchesError);
+        errors.put(BatchingField.NUM_BATCH_THREADS, numBatchThreadsError);
+        errors.put(BatchingField.ALLOWED_BATCH_SIZES, allowedBatchSizesError);
+        errors.put(BatchingField.MAX_EXECUTION_BATCH_SIZE, maxExecutionBatchSizeError);
+
+        var readOnly = viewModel.editableProperty().not();
+        inputs.forEach((field, input) -> {
+            input.textProperty().bindBidirectional(viewModel.textProperty(field));
+            input.disableProperty().bind(readOnly);
+        });
+        maxExecutionBatchSize.disableProperty().unbind();
+        maxExecutionBatchSize.disableProperty().bind(readOnly.or(viewModel.enableLargeBatchSplittingProperty().not()));
+        errors.forEach((field, label) -> {
+            label.textProperty().bind(viewModel.errorProperty(field));
+            hideWhenEmpty(label);
+        });
+        padVariableLengthInputs.selectedProperty().bindBidirectional(viewModel.padVariableLengthInputsProperty());
+        padVariableLengthInputs.disableProperty().bind(readOnly);
+        enableLargeBatchSplitting.selectedProperty().bindBidirectional(viewModel.enableLargeBatchSplittingProperty());
+        enableLargeBatchSplitting.disableProperty().bind(readOnly);
+        threadPoolName.textProperty().bind(viewModel.threadPoolNameProperty());
+
+        readOnlyNote.visibleProperty().bind(readOnly);
+        readOnlyNote.managedProperty().bind(readOnly);
+        meanBatchSize.textProperty().bind(viewModel.meanBatchSizeProperty());
+        batchesPerSecond.textProperty().bind(viewModel.batchesPerSecondProperty());
+        queuedTasks.textProperty().bind(viewModel.queuedTasksProperty());
+        formError.textProperty().bind(viewModel.formErrorProperty());
+        hideWhenEmpty(formError);
+        notice.textProperty().bind(viewModel.noticeProperty());
+        hideWhenEmpty(notice);
+        dirty.visibleProperty().bind(viewModel.dirtyProperty().and(viewModel.editableProperty()));
+        busy.visibleProperty().bind(viewModel.busyProperty());
+
+        apply.disableProperty().bind(viewModel.canApplyProperty().not());
+        revert.disableProperty().bind(viewModel.canRevertProperty().not());
+        load.disableProperty().bind(viewModel.canLoadProperty().not());
+        save.disableProperty().bind(viewModel.busyProperty().or(viewModel.validProperty().not()));
+        apply.setOnAction(event -> viewModel.apply());
+        revert.setOnAction(event -> viewModel.revert());
+        load.setOnAction(event -> chooseFileToLoad());
+        save.setOnAction(event -> chooseFileToSave());
+
+        // The page leaves the scene when another page is shown, so its keys only work while it is visible
+        // and never take Ctrl+Enter or Esc from another page.
+        root.sceneProperty().addListener((obs, old, scene) -> {
+            if (old != null) {
+                old.removeEventFilter(KeyEvent.KEY_PRESSED, shortcuts);
+            }
+            if (scene != null) {
+                scene.addEventFilter(KeyEvent.KEY_PRESSED, shortcuts);
+            }
+        });
+    }
+
+    private void onKey(KeyEvent event) {
+        if (APPLY.match(event)) {
+            viewModel.apply();
+            event.consume();
+        } else if (REVERT.match(event) && viewModel.canRevertProperty().get()) {
+            viewModel.revert();
+            event.consume();
+        }
+    }
+
+    private static void hideWhenEmpty(Label label) {
+        label.managedProperty().bind(label.textProperty().isNotEmpty());
+        label.visibleProperty().bind(label.textProperty().isNotEmpty());
+    }
+
+    private void chooseFileToLoad() {
+        File file = fileChooser("batching.fileChooser.open").showOpenDialog(window());
+        if (file != null) {
+            lastFolder = file.getParentFile();
+            viewModel.load(file.toPath());
+        }
+    }
+
+    private void chooseFileToSave() {
+        FileChooser chooser = fileChooser("batching.fileChooser.save");
+        chooser.setInitialFileName("batching_parameters.txt");
+        File file = chooser.showSaveDialog(window());
+        if (file != null) {
+            lastFolder = file.getParentFile();
+            Path path = file.toPath();
+            viewModel.save(path);
+        }
+    }
+
+    private FileChooser fileChooser(String titleKey) {
+        ResourceBundle texts = Messages.bundle();
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(texts.getString(titleKey));
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter(texts.getString("batching.fileChooser.filter"),
+                        "*.txt", "*.pbtxt", "*.config", "*.conf"),
+                new FileChooser.ExtensionFilter(texts.getString("batching.fileChooser.all"), "*"));
+        if (lastFolder != null && lastFolder.isDirectory()) {
+            chooser.setInitialDirectory(lastFolder);
+        }
+        return chooser;
+    }
+
+    private javafx.stage.Window window() {
+        Scene scene = root.getScene();
+        return scene == null ? null : scene.getWindow();
     }
 }

@@ -136,6 +136,10 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 ModelServer server = ModelServer.start(serverOptions(settings), config);
                 List<AutoCloseable> subscriptions = new ArrayList<>();
                 subscriptions.add(server.core().monitor().subscribe(this::onStateChange));
+                // The first loads happened inside start(), before anyone listened: report where each version
+                // ended up (AVAILABLE, or END with the load's error) so the event log shows them too.
+                server.core().monitor().allStates().values()
+                        .forEach(versions -> versions.values().forEach(this::onStateChange));
                 server.requestLog().ifPresent(log -> subscriptions.add(log.subscribe(this::onRequestLogged)));
                 // Ports read once: a closing gRPC server refuses to tell its port.
                 running = new Running(server, settings, clock.instant(), optionalInt(server.restPort()),
