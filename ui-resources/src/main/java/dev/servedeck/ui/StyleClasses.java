@@ -21,6 +21,10 @@ public final class StyleClasses {
     /** Monospaced text: JSON, logs. */
     public static final String CODE = "sd-code";
 
+    // ---- Predict page ----
+    /** A history entry that got an error or no answer. */
+    public static final String PREDICT_HISTORY_FAILED = "sd-history-failed";
+
     private StyleClasses() {
     }
 }
