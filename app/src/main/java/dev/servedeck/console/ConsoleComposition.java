@@ -105,7 +105,8 @@ public final class ConsoleComposition implements AutoCloseable {
     // ---- Predict page ----
 
     private void registerPredictPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
-        PredictViewModel viewModel = new PredictViewModel(backend, ui);
+        PredictViewModel viewModel = new PredictViewModel(backend, ui, clock);
+        closeables.add(viewModel);
         controllers.put(PredictView.class, () -> new PredictView(viewModel));
     }
 

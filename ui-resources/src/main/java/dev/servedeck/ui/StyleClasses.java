@@ -27,6 +27,10 @@ public final class StyleClasses {
     /** A log table row reporting a warning. */
     public static final String LOG_WARNING = "sd-log-warning";
 
+    // ---- Predict page ----
+    /** A history entry that got an error or no answer. */
+    public static final String PREDICT_HISTORY_FAILED = "sd-history-failed";
+
     private StyleClasses() {
     }
 }

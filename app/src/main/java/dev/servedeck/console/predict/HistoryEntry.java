@@ -1,0 +1,47 @@
+package dev.servedeck.console.predict;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A request sent from the Predict page and how it went.
+ *
+ * @param signature the signature chosen when it was sent (empty when none was known)
+ * @param status the HTTP status, or {@link #NO_ANSWER} when the request got none
+ */
+public record HistoryEntry(Instant time, String model, VersionOption version, String signature, PredictVerb verb,
+        String body, int status, Duration latency) {
+
+    public static final int NO_ANSWER = -1;
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
+    public HistoryEntry {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(signature, "signature");
+        Objects.requireNonNull(verb, "verb");
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(latency, "latency");
+    }
+
+    public boolean ok() {
+        return status >= 200 && status < 300;
+    }
+
+    public String statusText() {
+        return status == NO_ANSWER ? "no answer" : Integer.toString(status);
+    }
+
+    /** One line for the history list, e.g. {@code 14:02:11  200  3.21 ms  half_plus_two latest :predict}. */
+    public String summary(ZoneId zone) {
+        return CLOCK.format(time.atZone(zone)) + "  " + statusText() + "  " + PredictViewModel.formatLatency(latency)
+                + "  " + model + " " + version.text() + (signature.isEmpty() ? "" : " " + signature)
+                + " :" + verb.verb();
+    }
+}
