@@ -21,6 +21,10 @@ public final class StyleClasses {
     /** Monospaced text: JSON, logs. */
     public static final String CODE = "sd-code";
 
+    // ---- models ----
+    /** A model's row in the models tree (its versions are the rows below it). */
+    public static final String MODELS_MODEL_ROW = "sd-models-model-row";
+
     private StyleClasses() {
     }
 }
