@@ -88,6 +88,7 @@ public final class ConsoleComposition implements AutoCloseable {
 
     private void registerModelsPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
         ModelsViewModel viewModel = new ModelsViewModel(backend, ui);
+        closeables.add(viewModel);
         controllers.put(ModelsView.class, () -> new ModelsView(viewModel));
     }
 

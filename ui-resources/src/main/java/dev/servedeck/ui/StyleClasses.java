@@ -31,6 +31,10 @@ public final class StyleClasses {
     /** A history entry that got an error or no answer. */
     public static final String PREDICT_HISTORY_FAILED = "sd-history-failed";
 
+    // ---- models ----
+    /** A model's row in the models tree (its versions are the rows below it). */
+    public static final String MODELS_MODEL_ROW = "sd-models-model-row";
+
     private StyleClasses() {
     }
 }

@@ -1,16 +1,622 @@
 package dev.servedeck.console.models;
 
 import dev.servedeck.console.backend.ConsoleBackend;
+import dev.servedeck.console.backend.Failures;
+import dev.servedeck.console.backend.ModelEntry;
+import dev.servedeck.console.backend.PolicyText;
+import dev.servedeck.console.backend.Subscription;
+import dev.servedeck.core.servable.ManagerState;
+import dev.servedeck.core.source.ServableVersionPolicy;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 
-/** The Models page's state and decisions (being built: see issue 6). */
-public final class ModelsViewModel {
+/**
+ * The Models page: the models of the config in force and their versions with live states, and the
+ * operator's actions on them (add, remove, load and unload a version, version policy, labels, open and
+ * save a model config file). Inputs are checked here with a message next to the field; what the server
+ * refuses shows the server's message. One operation runs at a time, with a busy flag the view shows.
+ *
+ * <p>Call on the FX thread. The backend's change notifications arrive on server threads and are folded
+ * into at most one pending refresh, so a burst of state changes costs one redraw.
+ */
+public final class ModelsViewModel implements AutoCloseable {
+
+    /** What the Delete key does with the selected row. */
+    public enum DeleteAction { NONE, UNLOAD_VERSION, REMOVE_MODEL }
+
+    private static final String MODEL_NAME = "[^/:\\s]+";
+    private static final String LABEL_NAME = "[A-Za-z0-9_.-]+";
+    private static final String NOTHING_SELECTED = "Select a model or a version in the table";
 
     private final ConsoleBackend backend;
     private final Executor ui;
+    private final ModelRows rows;
+    private final Subscription subscription;
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
+
+    private final ObservableList<ModelRow> models = FXCollections.observableArrayList();
+    private final ObservableList<ModelRow> readOnlyModels = FXCollections.unmodifiableObservableList(models);
+    /** The entries behind the rows, by name: policies and labels as values, not words. */
+    private Map<String, ModelEntry> entries = Map.of();
+    /** The server's policy the policy fields were last filled from (they follow it when it changes). */
+    private ServableVersionPolicy policyShown;
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyStringWrapper busyText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper failure = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper configText = new ReadOnlyStringWrapper("");
+
+    private final ReadOnlyStringWrapper selectedModel = new ReadOnlyStringWrapper();
+    private final ReadOnlyObjectWrapper<OptionalLong> selectedVersion = new ReadOnlyObjectWrapper<>(OptionalLong.empty());
+    private final ReadOnlyStringWrapper selectionText = new ReadOnlyStringWrapper(NOTHING_SELECTED);
+    private final ObservableList<String> versionChoices = FXCollections.observableArrayList();
+    private final ObservableList<String> labelChoices = FXCollections.observableArrayList();
+
+    private final StringProperty version = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper versionError = new ReadOnlyStringWrapper("");
+    private final ObjectProperty<PolicyKind> policyKind = new SimpleObjectProperty<>(PolicyKind.LATEST);
+    private final StringProperty policyValue = new SimpleStringProperty("1");
+    private final ReadOnlyStringWrapper policyError = new ReadOnlyStringWrapper("");
+    private final StringProperty labelName = new SimpleStringProperty("");
+    private final StringProperty labelVersion = new SimpleStringProperty("");
+    private final ReadOnlyStringWrapper labelError = new ReadOnlyStringWrapper("");
+
+    private final StringProperty addName = new SimpleStringProperty("");
+    private final StringProperty addBasePath = new SimpleStringProperty("");
+    private final ObjectProperty<PolicyKind> addPolicyKind = new SimpleObjectProperty<>(PolicyKind.LATEST);
+    private final StringProperty addPolicyValue = new SimpleStringProperty("1");
+    private final ReadOnlyStringWrapper addError = new ReadOnlyStringWrapper("");
+
+    private final BooleanBinding canAct;
+    private final BooleanBinding canActOnModel;
+    private final BooleanBinding policyTakesValue = takesValue(policyKind);
+    private final BooleanBinding addPolicyTakesValue = takesValue(addPolicyKind);
 
     public ModelsViewModel(ConsoleBackend backend, Executor ui) {
+        this(backend, ui, ZoneId.systemDefault());
+    }
+
+    /** @param zone the time zone "since" times are shown in */
+    public ModelsViewModel(ConsoleBackend backend, Executor ui, ZoneId zone) {
         this.backend = backend;
         this.ui = ui;
+        this.rows = new ModelRows(zone);
+        canAct = running.and(busy.not());
+        canActOnModel = canAct.and(selectedModel.isNotNull());
+        // The name follows the folder until the operator types a name of their own.
+        addBasePath.addListener((obs, old, now) -> {
+            String name = addName.get();
+            if (name == null || name.isBlank() || name.equals(folderName(old))) {
+                addName.set(folderName(now));
+            }
+        });
+        subscription = backend.onModelsChanged(this::requestRefresh);
+        refresh();
+    }
+
+    // ---- reading the server ----
+
+    /** Asks for a refresh on the FX thread unless one is already on its way (any thread). */
+    void requestRefresh() {
+        if (refreshPending.compareAndSet(false, true)) {
+            ui.execute(() -> {
+                refreshPending.set(false);
+                refresh();
+            });
+        }
+    }
+
+    /** Reads the models and the config in force into the rows. */
+    public void refresh() {
+        running.set(backend.status().running());
+        List<ModelEntry> snapshot = running.get() ? backend.models() : List.of();
+        entries = snapshot.stream().collect(Collectors.toMap(ModelEntry::name, entry -> entry));
+        List<ModelRow> now = rows.of(snapshot);
+        if (!now.equals(models)) {
+            models.setAll(now);
+        }
+        configText.set(running.get() ? configTextOrEmpty() : "");
+        Optional<ModelRow> selected = findModel(selectedModel.get());
+        if (selectedModel.get() != null && selected.isEmpty()) {
+            select(null, OptionalLong.empty());
+        } else {
+            if (selected.isPresent() && !entries.get(selectedModel.get()).policy().equals(policyShown)) {
+                showPolicy(entries.get(selectedModel.get()).policy());
+            }
+            updateChoices(selected);
+        }
+    }
+
+    private String configTextOrEmpty() {
+        try {
+            return backend.modelConfigText();
+        } catch (RuntimeException e) {
+            return ""; // stopped between the two reads
+        }
+    }
+
+    private Optional<ModelRow> findModel(String name) {
+        return name == null ? Optional.empty() : models.stream().filter(row -> row.model().equals(name)).findFirst();
+    }
+
+    // ---- selection ----
+
+    /** The operator selected a model ({@code version} empty) or one of its versions; null model for none. */
+    public void select(String model, OptionalLong version) {
+        Objects.requireNonNull(version, "version");
+        boolean otherModel = !Objects.equals(model, selectedModel.get());
+        selectedModel.set(model);
+        selectedVersion.set(model == null ? OptionalLong.empty() : version);
+        Optional<ModelRow> row = findModel(model);
+        if (otherModel && entries.containsKey(model)) {
+            showPolicy(entries.get(model).policy());
+        }
+        if (version.isPresent()) {
+            this.version.set(Long.toString(version.getAsLong()));
+            labelVersion.set(Long.toString(version.getAsLong()));
+            versionError.set("");
+            labelError.set("");
+        }
+        selectionText.set(model == null ? NOTHING_SELECTED
+                : version.isPresent() ? model + ", version " + version.getAsLong() : model);
+        updateChoices(row);
+    }
+
+    private void showPolicy(ServableVersionPolicy policy) {
+        policyShown = policy;
+        policyKind.set(PolicyInput.kindOf(policy));
+        policyValue.set(PolicyInput.valueOf(policy));
+        policyError.set("");
+    }
+
+    private void updateChoices(Optional<ModelRow> row) {
+        List<String> versions = row.map(r -> r.versions().stream()
+                .map(v -> Long.toString(v.version().getAsLong())).toList()).orElse(List.of());
+        if (!versions.equals(versionChoices)) {
+            versionChoices.setAll(versions);
+        }
+        List<String> labels = row.map(r -> entries.get(r.model())).map(entry -> List.copyOf(entry.labels().keySet()))
+                .orElse(List.of());
+        if (!labels.equals(labelChoices)) {
+            labelChoices.setAll(labels);
+        }
+    }
+
+    /** What Delete does now: unload a serving version, remove a model, or nothing. */
+    public DeleteAction deleteAction() {
+        Optional<ModelRow> model = findModel(selectedModel.get());
+        if (model.isEmpty() || !canAct.get()) {
+            return DeleteAction.NONE;
+        }
+        OptionalLong chosen = selectedVersion.get();
+        if (chosen.isEmpty()) {
+            return DeleteAction.REMOVE_MODEL;
+        }
+        return model.get().versions().stream()
+                .filter(v -> v.version().equals(chosen))
+                .anyMatch(v -> v.tone() == ManagerState.AVAILABLE || v.tone() == ManagerState.LOADING
+                        || v.tone() == ManagerState.START)
+                ? DeleteAction.UNLOAD_VERSION : DeleteAction.NONE;
+    }
+
+    /** The question the view asks before removing the selected model. */
+    public String removeConfirmation() {
+        return findModel(selectedModel.get()).map(row -> "Stop serving " + row.model()
+                + " and remove it from the model config? Its versions unload; the files under " + row.basePath()
+                + " stay on disk.").orElse("");
+    }
+
+    // ---- actions ----
+
+    /** Serves the version in the version field in addition to those served now. */
+    public CompletableFuture<Void> loadVersion() {
+        String model = selectedModel.get();
+        Optional<Long> number = checkVersion(model);
+        if (number.isEmpty()) {
+            return done();
+        }
+        long v = number.get();
+        return run("Loading " + model + " version " + v, "Version " + v + " of " + model + " is loaded",
+                "load version " + v + " of " + model, () -> backend.loadVersion(model, v));
+    }
+
+    /** Stops serving the version in the version field, keeping the others. */
+    public CompletableFuture<Void> unloadVersion() {
+        String model = selectedModel.get();
+        Optional<Long> number = checkVersion(model);
+        if (number.isEmpty()) {
+            return done();
+        }
+        long v = number.get();
+        return run("Unloading " + model + " version " + v, "Version " + v + " of " + model + " is unloading",
+                "unload version " + v + " of " + model, () -> backend.unloadVersion(model, v));
+    }
+
+    /** The Delete key on a version row: unloads the selected version (whatever the version field holds). */
+    public CompletableFuture<Void> unloadSelectedVersion() {
+        String model = selectedModel.get();
+        OptionalLong chosen = selectedVersion.get();
+        if (model == null || chosen.isEmpty()) {
+            return done();
+        }
+        version.set(Long.toString(chosen.getAsLong()));
+        return unloadVersion();
+    }
+
+    private Optional<Long> checkVersion(String model) {
+        if (model == null) {
+            versionError.set("Select a model first");
+            return Optional.empty();
+        }
+        PolicyInput.Parsed<Long> parsed = PolicyInput.version(version.get());
+        versionError.set(parsed.error());
+        return parsed.value();
+    }
+
+    /** Applies the policy in the policy fields to the selected model. */
+    public CompletableFuture<Void> applyPolicy() {
+        String model = selectedModel.get();
+        if (model == null) {
+            policyError.set("Select a model first");
+            return done();
+        }
+        PolicyInput.Parsed<ServableVersionPolicy> parsed = PolicyInput.policy(policyKind.get(), policyValue.get());
+        policyError.set(parsed.error());
+        if (!parsed.ok()) {
+            return done();
+        }
+        ServableVersionPolicy policy = parsed.value().get();
+        String words = PolicyText.of(policy);
+        return run("Setting the policy of " + model + " to " + words, "The policy of " + model + " is " + words,
+                "set the policy of " + model, () -> backend.setVersionPolicy(model, policy));
+    }
+
+    /** Points the label in the label fields at its version (sets a new label or moves one). */
+    public CompletableFuture<Void> setLabel() {
+        String model = selectedModel.get();
+        Optional<String> label = checkLabelName(model);
+        if (label.isEmpty()) {
+            return done();
+        }
+        PolicyInput.Parsed<Long> parsed = PolicyInput.version(labelVersion.get());
+        if (!parsed.ok()) {
+            labelError.set(parsed.error());
+            return done();
+        }
+        long target = parsed.value().get();
+        boolean available = findModel(model).map(row -> row.versions().stream()
+                .anyMatch(v -> v.version().getAsLong() == target && v.tone() == ManagerState.AVAILABLE && !v.failed()))
+                .orElse(false);
+        if (!available) {
+            labelError.set("Version " + target + " of " + model + " is not AVAILABLE: a label can point only at a"
+                    + " version that serves (load it first)");
+            return done();
+        }
+        labelError.set("");
+        String name = label.get();
+        return run("Pointing label " + name + " of " + model + " at version " + target,
+                "Label " + name + " of " + model + " points at version " + target,
+                "set label " + name + " of " + model, () -> backend.setLabel(model, name, target));
+    }
+
+    /** Removes the label named in the label field. */
+    public CompletableFuture<Void> removeLabel() {
+        String model = selectedModel.get();
+        Optional<String> label = checkLabelName(model);
+        if (label.isEmpty()) {
+            return done();
+        }
+        String name = label.get();
+        if (!labelChoices.contains(name)) {
+            labelError.set(model + " has no label '" + name + "'");
+            return done();
+        }
+        labelError.set("");
+        return run("Removing label " + name + " of " + model, "Label " + name + " of " + model + " is removed",
+                "remove label " + name + " of " + model, () -> backend.removeLabel(model, name));
+    }
+
+    private Optional<String> checkLabelName(String model) {
+        if (model == null) {
+            labelError.set("Select a model first");
+            return Optional.empty();
+        }
+        String name = labelName.get() == null ? "" : labelName.get().trim();
+        if (name.isEmpty()) {
+            labelError.set("Enter a label name, e.g. stable or canary");
+            return Optional.empty();
+        }
+        if (!name.matches(LABEL_NAME)) {
+            labelError.set("A label may hold letters, digits, '_', '.' and '-' only, not '" + name + "'");
+            return Optional.empty();
+        }
+        labelError.set("");
+        return Optional.of(name);
+    }
+
+    /** The operator chose a base path folder (the name follows it unless they typed their own). */
+    public void basePathChosen(Path folder) {
+        addBasePath.set(folder.toAbsolutePath().toString());
+    }
+
+    /** Adds the model described by the add fields. */
+    public CompletableFuture<Void> addModel() {
+        List<String> problems = new ArrayList<>();
+        String name = addName.get() == null ? "" : addName.get().trim();
+        if (name.isEmpty()) {
+            problems.add("A model needs a name (clients use it in /v1/models/<name>)");
+        } else if (!name.matches(MODEL_NAME)) {
+            problems.add("A model name may not hold '/', ':' or spaces (it is part of REST paths): '" + name + "'");
+        } else if (findModel(name).isPresent()) {
+            problems.add("A model named '" + name + "' is already served; choose another name");
+        }
+        String pathText = addBasePath.get() == null ? "" : addBasePath.get().trim();
+        Path basePath = null;
+        if (pathText.isEmpty()) {
+            problems.add("Choose the base path: the folder that holds the numbered version folders");
+        } else {
+            try {
+                basePath = Path.of(pathText);
+            } catch (InvalidPathException e) {
+                problems.add("'" + pathText + "' is not a valid path: " + e.getReason());
+            }
+        }
+        PolicyInput.Parsed<ServableVersionPolicy> policy = PolicyInput.policy(addPolicyKind.get(), addPolicyValue.get());
+        if (!policy.ok()) {
+            problems.add(policy.error());
+        }
+        addError.set(String.join("\n", problems));
+        if (!problems.isEmpty()) {
+            return done();
+        }
+        Path folder = basePath;
+        return run("Adding " + name, "Added " + name + " (" + PolicyText.of(policy.value().get()) + ")",
+                "add " + name, () -> backend.addModel(name, folder, policy.value().get()), () -> {
+                    addBasePath.set("");
+                    addName.set("");
+                });
+    }
+
+    /** Removes the selected model (the view has asked the operator first). */
+    public CompletableFuture<Void> removeModel() {
+        String model = selectedModel.get();
+        if (model == null) {
+            return done();
+        }
+        return run("Removing " + model, "Removed " + model, "remove " + model, () -> backend.removeModel(model));
+    }
+
+    /** Replaces the models with those of a TF Serving model config file. */
+    public CompletableFuture<Void> openConfig(Path file) {
+        return run("Opening " + file.getFileName(), "Serving the models of " + file, "open " + file,
+                () -> backend.openModelConfig(file));
+    }
+
+    /** Writes the models in force as a TF Serving model config file. */
+    public CompletableFuture<Void> saveConfig(Path file) {
+        return run("Saving the model config", "Saved the model config to " + file, "save the model config to " + file,
+                () -> backend.saveModelConfig(file));
+    }
+
+    /**
+     * Runs one operation: busy while it runs, then a notice, or the server's message for what failed.
+     *
+     * @param doing shown while it runs
+     * @param done shown when it succeeded
+     * @param what completes "Could not ..." when it failed
+     */
+    private CompletableFuture<Void> run(String doing, String done, String what,
+            Supplier<CompletableFuture<Void>> operation) {
+        return run(doing, done, what, operation, () -> { });
+    }
+
+    private CompletableFuture<Void> run(String doing, String done, String what,
+            Supplier<CompletableFuture<Void>> operation, Runnable onSuccess) {
+        if (busy.get()) {
+            failure.set("Wait for \"" + busyText.get() + "\" to finish");
+            return done();
+        }
+        busy.set(true);
+        busyText.set(doing + "…");
+        failure.set("");
+        notice.set("");
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        CompletableFuture<Void> started;
+        try {
+            started = operation.get();
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        started.whenComplete((ignored, error) -> ui.execute(() -> {
+            busy.set(false);
+            busyText.set("");
+            if (error == null) {
+                failure.set("");
+                notice.set(done);
+                onSuccess.run();
+            } else {
+                failure.set("Could not " + what + ": " + Failures.message(error));
+            }
+            refresh();
+            finished.complete(null);
+        }));
+        return finished;
+    }
+
+    private static CompletableFuture<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static String folderName(String path) {
+        if (path == null || path.isBlank()) {
+            return "";
+        }
+        try {
+            Path fileName = Path.of(path.trim()).getFileName();
+            return fileName == null ? "" : fileName.toString();
+        } catch (InvalidPathException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+
+    // ---- properties ----
+
+    /** Model rows (each with its version rows), sorted by name. */
+    public ObservableList<ModelRow> models() {
+        return readOnlyModels;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty busyTextProperty() {
+        return busyText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty failureProperty() {
+        return failure.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty noticeProperty() {
+        return notice.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty configTextProperty() {
+        return configText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty selectedModelProperty() {
+        return selectedModel.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<OptionalLong> selectedVersionProperty() {
+        return selectedVersion.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty selectionTextProperty() {
+        return selectionText.getReadOnlyProperty();
+    }
+
+    /** Versions the server knows of for the selected model (the version field's choices). */
+    public ObservableList<String> versionChoices() {
+        return versionChoices;
+    }
+
+    /** Labels of the selected model (the label field's choices). */
+    public ObservableList<String> labelChoices() {
+        return labelChoices;
+    }
+
+    public StringProperty versionProperty() {
+        return version;
+    }
+
+    public ReadOnlyStringProperty versionErrorProperty() {
+        return versionError.getReadOnlyProperty();
+    }
+
+    public ObjectProperty<PolicyKind> policyKindProperty() {
+        return policyKind;
+    }
+
+    public StringProperty policyValueProperty() {
+        return policyValue;
+    }
+
+    public ReadOnlyStringProperty policyErrorProperty() {
+        return policyError.getReadOnlyProperty();
+    }
+
+    public StringProperty labelNameProperty() {
+        return labelName;
+    }
+
+    public StringProperty labelVersionProperty() {
+        return labelVersion;
+    }
+
+    public ReadOnlyStringProperty labelErrorProperty() {
+        return labelError.getReadOnlyProperty();
+    }
+
+    public StringProperty addNameProperty() {
+        return addName;
+    }
+
+    public StringProperty addBasePathProperty() {
+        return addBasePath;
+    }
+
+    public ObjectProperty<PolicyKind> addPolicyKindProperty() {
+        return addPolicyKind;
+    }
+
+    public StringProperty addPolicyValueProperty() {
+        return addPolicyValue;
+    }
+
+    public ReadOnlyStringProperty addErrorProperty() {
+        return addError.getReadOnlyProperty();
+    }
+
+    /** The server runs and no operation is running. */
+    public BooleanBinding canActProperty() {
+        return canAct;
+    }
+
+    /** As {@link #canActProperty()}, with a model selected. */
+    public BooleanBinding canActOnModelProperty() {
+        return canActOnModel;
+    }
+
+    /** Whether the policy field's value means anything (not for "all"). */
+    public BooleanBinding policyTakesValueProperty() {
+        return policyTakesValue;
+    }
+
+    /** As {@link #policyTakesValueProperty()} for the add fields. */
+    public BooleanBinding addPolicyTakesValueProperty() {
+        return addPolicyTakesValue;
+    }
+
+    private static BooleanBinding takesValue(ObjectProperty<PolicyKind> kind) {
+        return Bindings.createBooleanBinding(() -> kind.get() != null && kind.get().takesValue(), kind);
     }
 }

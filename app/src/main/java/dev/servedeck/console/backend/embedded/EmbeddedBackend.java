@@ -312,8 +312,12 @@ public final class EmbeddedBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<Void> setVersionPolicy(String model, ServableVersionPolicy policy) {
-        return reconfigure("Version policy of " + model + " set to " + PolicyText.of(policy),
-                config -> ModelConfigEditor.setPolicy(config, model, policy));
+        return reconfigure("Version policy of " + model + " set to " + PolicyText.of(policy), config -> {
+            ModelConfig current = ModelConfigEditor.model(config, model);
+            SortedSet<Long> aspired = policy.select(versionFoldersOf(Path.of(current.getBasePath())));
+            refuseToStrandLabels(current, aspired, "The policy " + PolicyText.of(policy) + " would unload");
+            return ModelConfigEditor.setPolicy(config, model, policy);
+        });
     }
 
     @Override
@@ -337,8 +341,36 @@ public final class EmbeddedBackend implements ConsoleBackend {
             if (!served.remove(version)) {
                 throw new IllegalArgumentException("Version " + version + " of " + model + " is not being served");
             }
+            refuseToStrandLabels(ModelConfigEditor.model(config, model), served, "Unloading would remove");
             return ModelConfigEditor.setPolicy(config, model, new ServableVersionPolicy.Specific(served));
         });
+    }
+
+    /**
+     * Refuses an edit that would leave a label pointing at a version no longer served: TF Serving would
+     * apply the models and then reject the labels, leaving the config in force and the labels disagreeing.
+     */
+    private static void refuseToStrandLabels(ModelConfig model, SortedSet<Long> stillServed, String what) {
+        for (Map.Entry<String, Long> label : new java.util.TreeMap<>(model.getVersionLabelsMap()).entrySet()) {
+            if (!stillServed.contains(label.getValue())) {
+                throw new IllegalArgumentException(what + " version " + label.getValue() + " of " + model.getName()
+                        + ", which label " + label.getKey() + " points at; move or remove the label first");
+            }
+        }
+    }
+
+    /** The numeric version folders under a base path, as the file system source sees them. */
+    private static SortedSet<Long> versionFoldersOf(Path basePath) throws IOException {
+        SortedSet<Long> versions = new TreeSet<>();
+        if (!Files.isDirectory(basePath)) {
+            return versions;
+        }
+        try (var children = Files.list(basePath)) {
+            children.filter(Files::isDirectory).map(child -> child.getFileName().toString())
+                    .filter(name -> name.matches("\\d{1,18}"))
+                    .forEach(name -> versions.add(Long.parseLong(name)));
+        }
+        return versions;
     }
 
     /** Versions loading or serving now (what "keep the others" means for load/unload). */
@@ -355,8 +387,15 @@ public final class EmbeddedBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<Void> setLabel(String model, String label, long version) {
-        return reconfigure("Label " + label + " of " + model + " now points at version " + version,
-                config -> ModelConfigEditor.setLabel(config, model, label, version));
+        return reconfigure("Label " + label + " of " + model + " now points at version " + version, config -> {
+            ModelServerConfig next = ModelConfigEditor.setLabel(config, model, label, version);
+            // Checked before applying: a refused label must not stay in the config in force.
+            if (!availableVersions(model).contains(version)) {
+                throw new IllegalArgumentException("Cannot point label " + label + " at version " + version + " of "
+                        + model + ": that version is not currently available for inference (load it first)");
+            }
+            return next;
+        });
     }
 
     @Override
@@ -389,19 +428,52 @@ public final class EmbeddedBackend implements ConsoleBackend {
     private CompletableFuture<Void> reconfigure(String description, ConfigEdit edit) {
         return submit(() -> {
             ServerCore core = requireRunning().server().core();
+            ModelServerConfig next = null;
             try {
-                ModelServerConfig next = edit.apply(core.config());
+                next = edit.apply(core.config());
                 core.reloadConfig(next);
                 publish(ServerEvent.Severity.INFO, "server", description);
                 reportFailedVersions(core);
             } catch (RuntimeException e) {
-                publish(ServerEvent.Severity.ERROR, "server", description + " failed: " + messageOf(e));
-                throw e;
+                RuntimeException reported = e;
+                if (next != null && core.config() == next) {
+                    reported = dropUnservedLabels(core, e);
+                }
+                publish(ServerEvent.Severity.ERROR, "server", description + " failed: " + messageOf(reported));
+                throw reported;
             } finally {
                 fireModelsChanged();
             }
             return null;
         });
+    }
+
+    /**
+     * The core applied the models of a config but refused its labels (one points at a version that is not
+     * available), so the config in force holds labels that are not. Re-applies it without those labels,
+     * so later edits start from a config the server accepts and a saved config matches what is served.
+     */
+    private RuntimeException dropUnservedLabels(ServerCore core, RuntimeException refusal) {
+        ModelServerConfig consistent = ModelConfigEditor.keepLabels(core.config(),
+                (model, version) -> availableVersions(model).contains(version));
+        try {
+            core.reloadConfig(consistent);
+        } catch (RuntimeException again) {
+            LOG.warn("Could not re-apply the model config without its unavailable labels: {}", messageOf(again));
+            return refusal;
+        }
+        return new IllegalStateException(messageOf(refusal)
+                + " (the models were applied without the labels that point at unavailable versions)", refusal);
+    }
+
+    private SortedSet<Long> availableVersions(String model) {
+        SortedSet<Long> available = new TreeSet<>();
+        requireRunning().server().core().monitor().versionStates(model).forEach((version, versionState) -> {
+            if (versionState.state() == ManagerState.AVAILABLE) {
+                available.add(version);
+            }
+        });
+        return available;
     }
 
     @FunctionalInterface

@@ -65,6 +65,22 @@ final class ModelConfigEditor {
         });
     }
 
+    /** The config with only the labels {@code keep} accepts (model name, version). */
+    static ModelServerConfig keepLabels(ModelServerConfig config, java.util.function.BiPredicate<String, Long> keep) {
+        ModelConfigList.Builder list = config.getModelConfigList().toBuilder();
+        for (int i = 0; i < list.getConfigCount(); i++) {
+            ModelConfig model = list.getConfig(i);
+            ModelConfig.Builder kept = model.toBuilder().clearVersionLabels();
+            model.getVersionLabelsMap().forEach((label, version) -> {
+                if (keep.test(model.getName(), version)) {
+                    kept.putVersionLabels(label, version);
+                }
+            });
+            list.setConfig(i, kept.build());
+        }
+        return rebuild(config, list.build());
+    }
+
     static ModelConfig model(ModelServerConfig config, String name) {
         return config.getModelConfigList().getConfig(require(config, name));
     }

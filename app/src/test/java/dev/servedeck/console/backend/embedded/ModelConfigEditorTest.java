@@ -72,4 +72,14 @@ class ModelConfigEditorTest {
         assertThatThrownBy(() -> ModelConfigEditor.setLabel(TWO_MODELS, "b", "has space", 1))
                 .hasMessageContaining("letters, digits");
     }
+
+    @Test
+    void keepsOnlyTheLabelsAskedFor() {
+        ModelServerConfig config = ModelConfigEditor.setLabel(TWO_MODELS, "b", "canary", 2);
+
+        ModelServerConfig kept = ModelConfigEditor.keepLabels(config, (model, version) -> version == 2);
+
+        assertThat(ModelConfigEditor.model(kept, "b").getVersionLabelsMap()).isEqualTo(java.util.Map.of("canary", 2L));
+        assertThat(ModelConfigEditor.model(kept, "a")).isEqualTo(ModelConfigEditor.model(config, "a"));
+    }
 }
