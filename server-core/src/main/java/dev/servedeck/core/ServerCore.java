@@ -25,11 +25,13 @@ import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.SavedModelLoader;
 import dev.servedeck.proto.config.ModelConfig;
+import dev.servedeck.proto.config.ModelConfigList;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,10 +137,33 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             source.updateConfig(models);
             awaitStableVersionFolders();
             awaitLoaded(names);
+            VersionLabels nextLabels;
+            try {
+                nextLabels = VersionLabels.from(newConfig, manager::availableVersions,
+                        options.allowVersionLabelsForUnavailableModels());
+            } catch (ServingException e) {
+                // The models are applied but the labels stay as before: the config in force must say so, or
+                // every later reload (and a saved config) would carry the refused labels on.
+                config = withLabelsOf(newConfig, config);
+                throw e;
+            }
             config = newConfig;
-            labels = VersionLabels.from(newConfig, manager::availableVersions,
-                    options.allowVersionLabelsForUnavailableModels());
+            labels = nextLabels;
         }
+    }
+
+    /** {@code models} with each model's version labels taken from {@code labelsFrom} (none for new models). */
+    private static ModelServerConfig withLabelsOf(ModelServerConfig models, ModelServerConfig labelsFrom) {
+        Map<String, Map<String, Long>> previous = new HashMap<>();
+        for (ModelConfig model : labelsFrom.getModelConfigList().getConfigList()) {
+            previous.put(model.getName(), model.getVersionLabelsMap());
+        }
+        ModelConfigList.Builder list = ModelConfigList.newBuilder();
+        for (ModelConfig model : models.getModelConfigList().getConfigList()) {
+            list.addConfig(model.toBuilder().clearVersionLabels()
+                    .putAllVersionLabels(previous.getOrDefault(model.getName(), Map.of())));
+        }
+        return models.toBuilder().setModelConfigList(list).build();
     }
 
     /**

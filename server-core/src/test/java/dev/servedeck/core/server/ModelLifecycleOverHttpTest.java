@@ -104,6 +104,26 @@ class ModelLifecycleOverHttpTest {
                 .hasMessageContaining("stable");
     }
 
+    @Test
+    void aReloadWithARefusedLabelKeepsTheOldLabelsInTheConfigInForce() {
+        Path twoVersions = TfServingTestData.model("saved_model_half_plus_two_2_versions");
+        String good = "model_config_list { config { name: \"m\" base_path: \"" + twoVersions
+                + "\" model_version_policy { all {} } version_labels { key: \"stable\" value: 123 } } }";
+        String badLabel = "model_config_list { config { name: \"m\" base_path: \"" + twoVersions
+                + "\" model_version_policy { all {} } version_labels { key: \"stable\" value: 999 } } }";
+        try (ModelServer server = start(ModelServerConfigFile.parse(good, "test"), Optional.empty())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> server.core().reloadConfig(ModelServerConfigFile.parse(badLabel, "test")))
+                    .hasMessageContaining("stable");
+
+            assertThat(server.core().config().getModelConfigList().getConfig(0).getVersionLabelsMap())
+                    .as("the refused label is not in force").containsExactly(java.util.Map.entry("stable", 123L));
+            assertThat(server.core().versionLabels("m")).containsExactly(java.util.Map.entry("stable", 123L));
+            // ...so the next reload starts from a config that applies.
+            server.core().reloadConfig(server.core().config());
+        }
+    }
+
     private static List<Long> availableVersions(ModelServer server, String model) {
         return server.core().status(ModelSpec.latest(model)).stream()
                 .filter(state -> state.state() == ManagerState.AVAILABLE)
