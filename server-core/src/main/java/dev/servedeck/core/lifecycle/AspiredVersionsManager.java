@@ -166,6 +166,9 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
 
     private boolean streamsSettled(Set<String> names) {
         for (String name : names) {
+            if (deferredRequests.containsKey(name)) {
+                return false; // re-aspires a version still unloading: it loads again once that unload ends
+            }
             for (LoaderHarness harness : streams.getOrDefault(name, Collections.emptyNavigableMap()).values()) {
                 boolean waiting = harness.state() == LoaderHarness.State.NEW
                         || harness.state() == LoaderHarness.State.LOADING;

@@ -436,8 +436,8 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 reportFailedVersions(core);
             } catch (RuntimeException e) {
                 RuntimeException reported = e;
-                if (next != null && core.config() == next) {
-                    reported = dropUnservedLabels(core, e);
+                if (next != null && modelsApplied(core.config(), next)) {
+                    reported = dropUnservedLabels(core, next, e);
                 }
                 publish(ServerEvent.Severity.ERROR, "server", description + " failed: " + messageOf(reported));
                 throw reported;
@@ -448,13 +448,18 @@ public final class EmbeddedBackend implements ConsoleBackend {
         });
     }
 
+    /** Whether the core applied {@code wanted}'s models (it keeps its old labels when it refuses new ones). */
+    private static boolean modelsApplied(ModelServerConfig inForce, ModelServerConfig wanted) {
+        return ModelConfigEditor.withoutLabels(inForce).equals(ModelConfigEditor.withoutLabels(wanted));
+    }
+
     /**
      * The core applied the models of a config but refused its labels (one points at a version that is not
      * available), so the config in force holds labels that are not. Re-applies it without those labels,
      * so later edits start from a config the server accepts and a saved config matches what is served.
      */
-    private RuntimeException dropUnservedLabels(ServerCore core, RuntimeException refusal) {
-        ModelServerConfig consistent = ModelConfigEditor.keepLabels(core.config(),
+    private RuntimeException dropUnservedLabels(ServerCore core, ModelServerConfig refused, RuntimeException refusal) {
+        ModelServerConfig consistent = ModelConfigEditor.keepLabels(refused,
                 (model, version) -> availableVersions(model).contains(version));
         try {
             core.reloadConfig(consistent);

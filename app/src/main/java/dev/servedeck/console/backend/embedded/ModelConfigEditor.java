@@ -81,6 +81,15 @@ final class ModelConfigEditor {
         return rebuild(config, list.build());
     }
 
+    /** The config with every model's version labels removed (to compare the models alone). */
+    static ModelServerConfig withoutLabels(ModelServerConfig config) {
+        ModelConfigList.Builder list = ModelConfigList.newBuilder();
+        for (ModelConfig model : config.getModelConfigList().getConfigList()) {
+            list.addConfig(model.toBuilder().clearVersionLabels());
+        }
+        return rebuild(config, list.build());
+    }
+
     static ModelConfig model(ModelServerConfig config, String name) {
         return config.getModelConfigList().getConfig(require(config, name));
     }
