@@ -12,9 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,12 +39,12 @@ public final class GrpcServer implements AutoCloseable {
     private static final int CALLS_IN_FLIGHT_PER_THREAD = 256;
 
     private final Server server;
-    private final ThreadPoolExecutor executor;
+    private final ForkJoinPool executor;
     private final ModelHealth health;
     private final String endpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcServer(Server server, ThreadPoolExecutor executor, ModelHealth health, String endpoint) {
+    private GrpcServer(Server server, ForkJoinPool executor, ModelHealth health, String endpoint) {
         this.server = server;
         this.executor = executor;
         this.health = health;
@@ -93,9 +92,11 @@ public final class GrpcServer implements AutoCloseable {
     private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, ServerBuilder<?> builder,
             String requested) {
         // Bounded in threads; the queue needs no bound of its own because InFlightCallLimit refuses calls
-        // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work.
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(options.maxThreads(), options.maxThreads(),
-                0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemonThreads("servedeck-grpc-call"));
+        // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work. A ForkJoinPool in async
+        // mode rather than a ThreadPoolExecutor: grpc-java runs each call as several small serialized tasks
+        // (start, message, half-close, completion), and work-stealing queues hand those over without the
+        // single lock of a LinkedBlockingQueue (grpc-java's own benchmarks use one for that reason).
+        ForkJoinPool executor = new ForkJoinPool(options.maxThreads(), namedWorkers("servedeck-grpc-call"), null, true);
         ModelHealth health = new ModelHealth(core.monitor());
         InFlightCallLimit limit = new InFlightCallLimit(options.maxThreads() * CALLS_IN_FLIGHT_PER_THREAD);
         builder.executor(executor)
@@ -127,11 +128,12 @@ public final class GrpcServer implements AutoCloseable {
         builder.addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    /** Named worker threads (daemon, as every ForkJoinPool worker is). */
+    private static ForkJoinPool.ForkJoinWorkerThreadFactory namedWorkers(String prefix) {
         AtomicInteger counter = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
+        return pool -> {
+            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            thread.setName(prefix + "-" + counter.incrementAndGet());
             return thread;
         };
     }
