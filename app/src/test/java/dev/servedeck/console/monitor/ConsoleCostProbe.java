@@ -69,13 +69,12 @@ class ConsoleCostProbe {
         try {
             long startCalled = System.nanoTime();
             console.startServer();
-            long serving = System.nanoTime();
             Duration firstPoint = monitor.firstPoint().get(30, TimeUnit.SECONDS);
-            report("Composition to first chart point (Monitor page shown): %d ms, of which %d ms before the test "
-                    + "started the server (TestFX), %d ms the embedded server's start with the demo models (TensorFlow "
-                    + "loading them), %d ms from serving to the first point", firstPoint.toMillis(),
-                    (startCalled - composedNanos) / 1_000_000, (serving - startCalled) / 1_000_000,
-                    firstPoint.toMillis() - (serving - composedNanos) / 1_000_000);
+            long beforeStart = (startCalled - composedNanos) / 1_000_000;
+            report("Composition to first chart point (Monitor page shown): %d ms = %d ms until the test started the "
+                    + "server (TestFX's setup; the application starts it at once) + %d ms from starting the embedded "
+                    + "server (TensorFlow loading the demo models) to the first point", firstPoint.toMillis(),
+                    beforeStart, firstPoint.toMillis() - beforeStart);
 
             waitFor(30, TimeUnit.SECONDS, () -> asyncFx(() -> monitor.tickCost().count() >= 20).get());
             report("Monocle headless, software rendering, %d s per measurement, %d cores, load average %.1f at start",
