@@ -74,6 +74,8 @@ final class LiveChart {
         timeAxis = new DateAxis();
         timeAxis.setLowerMargin(0);
         timeAxis.setUpperMargin(0);
+        // a little lower than JFreeChart's default: a time label at the left edge must clear the value axis's "0"
+        timeAxis.setTickLabelInsets(new RectangleInsets(7, 4, 2, 4));
         valueAxis = new ValueNumberAxis();
         valueAxis.setAutoRangeIncludesZero(true);
         valueAxis.setAutoRangeMinimumSize(kind == ChartKind.LATENCY ? 0.5 : 1.0);
@@ -280,7 +282,7 @@ final class LiveChart {
 
     private static AxisSpace bottomSpace(ChartPalette theme) {
         AxisSpace space = new AxisSpace();
-        space.setBottom(Math.ceil(theme.fontSize() * 0.8 * 1.5 + 8));
+        space.setBottom(Math.ceil(theme.fontSize() * 0.8 * 1.5 + 13));
         return space;
     }
 
