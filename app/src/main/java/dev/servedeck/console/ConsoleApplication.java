@@ -11,6 +11,7 @@ import dev.servedeck.console.server.ServerViewModel;
 import dev.servedeck.console.shell.Themes;
 import dev.servedeck.ui.AppIcon;
 import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -101,13 +102,17 @@ public final class ConsoleApplication extends Application {
         LOG.info("Embedded server {} after {} ms", backend.status().state(), elapsedMillis());
         if (options.smokeTest) {
             boolean ok = backend.status().running();
-            LOG.info("Smoke test {}: window and server up in {} ms", ok ? "passed" : "failed", elapsedMillis());
-            Platform.runLater(() -> {
+            // The Monitor samples from the start: wait for its first chart point too (it logs the time).
+            CompletableFuture<?> firstPoint = ok ? composition.monitor().firstPoint().completeOnTimeout(null, 30,
+                    TimeUnit.SECONDS) : CompletableFuture.completedFuture(null);
+            firstPoint.thenRun(() -> Platform.runLater(() -> {
+                LOG.info("Smoke test {}: window, server and first chart point up in {} ms", ok ? "passed" : "failed",
+                        elapsedMillis());
                 stage.close();
                 composition.close();
                 backend.close();
                 Runtime.getRuntime().halt(ok ? 0 : 1);
-            });
+            }));
         }
     }
 

@@ -114,9 +114,25 @@ public final class ConsoleComposition implements AutoCloseable {
 
     // ---- Monitor page ----
 
+    private MonitorViewModel monitor;
+
     private void registerMonitorPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
-        MonitorViewModel viewModel = new MonitorViewModel(backend, ui);
+        long composedNanos = System.nanoTime();
+        dev.servedeck.console.monitor.StatisticsSampler sampler = new dev.servedeck.console.monitor.StatisticsSampler(
+                backend::statistics, ui, MonitorViewModel.SAMPLE_PERIOD);
+        MonitorViewModel viewModel = new MonitorViewModel(backend, ui, sampler.executor(),
+                clock.withZone(java.time.ZoneId.systemDefault()), composedNanos);
+        // Sampling starts with the console, not with the page: the history is there when the page opens.
+        sampler.start(viewModel::onSnapshot);
+        closeables.add(sampler);
+        closeables.add(viewModel);
+        monitor = viewModel;
         controllers.put(MonitorView.class, () -> new MonitorView(viewModel));
+    }
+
+    /** The Monitor's ViewModel: the smoke test waits for its first chart point; GUI tests export through it. */
+    public MonitorViewModel monitor() {
+        return monitor;
     }
 
 

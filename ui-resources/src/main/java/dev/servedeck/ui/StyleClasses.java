@@ -35,6 +35,21 @@ public final class StyleClasses {
     /** A model's row in the models tree (its versions are the rows below it). */
     public static final String MODELS_MODEL_ROW = "sd-models-model-row";
 
+    // ---- monitor ----
+    /** A chart's card, its header row, title, current value and export button. */
+    public static final String MONITOR_CARD = "sd-monitor-card";
+    public static final String MONITOR_CARD_HEADER = "sd-monitor-card-header";
+    public static final String MONITOR_CARD_TITLE = "sd-monitor-card-title";
+    public static final String MONITOR_READOUT = "sd-monitor-readout";
+    public static final String MONITOR_EXPORT = "sd-monitor-export";
+    /** A chart line's legend entry and its colour swatch, coloured by the line's role. */
+    public static final String MONITOR_LEGEND = "sd-monitor-legend";
+    public static final String MONITOR_SWATCH = "sd-monitor-swatch";
+    public static final String MONITOR_ROLE_ACCENT = "sd-monitor-role-accent";
+    public static final String MONITOR_ROLE_SUCCESS = "sd-monitor-role-success";
+    public static final String MONITOR_ROLE_WARNING = "sd-monitor-role-warning";
+    public static final String MONITOR_ROLE_DANGER = "sd-monitor-role-danger";
+
     private StyleClasses() {
     }
 }

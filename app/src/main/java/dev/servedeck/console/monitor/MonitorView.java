@@ -1,11 +1,69 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.ui.Messages;
+import dev.servedeck.ui.StyleClasses;
+import java.io.File;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ResourceBundle;
+import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
 
-/** The Monitor page: binds to {@link MonitorViewModel}. */
+/**
+ * The Monitor page: five live charts and the load generator, bound to {@link MonitorViewModel}. Draws the
+ * ViewModel's samples into JFreeChart series ({@link LiveChart}) only while the page is shown and not
+ * paused; otherwise it marks the charts stale and redraws them from the ViewModel's history when they show
+ * again. Re-themes the charts when the theme's colours change.
+ */
 public final class MonitorView {
 
+    /** Exported charts' size in pixels, whatever the window's size. */
+    static final int EXPORT_WIDTH = 1200;
+    static final int EXPORT_HEIGHT = 600;
+
     private final MonitorViewModel viewModel;
+    private final Map<ChartKind, LiveChart> charts = new EnumMap<>(ChartKind.class);
+    private boolean stale = true;
+    private boolean shortcutsInstalled;
+
+    @FXML private VBox root;
+    @FXML private ComboBox<MonitorScope> scope;
+    @FXML private ComboBox<ChartWindow> window;
+    @FXML private ToggleButton pause;
+    @FXML private Label status;
+    @FXML private Label notice;
+    @FXML private GridPane grid;
+    @FXML private ComboBox<MonitorScope> target;
+    @FXML private TextField requests;
+    @FXML private TextField concurrency;
+    @FXML private TextArea body;
+    @FXML private Button startLoad;
+    @FXML private Button stopLoad;
+    @FXML private Button resetBody;
+    @FXML private ProgressBar loadProgress;
+    @FXML private Label loadProgressText;
+    @FXML private Label loadError;
+    @FXML private Label tickCost;
+    @FXML private Label palette;
 
     public MonitorView(MonitorViewModel viewModel) {
         this.viewModel = viewModel;
@@ -13,6 +71,231 @@ public final class MonitorView {
 
     @FXML
     private void initialize() {
-        // bindings come with the page
+        ResourceBundle texts = Messages.bundle();
+        int cell = 0;
+        for (ChartKind kind : ChartKind.values()) {
+            LiveChart chart = new LiveChart(kind, viewModel.windowProperty().get().millis());
+            charts.put(kind, chart);
+            grid.add(card(kind, chart, texts), cell % 2, cell / 2);
+            cell++;
+        }
+
+        scope.setItems(viewModel.scopes());
+        scope.setValue(viewModel.scopeProperty().get());
+        // One-way each side: a ComboBox may clear its value while its items are replaced.
+        scope.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                viewModel.scopeProperty().set(now);
+            }
+        });
+        viewModel.scopeProperty().addListener((obs, old, now) -> {
+            scope.setValue(now);
+            redrawOrMarkStale();
+        });
+        window.getItems().setAll(ChartWindow.values());
+        window.valueProperty().bindBidirectional(viewModel.windowProperty());
+        viewModel.windowProperty().addListener((obs, old, now) -> redrawOrMarkStale());
+        pause.selectedProperty().bindBidirectional(viewModel.pausedProperty());
+        pause.textProperty().bind(Bindings.when(viewModel.pausedProperty())
+                .then(texts.getString("monitor.resume")).otherwise(texts.getString("monitor.pause")));
+        viewModel.pausedProperty().addListener((obs, old, now) -> {
+            updateShown();
+            redrawOrMarkStale();
+        });
+        status.textProperty().bind(viewModel.statusProperty());
+        notice.textProperty().bind(viewModel.noticeProperty());
+        tickCost.textProperty().bind(viewModel.tickCostTextProperty());
+
+        viewModel.latestSampleProperty().addListener((obs, old, sample) -> draw(sample));
+        viewModel.setChartRenderer(kind -> {
+            redrawIfStale();
+            return charts.get(kind).png(viewModel.scopeProperty().get().label() + " · "
+                    + viewModel.windowProperty().get().toString().toLowerCase(), EXPORT_WIDTH, EXPORT_HEIGHT);
+        });
+
+        bindLoadGenerator();
+
+        palette.backgroundProperty().addListener((obs, old, now) -> applyTheme());
+        root.sceneProperty().addListener((obs, old, now) -> {
+            updateShown();
+            if (now != null) {
+                installShortcuts(now);
+                applyTheme();
+                redrawOrMarkStale();
+            }
+        });
+    }
+
+    private VBox card(ChartKind kind, LiveChart chart, ResourceBundle texts) {
+        Label title = new Label(kind.title() + (kind.serverWide() ? " (every model)" : ""));
+        title.getStyleClass().add(StyleClasses.MONITOR_CARD_TITLE);
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        Label readout = new Label();
+        readout.setId("readout-" + kind.fileKey());
+        readout.getStyleClass().add(StyleClasses.MONITOR_READOUT);
+        readout.textProperty().bind(viewModel.readoutProperty(kind));
+        Button export = new Button(texts.getString("monitor.export"));
+        export.setId("export-" + kind.fileKey());
+        export.getStyleClass().addAll("flat", StyleClasses.MONITOR_EXPORT);
+        export.setTooltip(new Tooltip(texts.getString("monitor.export.tooltip")));
+        export.setOnAction(event -> export(kind));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(8, title);
+        if (kind.series().size() > 1) {
+            for (ChartKind.Series line : kind.series()) {
+                header.getChildren().add(legendEntry(line));
+            }
+        }
+        header.getChildren().addAll(spacer, readout, export);
+        header.getStyleClass().add(StyleClasses.MONITOR_CARD_HEADER);
+        header.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        chart.viewer().setId("chart-" + kind.fileKey());
+        VBox.setVgrow(chart.viewer(), Priority.ALWAYS);
+        VBox card = new VBox(header, chart.viewer());
+        card.getStyleClass().add(StyleClasses.MONITOR_CARD);
+        card.setMinSize(0, 0);
+        return card;
+    }
+
+    /** A line's name after a swatch of its colour: the legend lives in the header, not in the chart. */
+    private static Label legendEntry(ChartKind.Series line) {
+        Region swatch = new Region();
+        swatch.getStyleClass().addAll(StyleClasses.MONITOR_SWATCH, switch (line.role()) {
+            case ACCENT -> StyleClasses.MONITOR_ROLE_ACCENT;
+            case SUCCESS -> StyleClasses.MONITOR_ROLE_SUCCESS;
+            case WARNING -> StyleClasses.MONITOR_ROLE_WARNING;
+            case DANGER -> StyleClasses.MONITOR_ROLE_DANGER;
+        });
+        Label entry = new Label(line.name(), swatch);
+        entry.getStyleClass().add(StyleClasses.MONITOR_LEGEND);
+        entry.setMinWidth(Region.USE_PREF_SIZE);
+        return entry;
+    }
+
+    private void bindLoadGenerator() {
+        LoadGeneratorViewModel load = viewModel.load();
+        target.setItems(load.targets());
+        target.setValue(load.targetProperty().get());
+        target.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                load.targetProperty().set(now);
+            }
+        });
+        load.targetProperty().addListener((obs, old, now) -> target.setValue(now));
+        requests.textProperty().bindBidirectional(load.requestsProperty());
+        concurrency.textProperty().bindBidirectional(load.concurrencyProperty());
+        body.textProperty().bindBidirectional(load.bodyProperty());
+        startLoad.disableProperty().bind(load.runningProperty());
+        stopLoad.disableProperty().bind(load.runningProperty().not());
+        resetBody.disableProperty().bind(load.targetProperty().isNull());
+        startLoad.setOnAction(event -> load.start());
+        stopLoad.setOnAction(event -> load.stop());
+        resetBody.setOnAction(event -> load.resetBody());
+        loadProgress.progressProperty().bind(load.progressProperty());
+        loadProgressText.textProperty().bind(load.progressTextProperty());
+        loadError.textProperty().bind(load.errorProperty());
+        loadError.managedProperty().bind(loadError.textProperty().isNotEmpty());
+    }
+
+    /** Ctrl+Shift+P pauses or resumes, Ctrl+Shift+G sends load or stops it; only while the page is shown. */
+    private void installShortcuts(Scene scene) {
+        if (shortcutsInstalled) {
+            return;
+        }
+        shortcutsInstalled = true;
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN,
+                KeyCombination.SHIFT_DOWN), () -> {
+                    if (shown()) {
+                        viewModel.togglePaused();
+                    }
+                });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN,
+                KeyCombination.SHIFT_DOWN), () -> {
+                    if (!shown()) {
+                        return;
+                    }
+                    if (viewModel.load().runningProperty().get()) {
+                        viewModel.load().stop();
+                    } else {
+                        viewModel.load().start();
+                    }
+                });
+    }
+
+    private boolean shown() {
+        return root.getScene() != null;
+    }
+
+    private boolean drawing() {
+        return shown() && !viewModel.pausedProperty().get();
+    }
+
+    private void updateShown() {
+        viewModel.setChartsShown(shown());
+    }
+
+    /** One sampler tick: one point per chart, one redraw each. */
+    private void draw(MonitorSample sample) {
+        if (sample == null || !drawing()) {
+            stale = true;
+            return;
+        }
+        if (stale) {
+            redraw();
+            return;
+        }
+        for (LiveChart chart : charts.values()) {
+            chart.append(sample);
+        }
+        viewModel.chartsDrawn(1);
+    }
+
+    private void redrawOrMarkStale() {
+        stale = true;
+        if (drawing()) {
+            redraw();
+        }
+    }
+
+    private void redrawIfStale() {
+        if (stale && drawing()) {
+            redraw();
+        }
+    }
+
+    private void redraw() {
+        List<MonitorSample> samples = viewModel.visibleSamples();
+        long windowMillis = viewModel.windowProperty().get().millis();
+        for (LiveChart chart : charts.values()) {
+            chart.show(samples, windowMillis);
+        }
+        stale = false;
+        viewModel.chartsDrawn(samples.size());
+    }
+
+    private void applyTheme() {
+        ChartPalette colours = ChartPalette.from(palette);
+        charts.values().forEach(chart -> chart.applyTheme(colours));
+    }
+
+    private void export(ChartKind kind) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export the " + kind.title().toLowerCase() + " chart as PNG");
+        chooser.setInitialFileName(viewModel.exportFileName(kind));
+        File directory = viewModel.exportDirectory().toFile();
+        if (directory.isDirectory()) {
+            chooser.setInitialDirectory(directory);
+        }
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        File file = chooser.showSaveDialog(root.getScene().getWindow());
+        if (file != null) {
+            viewModel.exportChart(kind, file.toPath());
+        }
+    }
+
+    /** The chart of {@code kind}, for tests that read what was drawn. */
+    LiveChart chart(ChartKind kind) {
+        return charts.get(kind);
     }
 }

@@ -23,6 +23,7 @@ import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.batching.BatchingParametersFile;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.grpc.GrpcOptions;
+import dev.servedeck.core.metrics.LiveStatisticsOptions;
 import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
@@ -83,6 +84,12 @@ public final class EmbeddedBackend implements ConsoleBackend {
             .withBatchTimeoutMicros(500)
             .withNumBatchThreads(Math.max(1, Runtime.getRuntime().availableProcessors()))
             .withMaxEnqueuedBatches(100);
+
+    /**
+     * Live statistics in half-second steps (the server's default is 1 s), still over a one-minute long
+     * window: the Monitor's charts get a new point twice a second.
+     */
+    static final LiveStatisticsOptions CONSOLE_STATISTICS = new LiveStatisticsOptions(Duration.ofMillis(500), 120);
 
     private final Clock clock;
     private final ExecutorService operations = Executors.newSingleThreadExecutor(runnable -> {
@@ -190,7 +197,8 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 .withRequestLog(RequestLogOptions.defaults()
                         .withFile(settings.requestLogDir().resolve("requests.jsonl"))
                         .withSamplingRate(1.0)
-                        .withRotation(20L * 1024 * 1024, 3));
+                        .withRotation(20L * 1024 * 1024, 3))
+                .withStatistics(CONSOLE_STATISTICS);
         ModelServerOptions options = new ModelServerOptions(core, Optional.of(rest), Optional.empty(),
                 Optional.empty(), Duration.ZERO, monitoring);
         if (settings.grpcPort() != ServerSettings.NO_GRPC) {
