@@ -19,7 +19,6 @@ import javafx.scene.image.Image;
 import javafx.stage.Stage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * The desktop application: opens the main window at once, then starts the embedded server in the
@@ -39,17 +38,8 @@ public final class ConsoleApplication extends Application {
 
     @Override
     public void init() {
-        try {
-            options = ConsoleOptions.parse(getParameters().getRaw());
-        } catch (CommandLine.ParameterException e) {
-            System.err.println(e.getMessage());
-            System.err.println(ConsoleOptions.usage());
-            Runtime.getRuntime().halt(2);
-        }
-        if (options.isHelp()) {
-            System.out.println(ConsoleOptions.usage());
-            Runtime.getRuntime().halt(0);
-        }
+        // ConsoleMain has checked the flags already (before JavaFX started, so --help needs no display).
+        options = ConsoleOptions.parse(getParameters().getRaw());
     }
 
     @Override

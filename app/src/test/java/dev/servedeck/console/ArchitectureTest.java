@@ -42,7 +42,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule noPrintingToStandardOut = noClasses()
-            .that().doNotHaveSimpleName("ConsoleApplication")
+            .that().doNotHaveSimpleName("ConsoleMain")
             .should().accessField(System.class, "out")
             .because("logs go through SLF4J");
 
