@@ -63,7 +63,7 @@ class DebInstallerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MODEL = "half_plus_two";
     private static final Pattern RUNNING = Pattern.compile("Embedded server RUNNING after (\\d+) ms");
-    private static final Pattern SMOKE_PASSED = Pattern.compile("Smoke test passed: window and server up in (\\d+) ms");
+    private static final Pattern SMOKE_PASSED = Pattern.compile("Smoke test passed: [a-z, ]+ up in (\\d+) ms");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
