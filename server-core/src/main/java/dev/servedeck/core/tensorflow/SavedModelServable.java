@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -40,6 +42,7 @@ public final class SavedModelServable implements Servable {
 
     private final Path exportDir;
     private final GraphSession graphSession;
+    private final Map<String, Output<?>> outputs = new ConcurrentHashMap<>();
     private final Map<String, SignatureDef> signatureDefs;
     private final Map<String, BoundSignature> signatures;
     private final ExampleInference exampleInference;
@@ -126,14 +129,14 @@ public final class SavedModelServable implements Servable {
             for (PredictRequestValidator.Feed feed : plan.feeds()) {
                 Tensor tensor = toTensor(feed);
                 fed.add(tensor);
-                runner.feed(feed.tensorName(), tensor);
+                runner.feed(output(feed.tensorName()), tensor);
             }
             // Two aliases may name one tensor: fetch it once.
             List<String> fetchNames = new ArrayList<>();
             for (PredictRequestValidator.Fetch fetch : plan.fetches()) {
                 if (!fetchNames.contains(fetch.tensorName())) {
                     fetchNames.add(fetch.tensorName());
-                    runner.fetch(fetch.tensorName());
+                    runner.fetch(output(fetch.tensorName()));
                 }
             }
             try (Result result = runner.run()) {
@@ -151,6 +154,19 @@ public final class SavedModelServable implements Servable {
         } finally {
             fed.forEach(Tensor::close);
         }
+    }
+
+    /**
+     * The graph output a tensor name ("op:0") stands for, looked up once per name: feeding or fetching by
+     * name makes TensorFlow Java search the graph for the operation on every run (an allocation-heavy
+     * native call), and the graph of a loaded version never changes.
+     */
+    private Output<?> output(String tensorName) {
+        Output<?> output = outputs.get(tensorName);
+        if (output == null) {
+            output = outputs.computeIfAbsent(tensorName, name -> graphSession.graph().output(name));
+        }
+        return output;
     }
 
     private static Tensor toTensor(PredictRequestValidator.Feed feed) {
