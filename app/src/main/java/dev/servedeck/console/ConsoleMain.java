@@ -1,7 +1,10 @@
 package dev.servedeck.console;
 
+import dev.servedeck.console.backend.ModelSource;
+import dev.servedeck.console.backend.embedded.EmbeddedBackend;
 import java.util.List;
 import javafx.application.Application;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -36,12 +39,24 @@ public final class ConsoleMain {
         if (System.getProperty("servedeck.console.logDir") == null) {
             System.setProperty("servedeck.console.logDir", options.dataDir().resolve("logs").toString());
         }
-        // On Linux, JavaFX's hardware pipeline loads Mesa, whose libLLVM clashes with the LLVM inside
-        // TensorFlow's natives (the first start crashed in libLLVM under Xvfb, 4 of 4 times). The software
-        // pipeline draws the console's charts in 1-2 ms per tick, so it costs nothing that shows.
-        if (System.getProperty("prism.order") == null && System.getProperty("os.name", "").startsWith("Linux")) {
-            System.setProperty("prism.order", "sw");
-        }
+        prepareDemoModels(options);
         Application.launch(ConsoleApplication.class, args);
+    }
+
+    /**
+     * Writes missing demo models before JavaFX starts. Writing them runs TensorFlow's graph optimizer, which
+     * crashed (SIGSEGV in libLLVM) when it first ran after GTK had loaded Mesa's own libLLVM into the
+     * process: on a first start under Xvfb, every time. Run before the toolkit, TensorFlow binds its own.
+     */
+    private static void prepareDemoModels(ConsoleOptions options) {
+        if (options.models() instanceof ModelSource.Demo demo) {
+            try {
+                EmbeddedBackend.prepareDemoModels(demo.root());
+            } catch (RuntimeException e) {
+                // The embedded server reports it again, in the window, when it tries to start.
+                LoggerFactory.getLogger(ConsoleMain.class).warn("Could not prepare the demo models: {}",
+                        e.getMessage());
+            }
+        }
     }
 }

@@ -168,6 +168,11 @@ public final class EmbeddedBackend implements ConsoleBackend {
         });
     }
 
+    /** Writes the demo models under {@code root} if they are missing (a no-op once they exist). */
+    public static void prepareDemoModels(Path root) {
+        DemoModelSet.ensure(root);
+    }
+
     private static ModelServerConfig initialConfig(ModelSource source) {
         if (source instanceof ModelSource.Demo demo) {
             return DemoModelSet.ensure(demo.root());
