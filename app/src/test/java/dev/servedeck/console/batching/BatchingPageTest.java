@@ -130,8 +130,11 @@ class BatchingPageTest {
         return asyncFx(() -> ((Label) console.scene().lookup(query)).getText()).get();
     }
 
-    private static void replaceText(FxRobot robot, String query, String text) {
-        robot.doubleClickOn(query);
+    private void replaceText(FxRobot robot, String query, String text) throws Exception {
+        // The node from this console's scene, not a lookup over every window: a window of an earlier test
+        // can still be closing and hand TestFX a node without a scene.
+        javafx.scene.Node field = asyncFx(() -> console.scene().lookup(query)).get();
+        robot.doubleClickOn(field);
         robot.press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL);
         robot.press(KeyCode.BACK_SPACE).release(KeyCode.BACK_SPACE);
         if (!text.isEmpty()) {

@@ -9,7 +9,6 @@ import dev.servedeck.console.shell.Themes;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
@@ -26,7 +25,10 @@ public final class ConsoleUnderTest implements AutoCloseable {
     private final ConsoleComposition composition;
     private final Scene scene;
 
+    private final Stage stage;
+
     private ConsoleUnderTest(Stage stage, ModelSource models, Path dataDir) {
+        this.stage = stage;
         ServerSettings settings = new ServerSettings("127.0.0.1", 0, 0, true, models, dataDir.resolve("logs"));
         Themes.apply(false);
         composition = new ConsoleComposition(backend, new ConsolePreferences(node), settings, dataDir, Themes::apply);
@@ -69,7 +71,12 @@ public final class ConsoleUnderTest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws BackingStoreException {
+    public void close() throws Exception {
+        // Popups the test opened (tooltips, menus, combo lists) must not outlive it: TestFX's lookups walk
+        // every window, and a closing one can hand the next test a node without a scene.
+        WaitForAsyncUtils.asyncFx(() -> new java.util.ArrayList<>(javafx.stage.Window.getWindows()).stream()
+                .filter(window -> window != stage)
+                .forEach(javafx.stage.Window::hide)).get(10, TimeUnit.SECONDS);
         composition.close();
         backend.close();
         node.removeNode();
