@@ -7,10 +7,9 @@ import static org.testfx.util.WaitForAsyncUtils.waitFor;
 import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.shell.Page;
-import dev.servedeck.console.testing.ConsoleUnderTest;
+import dev.servedeck.console.testing.DemoConsoleTest;
 import dev.servedeck.console.testing.Screenshots;
 import dev.servedeck.core.batching.BatchingOptions;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,39 +19,17 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * The Batching page against the real embedded server: parameters typed into the form and applied are the
  * ones the server batches with (it refuses a request larger than the new max_batch_size, and still
  * predicts right); an invalid value is explained next to its field and never reaches the server.
  */
-@ExtendWith(ApplicationExtension.class)
-class BatchingPageTest {
+class BatchingPageTest extends DemoConsoleTest {
 
     private static final String PREDICT = "/v1/models/half_plus_two:predict";
-
-    @TempDir
-    static Path dataDir;
-
-    private ConsoleUnderTest console;
-
-    @Start
-    void start(Stage stage) {
-        console = ConsoleUnderTest.openWithDemoModels(stage, dataDir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        console.close();
-    }
 
     @Test
     void appliedParametersAreTheOnesTheServerUsesAndInvalidOnesNeverReachIt(FxRobot robot) throws Exception {

@@ -8,46 +8,23 @@ import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.ServerEvent;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.shell.Page;
-import dev.servedeck.console.testing.ConsoleUnderTest;
+import dev.servedeck.console.testing.DemoConsoleTest;
 import dev.servedeck.console.testing.Screenshots;
 import dev.servedeck.ui.StyleClasses;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.TableView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * The Logs page against the real embedded server: real predictions over HTTP appear as request rows, a
  * failing one as an error row, the filter narrows them, and unloading a version shows in the events.
  */
-@ExtendWith(ApplicationExtension.class)
-class LogsPageTest {
-
-    @TempDir
-    static Path dataDir;
-
-    private ConsoleUnderTest console;
-
-    @Start
-    void start(Stage stage) {
-        console = ConsoleUnderTest.openWithDemoModels(stage, dataDir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        console.close();
-    }
+class LogsPageTest extends DemoConsoleTest {
 
     @Test
     void showsRealRequestsAndServerEventsAsTheyHappen(FxRobot robot) throws Exception {

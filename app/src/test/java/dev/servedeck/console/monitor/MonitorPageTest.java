@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.testfx.util.WaitForAsyncUtils.asyncFx;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
-import dev.servedeck.console.testing.ConsoleUnderTest;
+import dev.servedeck.console.testing.DemoConsoleTest;
 import dev.servedeck.console.testing.Screenshots;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -14,39 +14,18 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
-import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.data.time.TimeSeriesCollection;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 /**
  * The Monitor page against the real embedded server: the load generator sends real REST requests to
  * half_plus_two, and the charts receive points with the throughput the server measured.
  */
-@ExtendWith(ApplicationExtension.class)
-class MonitorPageTest {
-
-    @TempDir
-    static Path dataDir;
-
-    private ConsoleUnderTest console;
-
-    @Start
-    void start(Stage stage) {
-        console = ConsoleUnderTest.openWithDemoModels(stage, dataDir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        console.close();
-    }
+class MonitorPageTest extends DemoConsoleTest {
 
     @Test
     void theChartsReceiveTheLoadGeneratorsRequests(FxRobot robot, @TempDir Path exports) throws Exception {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
-import dev.servedeck.console.testing.ConsoleUnderTest;
+import dev.servedeck.console.testing.DemoConsoleTest;
 import dev.servedeck.console.testing.Screenshots;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,37 +20,15 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The Predict page against the real embedded server, real TensorFlow and real HTTP: what an operator
  * types, clicks and reads.
  */
-@ExtendWith(ApplicationExtension.class)
-class PredictPageTest {
-
-    @TempDir
-    static Path dataDir;
-
-    private ConsoleUnderTest console;
-
-    @Start
-    void start(Stage stage) {
-        console = ConsoleUnderTest.openWithDemoModels(stage, dataDir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        console.close();
-    }
+class PredictPageTest extends DemoConsoleTest {
 
     @Test
     void predictsWithHalfPlusTwoAndTheMlpAndShowsTfServingsErrors(FxRobot robot) throws Exception {

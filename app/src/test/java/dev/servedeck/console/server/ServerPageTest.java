@@ -4,39 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.testing.ConsoleUnderTest;
+import dev.servedeck.console.testing.DemoConsoleTest;
 import dev.servedeck.console.testing.Screenshots;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The Server page against a real embedded server: state, endpoints, stop and start from the buttons. */
-@ExtendWith(ApplicationExtension.class)
-class ServerPageTest {
-
-    @TempDir
-    static Path dataDir;
-
-    private ConsoleUnderTest console;
-
-    @Start
-    void start(Stage stage) {
-        console = ConsoleUnderTest.openWithDemoModels(stage, dataDir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        console.close();
-    }
+class ServerPageTest extends DemoConsoleTest {
 
     @Test
     void showsTheRunningServerAndStopsAndStartsIt(FxRobot robot) throws Exception {
