@@ -1,12 +1,12 @@
 package dev.servedeck.console.batching;
 
+import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.ui.Messages;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.ResourceBundle;
-import javafx.event.EventHandler;
 import javafx.fxml.FXML;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -18,7 +18,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
-import javafx.scene.input.KeyEvent;
 import javafx.stage.FileChooser;
 
 /**
@@ -31,7 +30,6 @@ public final class BatchingView {
     private static final KeyCombination REVERT = new KeyCodeCombination(KeyCode.ESCAPE);
 
     private final BatchingViewModel viewModel;
-    private final EventHandler<KeyEvent> shortcuts = this::onKey;
     private File lastFolder;
 
     @FXML private ScrollPane root;
@@ -122,26 +120,10 @@ public final class BatchingView {
         load.setOnAction(event -> chooseFileToLoad());
         save.setOnAction(event -> chooseFileToSave());
 
-        // The page leaves the scene when another page is shown, so its keys only work while it is visible
-        // and never take Ctrl+Enter or Esc from another page.
-        root.sceneProperty().addListener((obs, old, scene) -> {
-            if (old != null) {
-                old.removeEventFilter(KeyEvent.KEY_PRESSED, shortcuts);
-            }
-            if (scene != null) {
-                scene.addEventFilter(KeyEvent.KEY_PRESSED, shortcuts);
-            }
-        });
-    }
-
-    private void onKey(KeyEvent event) {
-        if (APPLY.match(event)) {
-            viewModel.apply();
-            event.consume();
-        } else if (REVERT.match(event) && viewModel.canRevertProperty().get()) {
-            viewModel.revert();
-            event.consume();
-        }
+        new PageShortcuts()
+                .on(APPLY, viewModel::apply)
+                .on(REVERT, () -> viewModel.canRevertProperty().get(), viewModel::revert)
+                .attachTo(root);
     }
 
     private static void hideWhenEmpty(Label label) {

@@ -1,6 +1,7 @@
 package dev.servedeck.console.logs;
 
 import dev.servedeck.console.backend.ServerEvent;
+import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.ui.StyleClasses;
 import java.util.List;
 import java.util.function.Function;
@@ -8,7 +9,6 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
-import javafx.event.EventHandler;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -44,7 +44,6 @@ public final class LogsView {
     private static final KeyCombination FIND = new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN);
 
     private final LogsViewModel viewModel;
-    private final EventHandler<KeyEvent> pageKeys = this::onPageKey;
 
     @FXML private VBox root;
     @FXML private TextField filter;
@@ -123,14 +122,10 @@ public final class LogsView {
         requestTable.setRowFactory(table -> new StyledRow<>(row -> row.ok() ? null : StyleClasses.LOG_ERROR));
         setUp(requestTable, viewModel.visibleRequests());
 
-        root.sceneProperty().addListener((obs, old, scene) -> {
-            if (old != null) {
-                old.removeEventFilter(KeyEvent.KEY_PRESSED, pageKeys);
-            }
-            if (scene != null) {
-                scene.addEventFilter(KeyEvent.KEY_PRESSED, pageKeys);
-            }
-        });
+        new PageShortcuts().on(FIND, () -> {
+            filter.requestFocus();
+            filter.selectAll();
+        }).attachTo(root);
     }
 
     private <R extends LogRow> void setUp(TableView<R> table, ObservableList<R> rows) {
@@ -167,14 +162,6 @@ public final class LogsView {
         ClipboardContent content = new ClipboardContent();
         content.putString(LogsViewModel.asText(selected));
         Clipboard.getSystemClipboard().setContent(content);
-    }
-
-    private void onPageKey(KeyEvent event) {
-        if (FIND.match(event)) {
-            filter.requestFocus();
-            filter.selectAll();
-            event.consume();
-        }
     }
 
     /** A message that may be longer than its column: the whole text shows as a tooltip. */

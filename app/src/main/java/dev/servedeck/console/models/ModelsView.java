@@ -1,5 +1,6 @@
 package dev.servedeck.console.models;
 
+import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.console.shell.StateStyles;
 import dev.servedeck.ui.Messages;
 import dev.servedeck.ui.StyleClasses;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -65,7 +65,6 @@ public final class ModelsView {
     private final TreeItem<ModelRow> treeRoot = new TreeItem<>();
     /** True while the tree is being brought up to date: its selection events are not the operator's. */
     private boolean syncing;
-    private final Map<KeyCombination, Runnable> shortcuts = new LinkedHashMap<>();
 
     @FXML private VBox root;
     @FXML private ProgressIndicator busy;
@@ -128,18 +127,11 @@ public final class ModelsView {
         removeModel.disableProperty().bind(viewModel.canActOnModelProperty().not());
         removeModel.setOnAction(event -> confirmAndRemoveModel());
 
-        shortcuts.put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::chooseBasePath);
-        shortcuts.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseConfigToOpen);
-        shortcuts.put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::chooseConfigToSave);
-        // The page's shortcuts hold only while it is shown: other pages may give the same keys other meanings.
-        root.sceneProperty().addListener((obs, old, now) -> {
-            if (old != null) {
-                shortcuts.forEach((keys, action) -> old.getAccelerators().remove(keys, action));
-            }
-            if (now != null) {
-                now.getAccelerators().putAll(shortcuts);
-            }
-        });
+        new PageShortcuts()
+                .on(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::chooseBasePath)
+                .on(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseConfigToOpen)
+                .on(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::chooseConfigToSave)
+                .attachTo(root);
         viewModel.refresh();
     }
 
@@ -384,7 +376,12 @@ public final class ModelsView {
 
             @Override
             public PolicyKind fromString(String text) {
-                throw new UnsupportedOperationException("a choice box is not edited");
+                for (PolicyKind kind : PolicyKind.values()) {
+                    if (kind.text().equals(text)) {
+                        return kind;
+                    }
+                }
+                return null;
             }
         });
     }

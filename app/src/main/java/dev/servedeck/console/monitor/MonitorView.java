@@ -1,5 +1,6 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.ui.Messages;
 import dev.servedeck.ui.StyleClasses;
 import java.io.File;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.ResourceBundle;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -43,7 +43,6 @@ public final class MonitorView {
     private final MonitorViewModel viewModel;
     private final Map<ChartKind, LiveChart> charts = new EnumMap<>(ChartKind.class);
     private boolean stale = true;
-    private boolean shortcutsInstalled;
 
     @FXML private VBox root;
     @FXML private ComboBox<MonitorScope> scope;
@@ -114,12 +113,12 @@ public final class MonitorView {
         });
 
         bindLoadGenerator();
+        installShortcuts();
 
         palette.backgroundProperty().addListener((obs, old, now) -> applyTheme());
         root.sceneProperty().addListener((obs, old, now) -> {
             updateShown();
             if (now != null) {
-                installShortcuts(now);
                 applyTheme();
                 redrawOrMarkStale();
             }
@@ -199,28 +198,18 @@ public final class MonitorView {
     }
 
     /** Ctrl+Shift+P pauses or resumes, Ctrl+Shift+G sends load or stops it; only while the page is shown. */
-    private void installShortcuts(Scene scene) {
-        if (shortcutsInstalled) {
-            return;
-        }
-        shortcutsInstalled = true;
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN,
-                KeyCombination.SHIFT_DOWN), () -> {
-                    if (shown()) {
-                        viewModel.togglePaused();
-                    }
-                });
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN,
-                KeyCombination.SHIFT_DOWN), () -> {
-                    if (!shown()) {
-                        return;
-                    }
+    private void installShortcuts() {
+        new PageShortcuts()
+                .on(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                        viewModel::togglePaused)
+                .on(new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), () -> {
                     if (viewModel.load().runningProperty().get()) {
                         viewModel.load().stop();
                     } else {
                         viewModel.load().start();
                     }
-                });
+                })
+                .attachTo(root);
     }
 
     private boolean shown() {

@@ -1,6 +1,7 @@
 package dev.servedeck.console.predict;
 
 import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.ui.StyleClasses;
 import java.time.ZoneId;
 import java.util.List;
@@ -9,7 +10,6 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.beans.value.ObservableStringValue;
-import javafx.event.EventHandler;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -26,7 +26,6 @@ import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
-import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
@@ -41,7 +40,6 @@ public final class PredictView {
 
     private final PredictViewModel viewModel;
     /** Page shortcuts, on the scene only while the page is shown (pages leave the scene when hidden). */
-    private final EventHandler<KeyEvent> shortcuts = this::onKey;
 
     @FXML private VBox root;
     @FXML private ComboBox<String> model;
@@ -77,14 +75,11 @@ public final class PredictView {
         bindEditor();
         bindResponse();
         bindHistory();
-        root.sceneProperty().addListener((obs, old, now) -> {
-            if (old != null) {
-                old.removeEventFilter(KeyEvent.KEY_PRESSED, shortcuts);
-            }
-            if (now != null) {
-                now.addEventFilter(KeyEvent.KEY_PRESSED, shortcuts);
-            }
-        });
+        new PageShortcuts()
+                .on(SEND, viewModel::send)
+                .on(COPY_CURL, this::copyAsCurl)
+                .on(REFORMAT, viewModel::reformat)
+                .attachTo(root);
     }
 
     private void bindChoosers() {
@@ -182,19 +177,6 @@ public final class PredictView {
                 event.consume();
             }
         });
-    }
-
-    private void onKey(KeyEvent event) {
-        if (SEND.match(event)) {
-            viewModel.send();
-        } else if (COPY_CURL.match(event)) {
-            copyAsCurl();
-        } else if (REFORMAT.match(event)) {
-            viewModel.reformat();
-        } else {
-            return;
-        }
-        event.consume();
     }
 
     private void copyAsCurl() {
