@@ -2,11 +2,11 @@ package dev.servedeck.bench;
 
 import dev.servedeck.core.grpc.GrpcLoadClient;
 import dev.servedeck.proto.apis.PredictRequest;
+import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,20 +20,21 @@ import java.util.concurrent.TimeUnit;
 final class BatchingSuite {
 
     private static final Workload WORKLOAD = Workload.mlp();
-    private static final long GRPC_WARM_UP_CALLS = 20_000;
-    private static final Duration GRPC_WARM_UP_LIMIT = Duration.ofSeconds(30);
-    private static final long GRPC_MAX_CALLS = 10_000_000;
+    /** The server's gRPC path is cold after the REST runs: two warm-up runs before the measured one. */
+    private static final int GRPC_WARM_UP_RUNS = 2;
 
     private final WrkRunner wrk;
     private final BenchmarkSettings settings;
     private final Warnings warnings;
     private final RestWarmUp restWarmUp;
+    private final H2loadRunner h2load;
 
-    BatchingSuite(WrkRunner wrk, BenchmarkSettings settings, Warnings warnings) {
+    BatchingSuite(WrkRunner wrk, BenchmarkSettings settings, Warnings warnings) throws IOException {
         this.wrk = wrk;
         this.settings = settings;
         this.warnings = warnings;
         this.restWarmUp = new RestWarmUp(wrk, settings, warnings);
+        this.h2load = new H2loadRunner(settings.outputDir().resolve("batching/h2load"));
     }
 
     BatchingComparison run(Path serverConfig, FloorResult floorAtBatchSize) throws IOException, InterruptedException {
@@ -70,30 +71,33 @@ final class BatchingSuite {
 
     /**
      * The same MLP load over gRPC: tensors travel as binary tensor_content, so this shows what batching
-     * gives when JSON parsing does not dominate. The client runs in this JVM, so it warms up first.
+     * gives when JSON parsing does not dominate. h2load drives it, as in the gRPC table; grpc-java only
+     * measures the size of a correct answer, which h2load's runs are checked against.
      */
-    private GrpcLoadClient.Result measureGrpc(RunningServer server, String label) throws InterruptedException {
+    private GrpcLoadClient.Result measureGrpc(RunningServer server, String label)
+            throws IOException, InterruptedException {
+        PredictRequest request = GrpcPredictRequests.mlp();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
                 .usePlaintext()
-                .directExecutor()
                 .build();
+        int answerBytes;
         try {
-            GrpcLoadClient client = new GrpcLoadClient(channel);
-            PredictRequest request = GrpcPredictRequests.mlp();
-            int inFlight = LoadLevel.C64.connections();
-            client.predict(request, inFlight, GRPC_WARM_UP_CALLS, GRPC_WARM_UP_LIMIT);
-            GrpcLoadClient.Result measured = client.predict(request, inFlight, GRPC_MAX_CALLS, settings.measurement());
-            if (measured.failures() > 0) {
-                warnings.warn(label + " gRPC mlp c64: " + measured.failures() + " failed calls "
-                        + measured.failuresByCode());
-            }
-            System.out.printf("%-22s mlp c64 gRPC %8s rows/s  p50 %10s  p99 %10s%n", label,
-                    Format.rate(measured.callsPerSecond()), Format.micros(measured.p50().toNanos() / 1_000.0),
-                    Format.micros(measured.p99().toNanos() / 1_000.0));
-            return measured;
+            answerBytes = PredictionServiceGrpc.newBlockingStub(channel).predict(request).getSerializedSize();
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
+        for (int run = 0; run < GRPC_WARM_UP_RUNS; run++) {
+            h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64, settings.warmUp());
+        }
+        GrpcLoadClient.Result measured = h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64,
+                settings.measurement());
+        if (measured.failures() > 0) {
+            warnings.warn(label + " gRPC mlp c64: " + measured.failures() + " calls answered without a message");
+        }
+        System.out.printf("%-22s mlp c64 gRPC %8s rows/s  p50 %10s  p99 %10s (h2load)%n", label,
+                Format.rate(measured.callsPerSecond()), Format.micros(measured.p50().toNanos() / 1_000.0),
+                Format.micros(measured.p99().toNanos() / 1_000.0));
+        return measured;
     }
 
     private void check(String run, WrkResult result) {

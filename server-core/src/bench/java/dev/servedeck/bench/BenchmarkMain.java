@@ -49,7 +49,7 @@ public final class BenchmarkMain {
             throw new IllegalStateException("No ServeDeck jar at " + settings.serverJar()
                     + ": build it first (./mvnw package), or run through the bench profile, which does.");
         }
-        WrkInstallation.ensureAvailable();
+        ToolInstallation.ensureLoadGenerators();
         Path output = Files.createDirectories(settings.outputDir());
         Map<String, String> machine = MachineInfo.collect(settings);
         machine.forEach((fact, value) -> System.out.println(fact + ": " + value));

@@ -2,18 +2,22 @@ package dev.servedeck.bench;
 
 import dev.servedeck.core.grpc.GrpcLoadClient;
 import dev.servedeck.proto.apis.PredictRequest;
+import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every request kind at every concurrency against ServeDeck's gRPC port with grpc-java's async client:
- * {@link LoadLevel#connections()} calls in flight on one channel (one HTTP/2 connection), as a TF Serving
- * client process would send them. The whole path is warmed up first, and each measured run follows its own
- * warm-up run. Unlike wrk, the client runs in this JVM.
+ * Every request kind at every concurrency against ServeDeck's gRPC port, with two load generators:
+ * {@code h2load} (nghttp2's C client in its own process, like wrk for REST, so REST and gRPC are driven by
+ * clients of the same weight: the runs judged against REST) and grpc-java's async client in this JVM
+ * ({@link LoadLevel#connections()} calls in flight on one channel, as a Java TF Serving client sends them,
+ * at the price of its CPU competing with the server's). The whole path is warmed up first, and each
+ * measured run follows its own warm-up run.
  */
 final class GrpcLoadSuite {
 
@@ -31,13 +35,15 @@ final class GrpcLoadSuite {
 
     private final BenchmarkSettings settings;
     private final Warnings warnings;
+    private final H2loadRunner h2load;
 
-    GrpcLoadSuite(BenchmarkSettings settings, Warnings warnings) {
+    GrpcLoadSuite(BenchmarkSettings settings, Warnings warnings) throws IOException {
         this.settings = settings;
         this.warnings = warnings;
+        this.h2load = new H2loadRunner(settings.outputDir().resolve("h2load"));
     }
 
-    List<GrpcLoadResult> run(RunningServer server) throws InterruptedException {
+    List<GrpcLoadResult> run(RunningServer server) throws IOException, InterruptedException {
         // directExecutor: answers are handled on the channel's event-loop thread (a latency sample and a
         // semaphore release), which spares a thread hand-off per call on cores the server needs too.
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
@@ -49,6 +55,12 @@ final class GrpcLoadSuite {
             GrpcLoadClient client = new GrpcLoadClient(channel);
             warmUpBothEnds(server.name(), client);
             List<GrpcLoadResult> results = new ArrayList<>();
+            for (PredictRequest request : REQUESTS) {
+                int answerBytes = PredictionServiceGrpc.newBlockingStub(channel).predict(request).getSerializedSize();
+                for (LoadLevel level : LoadLevel.ALL) {
+                    results.add(measureH2load(server, request, answerBytes, level));
+                }
+            }
             for (PredictRequest request : REQUESTS) {
                 for (LoadLevel level : LoadLevel.ALL) {
                     results.add(measure(server.name(), client, request, level));
@@ -76,6 +88,27 @@ final class GrpcLoadSuite {
         }
     }
 
+    private GrpcLoadResult measureH2load(RunningServer server, PredictRequest request, int answerBytes,
+            LoadLevel level) throws IOException, InterruptedException {
+        String model = request.getModelSpec().getName();
+        GrpcLoadClient.Result warmUp = h2load.predict(server.grpcPort(), request, answerBytes, level,
+                settings.warmUp());
+        reportFailures(server.name() + " gRPC h2load warm-up", model, level, warmUp);
+        GrpcLoadClient.Result measured = h2load.predict(server.grpcPort(), request, answerBytes, level,
+                settings.measurement());
+        reportFailures(server.name() + " gRPC h2load", model, level, measured);
+        return printed(new GrpcLoadResult(GrpcLoadResult.H2LOAD, model, level, measured));
+    }
+
+    private static GrpcLoadResult printed(GrpcLoadResult result) {
+        GrpcLoadClient.Result measured = result.client();
+        System.out.printf("%-9s %-13s %-4s %8s calls/s  p50 %10s  p99 %10s  failures %d (%s)%n", "gRPC",
+                result.model(), result.level().label(), Format.rate(measured.callsPerSecond()),
+                Format.micros(result.p50Micros()), Format.micros(result.p99Micros()), measured.failures(),
+                result.generator());
+        return result;
+    }
+
     private GrpcLoadResult measure(String server, GrpcLoadClient client, PredictRequest request, LoadLevel level)
             throws InterruptedException {
         String model = request.getModelSpec().getName();
@@ -85,11 +118,7 @@ final class GrpcLoadSuite {
         GrpcLoadClient.Result measured = client.predict(request, inFlight, MAX_CALLS_PER_RUN,
                 settings.measurement());
         reportFailures(server + " gRPC", model, level, measured);
-        GrpcLoadResult result = new GrpcLoadResult(model, level, measured);
-        System.out.printf("%-9s %-13s %-4s %8s calls/s  p50 %10s  p99 %10s  failures %d%n", server + " gRPC",
-                model, level.label(), Format.rate(measured.callsPerSecond()), Format.micros(result.p50Micros()),
-                Format.micros(result.p99Micros()), measured.failures());
-        return result;
+        return printed(new GrpcLoadResult(GrpcLoadResult.GRPC_JAVA, model, level, measured));
     }
 
     private void reportFailures(String run, String model, LoadLevel level, GrpcLoadClient.Result result) {

@@ -39,7 +39,9 @@ final class MachineInfo {
         facts.put("ServeDeck --file_system_poll_wait_seconds", Long.toString(settings.fileSystemPollWaitSeconds()));
         facts.put("ServeDeck extra flags (bench.serverArgs)", settings.serverArgs().isEmpty() ? "(none)"
                 : String.join(" ", settings.serverArgs()));
-        facts.put("gRPC load client", "grpc-java " + GrpcUtil.IMPLEMENTATION_VERSION + ", in the benchmark JVM");
+        facts.put("gRPC load clients", CommandOutput.run(List.of("h2load", "--version")).lines().findFirst()
+                .orElse("h2load ?").strip() + " (judged against wrk); grpc-java " + GrpcUtil.IMPLEMENTATION_VERSION
+                + ", in the benchmark JVM");
         return facts;
     }
 

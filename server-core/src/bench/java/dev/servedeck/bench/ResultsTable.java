@@ -69,25 +69,27 @@ final class ResultsTable {
 
     /** Each gRPC row beside ServeDeck's REST figures for the same model and concurrency, from this run. */
     ResultsTable grpc(List<GrpcLoadResult> results, List<HttpLoadResult> http) {
-        MarkdownTable table = new MarkdownTable("model", "load", "calls/s", "p50", "p99", "failures",
+        MarkdownTable table = new MarkdownTable("client", "model", "load", "calls/s", "p50", "p99", "failures",
                 "REST req/s", "REST p50", "REST p99", "calls/s vs REST req/s");
         for (GrpcLoadResult result : results) {
             GrpcLoadClient.Result client = result.client();
             WrkResult rest = TargetVerdicts.serveDeckRest(http, result.model(), result.level());
-            table.row(result.model(), result.level().label() + " (" + result.level().connections() + " in flight)",
+            table.row(result.generator(), result.model(), result.level().label() + " (" + result.level().connections() + " in flight)",
                     Format.rate(client.callsPerSecond()), Format.micros(result.p50Micros()),
                     Format.micros(result.p99Micros()), failures(client), Format.rate(rest.requestsPerSecond()),
                     Format.micros(rest.p50Micros()), Format.micros(rest.p99Micros()),
                     String.format("%.2fx", client.callsPerSecond() / rest.requestsPerSecond()));
         }
-        return section("gRPC over loopback (grpc-java)", "ServeDeck only, the same process as its REST rows above: "
-                + "PredictionService/Predict, one row per call as a DT_FLOAT tensor_content tensor of shape "
-                + "[1, width] (as Python's make_tensor_proto writes it); N async calls in flight on one "
-                + "channel, after " + String.format("%,d", GrpcLoadSuite.WARM_UP_CALLS) + " unmeasured c64 calls "
-                + "per model and a warm-up run per row. "
-                + "Unlike wrk, this load client runs inside the benchmark JVM, and its CPU competes with the "
-                + "server's on the same cores, which lowers the gRPC figures; the ratio to REST is still taken "
-                + "within one run against one server process.", table);
+        return section("gRPC over loopback (h2load and grpc-java)", "ServeDeck only, the same process as its REST "
+                + "rows above: PredictionService/Predict, one row per call as a DT_FLOAT tensor_content tensor of "
+                + "shape [1, width] (as Python's make_tensor_proto writes it), after "
+                + String.format("%,d", GrpcLoadSuite.WARM_UP_CALLS) + " unmeasured c64 grpc-java calls per model "
+                + "and a warm-up run per row. Two load generators: h2load (nghttp2's C client, its own process, "
+                + "like wrk: one connection up to 8 streams in flight, two connections of 32 at c64, one thread; "
+                + "calls answered without a message count as failed, see H2loadRunner) and grpc-java's async "
+                + "client inside the benchmark JVM (N calls in flight on one channel), whose CPU competes with "
+                + "the server's on the same cores. The gRPC target compares h2load with wrk: load generators "
+                + "of the same weight.", table);
     }
 
     ResultsTable batching(BatchingComparison batching) {
@@ -118,7 +120,7 @@ final class ResultsTable {
                 + "follows its warm-up runs. Parameters: `" + batching.parameters().strip().replace("\n", " ")
                 + "`. Mean batch size: rows / batches during the measured run, from the Prometheus endpoint ("
                 + batching.on().batchSize().source() + "). The gRPC rows send the same row as binary "
-                + "tensor_content from a grpc-java client in the benchmark JVM (64 calls in flight), after the REST run "
+                + "tensor_content from h2load (2 connections x 32 streams, as in the gRPC table), after the REST run "
                 + "against the same process.", table);
     }
 

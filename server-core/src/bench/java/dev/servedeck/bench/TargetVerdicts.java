@@ -42,7 +42,8 @@ final class TargetVerdicts {
                         String.format("%s vs floor %s (+%.1f us)", Format.micros(serveDeckC1.p50Micros()),
                                 Format.micros(halfPlusTwoFloor.p50Micros()), overFloor),
                         overFloor <= LATENCY_BUDGET_MICROS),
-                new Verdict("gRPC half_plus_two c64 calls/s >= " + GRPC_OVER_REST_FACTOR + "x REST req/s (same run)",
+                new Verdict("gRPC half_plus_two c64 calls/s (h2load) >= " + GRPC_OVER_REST_FACTOR
+                        + "x REST req/s (wrk, same run)",
                         String.format("%,.0f vs %,.0f = %.2fx%s", grpcC64.callsPerSecond(),
                                 serveDeckC64.requestsPerSecond(), grpcOverRest,
                                 grpcC64.failures() == 0 ? "" : ", " + grpcC64.failures() + " failed calls"),
@@ -117,7 +118,8 @@ final class TargetVerdicts {
 
     private static GrpcLoadClient.Result findGrpc(List<GrpcLoadResult> grpc, LoadLevel level) {
         return grpc.stream()
-                .filter(result -> result.level().equals(level) && result.model().equals("half_plus_two"))
+                .filter(result -> result.generator().equals(GrpcLoadResult.H2LOAD) && result.level().equals(level)
+                        && result.model().equals("half_plus_two"))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No gRPC half_plus_two " + level.label() + " run"))
                 .client();

@@ -2,6 +2,8 @@ package dev.servedeck.core.grpc;
 
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServingApi;
+import dev.servedeck.proto.apis.ModelServiceGrpc;
+import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
@@ -92,16 +95,18 @@ public final class GrpcServer implements AutoCloseable {
     private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, ServerBuilder<?> builder,
             String requested) {
         // Bounded in threads; the queue needs no bound of its own because InFlightCallLimit refuses calls
-        // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work. A ForkJoinPool in async
-        // mode rather than a ThreadPoolExecutor: grpc-java runs each call as several small serialized tasks
-        // (start, message, half-close, completion), and work-stealing queues hand those over without the
-        // single lock of a LinkedBlockingQueue (grpc-java's own benchmarks use one for that reason).
+        // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work. The two TF Serving services
+        // are invoked directly on the transport's event loop and hand each call to this executor in one hop
+        // (UnaryCalls); health and reflection run on it through grpc-java's executor. A ForkJoinPool in async
+        // mode: its work-stealing queues hand calls over without the single lock of a LinkedBlockingQueue.
         ForkJoinPool executor = new ForkJoinPool(options.maxThreads(), namedWorkers("servedeck-grpc-call"), null, true);
         ModelHealth health = new ModelHealth(core.monitor());
         InFlightCallLimit limit = new InFlightCallLimit(options.maxThreads() * CALLS_IN_FLIGHT_PER_THREAD);
-        builder.executor(executor)
-                .addService(ServerInterceptors.intercept(new PredictionServiceImpl(api), limit))
-                .addService(ServerInterceptors.intercept(new ModelServiceImpl(core), limit))
+        builder.directExecutor()
+                .callExecutor(new ServiceCallExecutors(executor, Set.of(
+                        PredictionServiceGrpc.SERVICE_NAME, ModelServiceGrpc.SERVICE_NAME)))
+                .addService(ServerInterceptors.intercept(new PredictionServiceImpl(api, executor), limit))
+                .addService(ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
         addLegacyReflection(builder);

@@ -19,6 +19,7 @@ import dev.servedeck.proto.config.ModelServerConfig;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,17 @@ public final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBas
     private static final Logger LOG = LoggerFactory.getLogger(ModelServiceImpl.class);
 
     private final ServerCore core;
+    private final UnaryCalls calls;
 
-    public ModelServiceImpl(ServerCore core) {
+    /** Calls run on {@code callExecutor}; the server should invoke these methods directly on its transport. */
+    public ModelServiceImpl(ServerCore core, Executor callExecutor) {
         this.core = core;
+        this.calls = new UnaryCalls(callExecutor);
     }
 
     @Override
     public void getModelStatus(GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> observer) {
-        UnaryCalls.answer("GetModelStatus", observer, () -> {
+        calls.answer("GetModelStatus", observer, () -> {
             ModelSpec spec = ModelSpecs.fromProto(request.hasModelSpec(), request.getModelSpec());
             GetModelStatusResponse.Builder response = GetModelStatusResponse.newBuilder();
             for (ServableState state : core.status(spec)) {
@@ -60,7 +64,7 @@ public final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBas
      */
     @Override
     public void handleReloadConfigRequest(ReloadConfigRequest request, StreamObserver<ReloadConfigResponse> observer) {
-        UnaryCalls.answer("HandleReloadConfigRequest", observer, () -> {
+        calls.answer("HandleReloadConfigRequest", observer, () -> {
             ModelServerConfig config = request.getConfig();
             if (config.getConfigCase() != ModelServerConfig.ConfigCase.MODEL_CONFIG_LIST) {
                 throw ServingException.invalidArgument("ServerModelConfig type not supported by "

@@ -21,6 +21,7 @@ import dev.servedeck.proto.apis.RegressionResponse;
 import dev.servedeck.proto.apis.SignatureDefMap;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashSet;
+import java.util.concurrent.Executor;
 
 /**
  * TF Serving's {@code tensorflow.serving.PredictionService} over {@link ServingApi}: the same calls, the
@@ -34,9 +35,12 @@ public final class PredictionServiceImpl extends PredictionServiceGrpc.Predictio
 
     private final ServingApi api;
     private final MultiInference multiInference;
+    private final UnaryCalls calls;
 
-    public PredictionServiceImpl(ServingApi api) {
+    /** Calls run on {@code callExecutor}; the server should invoke these methods directly on its transport. */
+    public PredictionServiceImpl(ServingApi api, Executor callExecutor) {
         this.api = api;
+        this.calls = new UnaryCalls(callExecutor);
         this.multiInference = new MultiInference(api);
     }
 
@@ -44,7 +48,7 @@ public final class PredictionServiceImpl extends PredictionServiceGrpc.Predictio
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
         // Asynchronous: a request waiting for its batch holds no gRPC thread, so --grpc_max_threads does not
         // cap the batch size.
-        UnaryCalls.answerAsync("Predict", observer, () -> {
+        calls.answerAsync("Predict", observer, () -> {
             ModelSpec spec = ModelSpecs.fromProto(request.hasModelSpec(), request.getModelSpec());
             return api.predictAsync(spec, new LinkedHashSet<>(request.getOutputFilterList()),
                     signature -> request.getInputsMap(), UnaryCalls.timeLeft())
@@ -61,7 +65,7 @@ public final class PredictionServiceImpl extends PredictionServiceGrpc.Predictio
 
     @Override
     public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> observer) {
-        UnaryCalls.answer("Classify", observer, () -> {
+        calls.answer("Classify", observer, () -> {
             ModelSpec spec = ModelSpecs.fromProto(request.hasModelSpec(), request.getModelSpec());
             ClassifyResult result = api.classify(spec, ExampleInputs.toBatch(request.getInput()));
             return ClassificationResponse.newBuilder()
@@ -73,7 +77,7 @@ public final class PredictionServiceImpl extends PredictionServiceGrpc.Predictio
 
     @Override
     public void regress(RegressionRequest request, StreamObserver<RegressionResponse> observer) {
-        UnaryCalls.answer("Regress", observer, () -> {
+        calls.answer("Regress", observer, () -> {
             ModelSpec spec = ModelSpecs.fromProto(request.hasModelSpec(), request.getModelSpec());
             RegressResult result = api.regress(spec, ExampleInputs.toBatch(request.getInput()));
             return RegressionResponse.newBuilder()
@@ -85,13 +89,13 @@ public final class PredictionServiceImpl extends PredictionServiceGrpc.Predictio
 
     @Override
     public void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> observer) {
-        UnaryCalls.answer("MultiInference", observer, () -> multiInference.run(request));
+        calls.answer("MultiInference", observer, () -> multiInference.run(request));
     }
 
     @Override
     public void getModelMetadata(GetModelMetadataRequest request,
             StreamObserver<GetModelMetadataResponse> observer) {
-        UnaryCalls.answer("GetModelMetadata", observer, () -> {
+        calls.answer("GetModelMetadata", observer, () -> {
             ModelSpec spec = ModelSpecs.fromProto(request.hasModelSpec(), request.getModelSpec());
             validateMetadataFields(request);
             ModelMetadata metadata = api.metadata(spec);

@@ -4,24 +4,43 @@ import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.status.ServingException;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one unary call and answers it: the value, or the failure mapped to a gRPC status. */
+/**
+ * Runs one unary call on the call executor and answers it: the value, or the failure mapped to a gRPC
+ * status.
+ *
+ * <p>The server's transport runs the services' methods directly on its event loop ({@code directExecutor}),
+ * which only parses the request; the method hands the work to the bounded call executor here, in one hop.
+ * grpc-java's own executor would instead run each call as four or five small serialized tasks (start,
+ * message, half-close, ready, completion), every one a thread hand-over: on two cores that cost more than
+ * a small model's inference (measured in the README's Benchmarks).
+ */
 final class UnaryCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnaryCalls.class);
 
-    private UnaryCalls() {
+    private final Executor executor;
+
+    UnaryCalls(Executor executor) {
+        this.executor = executor;
     }
 
-    static <T> void answer(String method, StreamObserver<T> observer, Supplier<T> call) {
+    <T> void answer(String method, StreamObserver<T> observer, Supplier<T> call) {
+        dispatch(method, observer, () -> run(method, observer, call));
+    }
+
+    private <T> void run(String method, StreamObserver<T> observer, Supplier<T> call) {
         // A call whose client gave up (deadline passed, cancelled) while it waited for a thread is not run:
         // gRPC has already answered it, and the model's time is better spent on the living ones.
         if (Context.current().isCancelled()) {
@@ -42,7 +61,11 @@ final class UnaryCalls {
      * Like {@link #answer}, for a call that completes later (a Predict waiting for its batch): the call's
      * thread is released at once and the answer is sent from whichever thread completes the future.
      */
-    static <T> void answerAsync(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
+    <T> void answerAsync(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
+        dispatch(method, observer, () -> runAsync(method, observer, call));
+    }
+
+    private <T> void runAsync(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
         if (Context.current().isCancelled()) {
             return;
         }
@@ -61,6 +84,17 @@ final class UnaryCalls {
                 observer.onCompleted();
             }
         });
+    }
+
+    /** Runs {@code work} on the call executor, in the call's gRPC context (its deadline and cancellation). */
+    private void dispatch(String method, StreamObserver<?> observer, Runnable work) {
+        try {
+            executor.execute(Context.current().wrap(work));
+        } catch (RejectedExecutionException e) {
+            // Only while the server shuts down: the executor stops after the transport.
+            LOG.debug("{} refused: the call executor has stopped", method);
+            observer.onError(Status.UNAVAILABLE.withDescription("Server is shutting down").asRuntimeException());
+        }
     }
 
     /** What is left of the call's deadline, as the core's timeout: ZERO for none, negative once passed. */

@@ -71,7 +71,7 @@ public final class ServerCommand implements Callable<Integer> {
     String restApiHost;
 
     @Option(names = "--rest_api_num_threads", paramLabel = "N", defaultValue = "-1",
-            description = "Threads that process REST requests (default: 4 x CPU cores).")
+            description = "Threads that process REST requests (default: one per CPU core; TF Serving: 4 per core).")
     int restApiNumThreads;
 
     @Option(names = "--rest_api_timeout_in_ms", paramLabel = "MS", defaultValue = "30000",
@@ -232,7 +232,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)
                 .withTensorflow(tensorflow)
                 .withBatching(batchingConfig());
-        int threads = restApiNumThreads > 0 ? restApiNumThreads : 4 * Runtime.getRuntime().availableProcessors();
+        int threads = restApiNumThreads > 0 ? restApiNumThreads : RestOptions.defaultNumThreads();
         Optional<RestOptions> rest = restApiPort > 0
                 ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
                         restApiEnableCors, restApiMaxBodyBytes))

@@ -38,8 +38,11 @@ public final class RestServer implements AutoCloseable {
     /** How long {@link #close()} lets in-flight requests finish. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
-    /** Requests beyond this many waiting per executor thread are refused with 429 at once. */
+    /** Requests beyond this many waiting per executor thread are refused with 429 at once... */
     private static final int QUEUED_REQUESTS_PER_THREAD = 256;
+
+    /** ...but never fewer than this many in all, however few the threads (the default is one per core). */
+    private static final int MIN_QUEUED_REQUESTS = 2048;
 
     private final EventLoopGroup acceptor;
     private final EventLoopGroup eventLoops;
@@ -81,7 +84,7 @@ public final class RestServer implements AutoCloseable {
                 new DefaultThreadFactory("servedeck-rest-io", true), transport.ioHandlers());
         ThreadPoolExecutor executor = new ThreadPoolExecutor(options.numThreads(), options.numThreads(),
                 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(options.numThreads() * QUEUED_REQUESTS_PER_THREAD),
+                new LinkedBlockingQueue<>(Math.max(MIN_QUEUED_REQUESTS, options.numThreads() * QUEUED_REQUESTS_PER_THREAD)),
                 new DefaultThreadFactory("servedeck-rest-request", true));
         RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, RestJsonFactory.create()), monitoring,
                 new MonitoringHandler(monitoring, RestJsonFactory.create()), executor, options.timeout(),

@@ -8,6 +8,8 @@ import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.proto.apis.GetModelStatusRequest;
+import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictRequest;
 import dev.servedeck.proto.apis.PredictResponse;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
@@ -18,7 +20,11 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,6 +74,34 @@ class GrpcErrorsTest {
     }
 
     @Test
+    void callsRunOnTheCallExecutorNeverOnTheTransportsEventLoop() throws Exception {
+        // The services are invoked on Netty's event loop (directExecutor) and must hand the work over.
+        AtomicReference<String> predictThread = new AtomicReference<>();
+        FakeServingApi api = new FakeServingApi(() -> {
+            predictThread.set(Thread.currentThread().getName());
+            return FakeServingApi.EMPTY_ANSWER;
+        });
+        GrpcServer server = GrpcServer.start(api, emptyCore,
+                GrpcOptions.defaults().withHost("127.0.0.1").withPort(0).withMaxThreads(2));
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        try {
+            PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .predict(ANY_REQUEST);
+            // ModelService, and health (which grpc-java itself runs on the call executor), answer as before.
+            assertCode(() -> ModelServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .getModelStatus(GetModelStatusRequest.newBuilder().setModelSpec(GrpcTestRequests.spec("none"))
+                            .build()), Status.Code.NOT_FOUND, "none");
+            assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+                    .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            server.close();
+        }
+        assertThat(predictThread.get()).startsWith("servedeck-grpc-call-");
+    }
+
+    @Test
     void unexpectedFailuresAreInternalWithoutDetails() throws Exception {
         FakeServingApi api = FakeServingApi.throwing(new IllegalStateException("secret detail"));
         try (InProcessGrpcServer grpc = InProcessGrpcServer.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(1))) {
@@ -91,8 +126,8 @@ class GrpcErrorsTest {
         InFlightCallLimit limit = new InFlightCallLimit(1);
         String name = "limit-" + UUID.randomUUID();
         ExecutorService calls = Executors.newFixedThreadPool(2);
-        Server server = InProcessServerBuilder.forName(name).executor(calls)
-                .addService(ServerInterceptors.intercept(new PredictionServiceImpl(api), limit)).build().start();
+        Server server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(ServerInterceptors.intercept(new PredictionServiceImpl(api, calls), limit)).build().start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
