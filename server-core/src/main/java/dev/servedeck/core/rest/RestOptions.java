@@ -38,20 +38,20 @@ public record RestOptions(String host, int port, int numThreads, Duration timeou
         }
     }
 
-    /** Loopback, an ephemeral port, one request thread per core, 30 s timeout, no CORS, 64 MiB bodies. */
+    /** Loopback, an ephemeral port, TF Serving's thread default (4 per core), 30 s timeout, no CORS, 64 MiB bodies. */
     public static RestOptions defaults() {
         return new RestOptions(DEFAULT_HOST, 0, defaultNumThreads(), DEFAULT_TIMEOUT, false, DEFAULT_MAX_BODY_BYTES);
     }
 
     /**
-     * One request thread per core, where TF Serving takes 4 per core. TF Serving's HTTP threads do their own
-     * network I/O; ServeDeck's only run the call (Netty's event loops do the I/O), so threads beyond the cores
-     * only take turns on them, and every turn lands in a request's latency: on 2 cores at 64 connections,
-     * half_plus_two's p99 was 5-8 ms with 2 threads, 14-18 ms with 8 and 34 ms with 16, at the same
-     * throughput (README, Benchmarks). Models that block without using a core can ask for more.
+     * TF Serving's default, 4 request threads per core. It trades tail latency for throughput: ServeDeck's
+     * threads only run the call (Netty's event loops do the I/O), so threads beyond the cores take turns on
+     * them, and a turn lands in a request's latency. On 2 cores at 64 connections, half_plus_two measured
+     * p99 12-20 ms at 28-33k req/s with 8 threads, 6-7 ms at 24k req/s with 2 (README, Benchmarks);
+     * {@code --rest_api_num_threads} set to the core count picks the short tail.
      */
     public static int defaultNumThreads() {
-        return Runtime.getRuntime().availableProcessors();
+        return 4 * Runtime.getRuntime().availableProcessors();
     }
 
     public RestOptions withHost(String newHost) {

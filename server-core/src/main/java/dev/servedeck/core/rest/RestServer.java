@@ -41,7 +41,7 @@ public final class RestServer implements AutoCloseable {
     /** Requests beyond this many waiting per executor thread are refused with 429 at once... */
     private static final int QUEUED_REQUESTS_PER_THREAD = 256;
 
-    /** ...but never fewer than this many in all, however few the threads (the default is one per core). */
+    /** ...but never fewer than this many in all, however few the threads (one per core gives the shortest tail). */
     private static final int MIN_QUEUED_REQUESTS = 2048;
 
     private final EventLoopGroup acceptor;
