@@ -2,6 +2,7 @@ package dev.servedeck.console;
 
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.embedded.EmbeddedBackend;
+import dev.servedeck.core.main.JulToSlf4j;
 import java.util.List;
 import javafx.application.Application;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ public final class ConsoleMain {
         if (System.getProperty("servedeck.console.logDir") == null) {
             System.setProperty("servedeck.console.logDir", options.dataDir().resolve("logs").toString());
         }
+        JulToSlf4j.install();
+        EmbeddedBackend.configureTensorflowRuntime();
         prepareDemoModels(options);
         Application.launch(ConsoleApplication.class, args);
     }

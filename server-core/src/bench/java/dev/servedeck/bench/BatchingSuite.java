@@ -21,19 +21,20 @@ final class BatchingSuite {
 
     private static final Workload WORKLOAD = Workload.mlp();
     /** The server's gRPC path is cold after the REST runs: two warm-up runs before the measured one. */
-    private static final int GRPC_WARM_UP_RUNS = 2;
 
     private final WrkRunner wrk;
     private final BenchmarkSettings settings;
     private final Warnings warnings;
+    private final SteadyWarmUp steady;
     private final RestWarmUp restWarmUp;
     private final H2loadRunner h2load;
 
-    BatchingSuite(WrkRunner wrk, BenchmarkSettings settings, Warnings warnings) throws IOException {
+    BatchingSuite(WrkRunner wrk, BenchmarkSettings settings, SteadyWarmUp steady, Warnings warnings) throws IOException {
         this.wrk = wrk;
         this.settings = settings;
         this.warnings = warnings;
-        this.restWarmUp = new RestWarmUp(wrk, settings, warnings);
+        this.steady = steady;
+        this.restWarmUp = new RestWarmUp(wrk, steady, warnings);
         this.h2load = new H2loadRunner(settings.outputDir().resolve("batching/h2load"));
     }
 
@@ -86,9 +87,8 @@ final class BatchingSuite {
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
-        for (int run = 0; run < GRPC_WARM_UP_RUNS; run++) {
-            h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64, settings.warmUp());
-        }
+        steady.warm(label + " gRPC mlp (h2load)", length -> h2load.predict(server.grpcPort(), request, answerBytes,
+                LoadLevel.C64, length).callsPerSecond());
         GrpcLoadClient.Result measured = h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64,
                 settings.measurement());
         if (measured.failures() > 0) {

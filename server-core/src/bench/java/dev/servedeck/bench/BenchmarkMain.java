@@ -1,5 +1,6 @@
 package dev.servedeck.bench;
 
+import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,16 @@ public final class BenchmarkMain {
 
     private final BenchmarkSettings settings;
     private final Warnings warnings = new Warnings();
+    private final SteadyWarmUp steady;
 
     private BenchmarkMain(BenchmarkSettings settings) {
         this.settings = settings;
+        this.steady = SteadyWarmUp.from(settings);
     }
 
     public static void main(String[] args) {
+        // The in-process floor is TensorFlow Java at its fastest, configured as ServeDeck runs it.
+        JavaCppPhysicalMemoryCheck.switchOffUnlessConfigured();
         int exitCode;
         try {
             new BenchmarkMain(BenchmarkSettings.fromSystemProperties()).run();
@@ -64,7 +69,7 @@ public final class BenchmarkMain {
         List<FloorResult> floors = measureFloor(models);
 
         WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
-        HttpLoadSuite suite = new HttpLoadSuite(wrk, settings, warnings);
+        HttpLoadSuite suite = new HttpLoadSuite(wrk, settings, steady, warnings);
         List<HttpLoadResult> http = new ArrayList<>();
         try (RunningServer baseline = RunningServer.startBaseline(settings, models)) {
             http.addAll(suite.run(baseline));
@@ -72,11 +77,11 @@ public final class BenchmarkMain {
         List<GrpcLoadResult> grpc;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck")) {
             http.addAll(suite.run(serveDeck));
-            grpc = new GrpcLoadSuite(settings, warnings).run(serveDeck);
+            grpc = new GrpcLoadSuite(settings, steady, warnings).run(serveDeck);
         }
-        BatchingComparison batching = new BatchingSuite(wrk, settings, warnings).run(serverConfig,
+        BatchingComparison batching = new BatchingSuite(wrk, settings, steady, warnings).run(serverConfig,
                 floors.get(BATCH_FLOOR));
-        MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, warnings).run(serverConfig);
+        MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         MemoryResult memory;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
             memory = new MemorySoak(wrk, warnings).run(serveDeck, settings.firstRssRequests(),
@@ -95,6 +100,7 @@ public final class BenchmarkMain {
                 .batching(batching)
                 .metricsCost(metricsCost)
                 .memory(memory)
+                .warmUps(steady)
                 .targets(verdicts)
                 .warnings(warnings.all());
         Path results = output.resolve("results.md");
@@ -108,10 +114,11 @@ public final class BenchmarkMain {
     /** The metrics-cost A/B alone (-Dbench.only=metrics): quick to repeat while working on the recording path. */
     private void runMetricsCostOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
         WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
-        MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, warnings).run(serverConfig);
+        MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         ResultsTable report = new ResultsTable()
                 .serverJvm(settings.serverJvmArgs())
                 .metricsCost(metricsCost)
+                .warmUps(steady)
                 .targets(List.of(TargetVerdicts.metricsCost(metricsCost)))
                 .warnings(warnings.all());
         Path results = output.resolve("results-metrics.md");

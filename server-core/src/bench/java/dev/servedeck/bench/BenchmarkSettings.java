@@ -20,14 +20,15 @@ import java.util.List;
  *                        {@code --tensorflow_inter_op_parallelism=-1} ({@code bench.serverArgs}, none)
  * @param fileSystemPollWaitSeconds ServeDeck's {@code --file_system_poll_wait_seconds}
  *                        ({@code bench.fileSystemPollWaitSeconds}, 0: look for versions once, no poller during load)
- * @param restWarmUp      per server and model, one unmeasured c64 wrk run before its first measured REST row
- *                        ({@code bench.restWarmupSeconds}, 5): the JIT needs many calls, as the gRPC suite found
+ * @param warmUpRunLength one run of the steady-state warm-up per server and request kind before its first
+ *                        measured row ({@code bench.warmupRunSeconds}, 4; see {@link SteadyWarmUp})
+ * @param maxWarmUpRuns   at most this many such runs ({@code bench.maxWarmupRuns}, 12; 0 switches them off)
  * @param batchTimeoutMicros {@code batch_timeout_micros} of the batching comparison
  *                        ({@code bench.batchTimeoutMicros}, 0)
  */
 record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequests, long firstRssRequests,
         Path serverJar, Path outputDir, List<String> serverJvmArgs, List<String> serverArgs,
-        long fileSystemPollWaitSeconds, Duration restWarmUp, long batchTimeoutMicros) {
+        long fileSystemPollWaitSeconds, Duration warmUpRunLength, int maxWarmUpRuns, long batchTimeoutMicros) {
 
     /**
      * A fixed, pre-touched heap: the RSS soak then sees native memory, metaspace and code cache grow (leaks),
@@ -46,7 +47,8 @@ record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequest
                 spaceSeparated("bench.serverJvmArgs", DEFAULT_SERVER_JVM_ARGS),
                 spaceSeparated("bench.serverArgs", ""),
                 longAtLeast("bench.fileSystemPollWaitSeconds", 0, 0),
-                Duration.ofSeconds(longAtLeast("bench.restWarmupSeconds", 5, 0)),
+                Duration.ofSeconds(positiveLong("bench.warmupRunSeconds", 4)),
+                (int) longAtLeast("bench.maxWarmupRuns", 12, 0),
                 longAtLeast("bench.batchTimeoutMicros", 0, 0));
     }
 

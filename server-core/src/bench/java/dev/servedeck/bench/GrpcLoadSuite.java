@@ -34,11 +34,13 @@ final class GrpcLoadSuite {
     private static final Duration CHANNEL_SHUTDOWN = Duration.ofSeconds(10);
 
     private final BenchmarkSettings settings;
+    private final SteadyWarmUp steady;
     private final Warnings warnings;
     private final H2loadRunner h2load;
 
-    GrpcLoadSuite(BenchmarkSettings settings, Warnings warnings) throws IOException {
+    GrpcLoadSuite(BenchmarkSettings settings, SteadyWarmUp steady, Warnings warnings) throws IOException {
         this.settings = settings;
+        this.steady = steady;
         this.warnings = warnings;
         this.h2load = new H2loadRunner(settings.outputDir().resolve("h2load"));
     }
@@ -57,6 +59,9 @@ final class GrpcLoadSuite {
             List<GrpcLoadResult> results = new ArrayList<>();
             for (PredictRequest request : REQUESTS) {
                 int answerBytes = PredictionServiceGrpc.newBlockingStub(channel).predict(request).getSerializedSize();
+                steady.warm(server.name() + " gRPC " + request.getModelSpec().getName() + " (h2load)",
+                        length -> h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64, length)
+                                .callsPerSecond());
                 for (LoadLevel level : LoadLevel.ALL) {
                     results.add(measureH2load(server, request, answerBytes, level));
                 }

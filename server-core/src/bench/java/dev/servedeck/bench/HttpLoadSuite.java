@@ -17,11 +17,11 @@ final class HttpLoadSuite {
     private final Warnings warnings;
     private final RestWarmUp restWarmUp;
 
-    HttpLoadSuite(WrkRunner wrk, BenchmarkSettings settings, Warnings warnings) {
+    HttpLoadSuite(WrkRunner wrk, BenchmarkSettings settings, SteadyWarmUp steady, Warnings warnings) {
         this.wrk = wrk;
         this.settings = settings;
         this.warnings = warnings;
-        this.restWarmUp = new RestWarmUp(wrk, settings, warnings);
+        this.restWarmUp = new RestWarmUp(wrk, steady, warnings);
     }
 
     List<HttpLoadResult> run(RunningServer server) throws IOException, InterruptedException {

@@ -24,11 +24,11 @@ final class MetricsCostSuite {
     private final Warnings warnings;
     private final RestWarmUp restWarmUp;
 
-    MetricsCostSuite(WrkRunner wrk, BenchmarkSettings settings, Warnings warnings) {
+    MetricsCostSuite(WrkRunner wrk, BenchmarkSettings settings, SteadyWarmUp steady, Warnings warnings) {
         this.wrk = wrk;
         this.settings = settings;
         this.warnings = warnings;
-        this.restWarmUp = new RestWarmUp(wrk, settings, warnings);
+        this.restWarmUp = new RestWarmUp(wrk, steady, warnings);
     }
 
     MetricsCostResult run(Path serverConfig) throws IOException, InterruptedException {

@@ -63,8 +63,8 @@ final class ResultsTable {
         return section("REST over loopback (wrk)", "POST /v1/models/NAME:predict, one instance per request. "
                 + "baseline = NaiveBaselineServer (JDK HttpServer + Jackson + TF Java, no validation, "
                 + "nodelay, 4 x cores threads). wrk runs on the same cores as the server. Before its first row, "
-                + "each server gets one unmeasured c64 run per model (bench.restWarmupSeconds), then every row "
-                + "its own warm-up run.", table);
+                + "each server is warmed per model at c64 until it stops getting faster (see Warm-up), then every "
+                + "row gets its own warm-up run.", table);
     }
 
     /** Each gRPC row beside ServeDeck's REST figures for the same model and concurrency, from this run. */
@@ -84,6 +84,7 @@ final class ResultsTable {
                 + "rows above: PredictionService/Predict, one row per call as a DT_FLOAT tensor_content tensor of "
                 + "shape [1, width] (as Python's make_tensor_proto writes it), after "
                 + String.format("%,d", GrpcLoadSuite.WARM_UP_CALLS) + " unmeasured c64 grpc-java calls per model "
+                + "(which warm the Java client), h2load at c64 until the server stops getting faster (see Warm-up) "
                 + "and a warm-up run per row. Two load generators: h2load (nghttp2's C client, its own process, "
                 + "like wrk: one connection up to 8 streams in flight, two connections of 32 at c64, one thread; "
                 + "calls answered without a message count as failed, see H2loadRunner) and grpc-java's async "
@@ -156,6 +157,21 @@ final class ResultsTable {
         return section("ServeDeck memory", "A fresh ServeDeck process, half_plus_two at c64. With the default "
                 + "JVM options its heap is pre-touched, so \"ready\" already includes the whole heap, and growth "
                 + "after the first stretch is native memory, metaspace or code cache.", table);
+    }
+
+    /** Every steady-state warm-up of the run: how long each server took to reach the speed it was measured at. */
+    ResultsTable warmUps(SteadyWarmUp steady) {
+        MarkdownTable table = new MarkdownTable("server and request kind", "runs", "rate of each run", "steady");
+        for (SteadyWarmUp.Trajectory trajectory : steady.all()) {
+            table.row(trajectory.label(), trajectory.rates().size(), SteadyWarmUp.ratesText(trajectory.rates()),
+                    trajectory.steady() ? "yes" : "no, still climbing at the cap");
+        }
+        return section("Warm-up", "Unmeasured c64 runs of " + steady.runLength().toSeconds() + " s before each "
+                + "server's first measured row of a request kind, until " + SteadyWarmUp.FLAT_RUNS + " runs in a row are no more than "
+                + Math.round((SteadyWarmUp.STILL_CLIMBING - 1) * 100) + "% faster than the best before them (at least "
+                + SteadyWarmUp.MIN_RUNS + " runs, at most " + steady.maxRuns() + "). Rates in requests (REST) or "
+                + "calls (gRPC) per second. A JVM server on 2 loaded cores takes 20-30 s of full load to reach "
+                + "full speed: its JIT compiler threads compete with the load for the cores.", table);
     }
 
     ResultsTable targets(List<Verdict> verdicts) {

@@ -1,5 +1,6 @@
 package dev.servedeck.core.main;
 
+import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
 import picocli.CommandLine;
 
 /**
@@ -15,6 +16,8 @@ public final class ServerMain {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "servedeck-server-logback.xml");
         }
+        JulToSlf4j.install();
+        JavaCppPhysicalMemoryCheck.switchOffUnlessConfigured();
         int exitCode = new CommandLine(new ServerCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .execute(args);

@@ -9,6 +9,7 @@ import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
 import java.util.Optional;
@@ -45,6 +46,11 @@ public final class ModelServer implements AutoCloseable {
      * listens), then opens the front ends.
      */
     public static ModelServer start(ModelServerOptions options, ModelServerConfig config) {
+        if (JavaCppPhysicalMemoryCheck.isOn()) {
+            LOG.warn("JavaCPP checks physical memory on every native allocation (limit {} MiB), under a JVM-wide lock;"
+                    + " requests will be much slower. Start the JVM with -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
+                    + " (ServeDeck's own launchers do)", JavaCppPhysicalMemoryCheck.limitBytes() >> 20);
+        }
         // The config being applied, for monitoring to find model paths before the core has applied it.
         AtomicReference<ModelServerConfig> applying = new AtomicReference<>(config);
         Monitoring monitoring = startMonitoring(options, applying);
