@@ -24,8 +24,11 @@ final class SteadyWarmUp {
      * where a neighbour's burst makes a single run dip in the middle of a climb.
      */
     static final int FLAT_RUNS = 2;
-    /** Fewer runs cannot tell a climb from noise. */
-    static final int MIN_RUNS = 4;
+    /**
+     * Fewer runs stopped too early on this noisy machine: on 2026-11-26 a batching-off warm-up dipped after its
+     * second run and stopped at half its speed, flattering the batching ratio; steady speed took 5-9 runs.
+     */
+    static final int MIN_RUNS = 6;
 
     /** One unmeasured load run of the given length; answers its rate (requests, calls or rows per second). */
     interface LoadRun {

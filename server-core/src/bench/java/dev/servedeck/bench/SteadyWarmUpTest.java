@@ -14,26 +14,31 @@ class SteadyWarmUpTest {
 
     @Test
     void aRateStillRisingMoreThanFivePercentKeepsWarming() {
-        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 17_000.0, 26_000.0, 31_000.0)));
-        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 26_000.0, 25_000.0, 27_400.0)));
+        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 17_000.0, 26_000.0, 31_000.0, 40_000.0, 50_000.0)));
+        // The run before last stayed flat, the last one climbed 7%: not yet two flat runs in a row.
+        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 20_000.0, 24_000.0, 26_000.0, 25_000.0, 27_800.0)));
     }
 
     @Test
     void twoRunsInARowNoBetterThanFivePercentOverTheBestBeforeAreSteady() {
-        assertTrue(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 26_000.0, 27_000.0, 26_500.0)));
-        assertTrue(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 17_000.0, 31_000.0, 24_000.0, 30_000.0)));
+        assertTrue(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 17_000.0, 22_000.0, 26_000.0, 27_000.0, 26_500.0)));
+        assertTrue(SteadyWarmUp.stoppedClimbing(List.of(8_000.0, 17_000.0, 20_000.0, 31_000.0, 24_000.0,
+                30_000.0)));
     }
 
     @Test
     void oneDipInTheMiddleOfAClimbDoesNotEndIt() {
         // The batching-on gRPC warm-up of 2026-11-26 went 5.7k, 13.8k, 22.5k, then a neighbour's burst: 19.1k.
-        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(5_714.0, 13_771.0, 22_462.0, 19_110.0)));
+        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(5_714.0, 13_771.0, 22_462.0, 19_110.0, 21_000.0,
+                29_090.0)));
     }
 
     @Test
-    void fewerThanFourRunsAreNeverSteady() {
+    void fewerThanSixRunsAreNeverSteady() {
         assertFalse(SteadyWarmUp.stoppedClimbing(List.of()));
-        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(30_000.0, 30_000.0, 30_000.0)));
+        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(30_000.0, 30_000.0, 30_000.0, 30_000.0, 30_000.0)));
+        // The batching-off warm-up that stopped too early with fewer runs: 2.4k, 4.0k, 3.3k, 3.8k.
+        assertFalse(SteadyWarmUp.stoppedClimbing(List.of(2_382.0, 3_994.0, 3_321.0, 3_788.0)));
     }
 
     @Test
@@ -52,11 +57,11 @@ class SteadyWarmUpTest {
     @Test
     void theCapEndsAClimbThatNeverLevelsOff() throws Exception {
         double[] rate = {1_000.0};
-        SteadyWarmUp warmUp = new SteadyWarmUp(Duration.ofSeconds(4), 5);
+        SteadyWarmUp warmUp = new SteadyWarmUp(Duration.ofSeconds(4), 7);
 
         SteadyWarmUp.Trajectory trajectory = warmUp.warm("grpc", length -> rate[0] *= 2);
 
-        assertEquals(5, trajectory.rates().size());
+        assertEquals(7, trajectory.rates().size());
         assertFalse(trajectory.steady());
     }
 
