@@ -131,18 +131,21 @@ public final class SavedModelServable implements Servable {
                 fed.add(tensor);
                 runner.feed(output(feed.tensorName()), tensor);
             }
-            // Two aliases may name one tensor: fetch it once.
+            // Two aliases may name one tensor, even spelled differently ("y" and "y:0"): fetch it once, or TF Java
+            // refuses the run's result after the run (its outputs would then wait for the garbage collector).
             List<String> fetchNames = new ArrayList<>();
             for (PredictRequestValidator.Fetch fetch : plan.fetches()) {
-                if (!fetchNames.contains(fetch.tensorName())) {
-                    fetchNames.add(fetch.tensorName());
-                    runner.fetch(output(fetch.tensorName()));
+                String name = outputName(fetch.tensorName());
+                if (!fetchNames.contains(name)) {
+                    fetchNames.add(name);
+                    runner.fetch(output(name));
                 }
             }
             try (Result result = runner.run()) {
                 Map<String, TensorProto> outputs = new LinkedHashMap<>();
                 for (PredictRequestValidator.Fetch fetch : plan.fetches()) {
-                    outputs.put(fetch.alias(), TensorProtos.toProto(result.get(fetchNames.indexOf(fetch.tensorName()))));
+                    int index = fetchNames.indexOf(outputName(fetch.tensorName()));
+                    outputs.put(fetch.alias(), TensorProtos.toProto(result.get(index)));
                 }
                 return outputs;
             }
@@ -167,6 +170,11 @@ public final class SavedModelServable implements Servable {
             output = outputs.computeIfAbsent(tensorName, name -> graphSession.graph().output(name));
         }
         return output;
+    }
+
+    /** "op" and "op:0" name the same tensor (op names cannot contain ':'); this spells both "op:0". */
+    private static String outputName(String tensorName) {
+        return tensorName.indexOf(':') < 0 ? tensorName + ":0" : tensorName;
     }
 
     private static Tensor toTensor(PredictRequestValidator.Feed feed) {
