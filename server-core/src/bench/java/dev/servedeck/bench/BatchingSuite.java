@@ -20,22 +20,22 @@ import java.util.concurrent.TimeUnit;
 final class BatchingSuite {
 
     private static final Workload WORKLOAD = Workload.mlp();
-    /** The server's gRPC path is cold after the REST runs: two warm-up runs before the measured one. */
 
     private final WrkRunner wrk;
     private final BenchmarkSettings settings;
     private final Warnings warnings;
-    private final SteadyWarmUp steady;
     private final RestWarmUp restWarmUp;
+    private final GrpcWarmUp grpcWarmUp;
     private final H2loadRunner h2load;
 
-    BatchingSuite(WrkRunner wrk, BenchmarkSettings settings, SteadyWarmUp steady, Warnings warnings) throws IOException {
+    BatchingSuite(WrkRunner wrk, BenchmarkSettings settings, SteadyWarmUp steady, Warnings warnings)
+            throws IOException {
         this.wrk = wrk;
         this.settings = settings;
         this.warnings = warnings;
-        this.steady = steady;
         this.restWarmUp = new RestWarmUp(wrk, steady, warnings);
         this.h2load = new H2loadRunner(settings.outputDir().resolve("batching/h2load"));
+        this.grpcWarmUp = new GrpcWarmUp(h2load, steady, warnings);
     }
 
     BatchingComparison run(Path serverConfig, FloorResult floorAtBatchSize) throws IOException, InterruptedException {
@@ -87,8 +87,7 @@ final class BatchingSuite {
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
-        steady.warm(label + " gRPC mlp (h2load)", length -> h2load.predict(server.grpcPort(), request, answerBytes,
-                LoadLevel.C64, length).callsPerSecond());
+        grpcWarmUp.run(server, label, request, answerBytes);
         GrpcLoadClient.Result measured = h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64,
                 settings.measurement());
         if (measured.failures() > 0) {

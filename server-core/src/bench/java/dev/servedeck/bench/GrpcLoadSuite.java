@@ -34,15 +34,15 @@ final class GrpcLoadSuite {
     private static final Duration CHANNEL_SHUTDOWN = Duration.ofSeconds(10);
 
     private final BenchmarkSettings settings;
-    private final SteadyWarmUp steady;
+    private final GrpcWarmUp grpcWarmUp;
     private final Warnings warnings;
     private final H2loadRunner h2load;
 
     GrpcLoadSuite(BenchmarkSettings settings, SteadyWarmUp steady, Warnings warnings) throws IOException {
         this.settings = settings;
-        this.steady = steady;
         this.warnings = warnings;
         this.h2load = new H2loadRunner(settings.outputDir().resolve("h2load"));
+        this.grpcWarmUp = new GrpcWarmUp(h2load, steady, warnings);
     }
 
     List<GrpcLoadResult> run(RunningServer server) throws IOException, InterruptedException {
@@ -59,9 +59,7 @@ final class GrpcLoadSuite {
             List<GrpcLoadResult> results = new ArrayList<>();
             for (PredictRequest request : REQUESTS) {
                 int answerBytes = PredictionServiceGrpc.newBlockingStub(channel).predict(request).getSerializedSize();
-                steady.warm(server.name() + " gRPC " + request.getModelSpec().getName() + " (h2load)",
-                        length -> h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64, length)
-                                .callsPerSecond());
+                grpcWarmUp.run(server, server.name(), request, answerBytes);
                 for (LoadLevel level : LoadLevel.ALL) {
                     results.add(measureH2load(server, request, answerBytes, level));
                 }

@@ -33,11 +33,7 @@ final class MachineInfo {
         facts.put("wrk", CommandOutput.run(List.of("wrk", "-v")).lines().findFirst().orElse("?").strip());
         facts.put("measured run / warm-up run", settings.measurement().toSeconds() + " s / "
                 + settings.warmUp().toSeconds() + " s");
-        facts.put("steady-state warm-up per server and request kind (c64)", settings.maxWarmUpRuns() == 0 ? "off"
-                : "runs of " + settings.warmUpRunLength().toSeconds() + " s until " + SteadyWarmUp.FLAT_RUNS
-                + " in a row are no more than "
-                + Math.round((SteadyWarmUp.STILL_CLIMBING - 1) * 100) + "% faster than the best before them (at least "
-                + SteadyWarmUp.MIN_RUNS + ", at most " + settings.maxWarmUpRuns() + ")");
+        facts.put("steady-state warm-up per server and request kind", SteadyWarmUp.from(settings).rule());
         facts.put("server JVM options", settings.serverJvmArgs().isEmpty() ? "(none)"
                 : String.join(" ", settings.serverJvmArgs()));
         facts.put("ServeDeck --file_system_poll_wait_seconds", Long.toString(settings.fileSystemPollWaitSeconds()));

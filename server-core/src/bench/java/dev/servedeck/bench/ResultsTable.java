@@ -166,12 +166,10 @@ final class ResultsTable {
             table.row(trajectory.label(), trajectory.rates().size(), SteadyWarmUp.ratesText(trajectory.rates()),
                     trajectory.steady() ? "yes" : "no, still climbing at the cap");
         }
-        return section("Warm-up", "Unmeasured c64 runs of " + steady.runLength().toSeconds() + " s before each "
-                + "server's first measured row of a request kind, until " + SteadyWarmUp.FLAT_RUNS + " runs in a row are no more than "
-                + Math.round((SteadyWarmUp.STILL_CLIMBING - 1) * 100) + "% faster than the best before them (at least "
-                + SteadyWarmUp.MIN_RUNS + " runs, at most " + steady.maxRuns() + "). Rates in requests (REST) or "
-                + "calls (gRPC) per second. A JVM server on 2 loaded cores takes 20-30 s of full load to reach "
-                + "full speed: its JIT compiler threads compete with the load for the cores.", table);
+        return section("Warm-up", "Before each server's first measured row of a request kind, unmeasured "
+                + steady.rule() + ". Rates in requests (REST) or calls (gRPC) per second. A JVM server on 2 loaded "
+                + "cores takes 20-40 s of full load to reach full speed: its JIT compiler threads compete with the "
+                + "load for the cores.", table);
     }
 
     ResultsTable targets(List<Verdict> verdicts) {

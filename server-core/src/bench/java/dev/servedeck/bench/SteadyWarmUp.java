@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Unmeasured c64 runs against one server and request kind until the server stops getting faster, before its
- * first measured row. A JVM server loaded on 2 cores reaches full speed only after 20-30 s of full load, because
+ * first measured row. A JVM server loaded on 2 cores reaches full speed only after 20-40 s of full load, because
  * the JIT's compiler threads compete with the load for the same cores: on 2026-11-26 (a quiet machine) ServeDeck's
  * REST half_plus_two went 8k, 17k, 26k, 31k req/s over four 6 s runs, and the MLP with batching over gRPC 8k, 14k,
  * 26k, 28k, 31k rows/s. The fixed 5 s warm-up used before measured the JIT, not the server, and the process
@@ -41,7 +41,7 @@ final class SteadyWarmUp {
 
     private final Duration runLength;
     private final int maxRuns;
-    private final List<Trajectory> trajectories = Collections.synchronizedList(new ArrayList<>());
+    private final List<Trajectory> trajectories = new ArrayList<>();
 
     SteadyWarmUp(Duration runLength, int maxRuns) {
         this.runLength = runLength;
@@ -54,10 +54,10 @@ final class SteadyWarmUp {
 
     /** Warms until {@link #stoppedClimbing} or {@code maxRuns}; zero runs when warming is switched off. */
     Trajectory warm(String label, LoadRun run) throws IOException, InterruptedException {
-        List<Double> rates = new ArrayList<>();
         if (maxRuns == 0) {
             return new Trajectory(label, List.of(), false);
         }
+        List<Double> rates = new ArrayList<>();
         while (rates.size() < maxRuns && !stoppedClimbing(rates)) {
             rates.add(run.ratePerSecond(runLength));
         }
@@ -89,12 +89,14 @@ final class SteadyWarmUp {
         return String.join(" → ", texts);
     }
 
-    Duration runLength() {
-        return runLength;
-    }
-
-    int maxRuns() {
-        return maxRuns;
+    /** The rule in words, for the report: "runs of 4 s until 2 in a row are ...", or "off". */
+    String rule() {
+        if (maxRuns == 0) {
+            return "off";
+        }
+        return "c64 runs of " + runLength.toSeconds() + " s until " + FLAT_RUNS + " in a row are no more than "
+                + Math.round((STILL_CLIMBING - 1) * 100) + "% faster than the best before them (at least "
+                + MIN_RUNS + " runs, at most " + maxRuns + ")";
     }
 
     List<Trajectory> all() {
