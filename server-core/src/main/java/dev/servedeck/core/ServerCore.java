@@ -262,7 +262,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             scheduler.recordPassThrough(handle.id());
             return Optional.empty();
         }
-        return Optional.of(scheduler.schedule(new BatchRequest(handle.id(), signature, batchable.get(),
+        return Optional.of(scheduler.schedule(new BatchRequest(handle.id(), servable, signature, batchable.get(),
                 merged -> timedPredict(handle.id(), servable, signature, merged, outputFilter), timeout,
                 perModelBatching.of(servable))));
     }

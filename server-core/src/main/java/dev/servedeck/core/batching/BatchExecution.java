@@ -31,35 +31,44 @@ final class BatchExecution {
         if (pieces.isEmpty()) {
             return;
         }
-        ServableId servable = pieces.get(0).request().request.servable();
-        // Recorded here rather than where the batch is formed, to keep the observers out of the scheduler's lock.
-        for (TaskPiece piece : pieces) {
-            observer.dequeued(threadPoolName, servable, formedAt - piece.request().enqueuedAt);
-        }
+        // Every piece must hear back exactly once, or its request never completes and keeps its version loaded.
+        int answered = 0;
         int rows = pieces.stream().mapToInt(TaskPiece::rows).sum();
-        int paddedRows = options.paddedSize(rows);
-        Map<String, TensorProto> outputs;
         try {
-            Map<String, TensorProto> merged = merge(pieces, paddedRows);
-            outputs = pieces.get(0).request().request.runner().apply(merged);
-            checkRows(outputs, paddedRows);
-        } catch (ServingException e) {
-            fail(pieces, e);
-            return;
+            ServableId servable = pieces.get(0).request().request.servable();
+            // Recorded here rather than where the batch is formed, to keep the observers out of the scheduler's
+            // lock.
+            for (TaskPiece piece : pieces) {
+                observer.dequeued(threadPoolName, servable, formedAt - piece.request().enqueuedAt);
+            }
+            int paddedRows = options.paddedSize(rows);
+            Map<String, TensorProto> outputs;
+            try {
+                Map<String, TensorProto> merged = merge(pieces, paddedRows);
+                // Any request's runner will do: all run the same loaded version, which every request of the
+                // batch keeps loaded until its pieces have finished (QueuedRequest).
+                outputs = pieces.get(0).request().request.runner().apply(merged);
+                checkRows(outputs, paddedRows);
+            } catch (ServingException e) {
+                fail(pieces, e);
+                return;
+            }
+            observer.batchRan(servable, rows, paddedRows, pieces.size());
+            int offset = 0;
+            for (TaskPiece piece : pieces) {
+                Map<String, TensorProto> own = new LinkedHashMap<>();
+                for (var output : outputs.entrySet()) {
+                    own.put(output.getKey(),
+                            TensorProtoBatches.slice(output.getValue(), offset, offset + piece.rows()));
+                }
+                offset += piece.rows();
+                answered++;
+                piece.request().pieceDone(piece.index(), own);
+            }
         } catch (RuntimeException e) {
             LOG.error("A batch of {} rows failed unexpectedly", rows, e);
-            fail(pieces, ServingException.internal("Batch failed: " + e.getMessage(), e));
-            return;
-        }
-        observer.batchRan(servable, rows, paddedRows, pieces.size());
-        int offset = 0;
-        for (TaskPiece piece : pieces) {
-            Map<String, TensorProto> own = new LinkedHashMap<>();
-            for (var output : outputs.entrySet()) {
-                own.put(output.getKey(), TensorProtoBatches.slice(output.getValue(), offset, offset + piece.rows()));
-            }
-            offset += piece.rows();
-            piece.request().pieceDone(piece.index(), own);
+            fail(pieces.subList(answered, pieces.size()),
+                    ServingException.internal("Batch failed: " + e.getMessage(), e));
         }
     }
 
@@ -112,7 +121,7 @@ final class BatchExecution {
 
     private static void fail(List<TaskPiece> pieces, ServingException error) {
         for (TaskPiece piece : pieces) {
-            piece.request().fail(error);
+            piece.request().pieceFailed(error);
         }
     }
 }

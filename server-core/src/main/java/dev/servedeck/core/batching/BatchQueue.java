@@ -157,6 +157,11 @@ final class BatchQueue {
             }
             pieces.pollFirst();
             queuedRows -= piece.rows();
+            if (!request.tryStart()) {
+                // Failed a moment ago, on a batch thread running another of its pieces.
+                droppedAny = true;
+                continue;
+            }
             batch.add(piece);
             rows += piece.rows();
             if (rows >= limit) {

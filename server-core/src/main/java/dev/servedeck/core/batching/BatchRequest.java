@@ -12,6 +12,8 @@ import org.tensorflow.proto.TensorProto;
  * One Predict call handed to the {@link BatchScheduler}.
  *
  * @param servable the version that serves it; only requests on the same version share a batch
+ * @param loadedInstance the loaded servable of that version, compared by identity: a version unloaded and
+ *     loaded again is a new instance, whose requests never share a batch with ones still queued for the old
  * @param signatureName the signature it runs
  * @param inputs its tensors, already found batchable
  * @param runner runs a merged batch on that version and signature with this request's output filter; the
@@ -22,6 +24,7 @@ import org.tensorflow.proto.TensorProto;
  */
 public record BatchRequest(
         ServableId servable,
+        Object loadedInstance,
         String signatureName,
         BatchableInputs inputs,
         Function<Map<String, TensorProto>, Map<String, TensorProto>> runner,
@@ -30,6 +33,7 @@ public record BatchRequest(
 
     public BatchRequest {
         Objects.requireNonNull(servable, "servable");
+        Objects.requireNonNull(loadedInstance, "loadedInstance");
         Objects.requireNonNull(signatureName, "signatureName");
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(runner, "runner");

@@ -76,8 +76,8 @@ class BatchQueueTest {
         float[] values = new float[rows];
         BatchableInputs inputs = BatchableInputs.inspect(Signatures.floats(1),
                 Map.of("x", Tensors.floats(dims(rows, 1), values)), Set.of()).orElseThrow();
-        BatchRequest request = new BatchRequest(new ServableId("m", 1), "s", inputs, in -> in, Duration.ZERO,
-                Optional.empty());
+        BatchRequest request = new BatchRequest(new ServableId("m", 1), new Object(), "s", inputs, in -> in,
+                Duration.ZERO, Optional.empty());
         return new QueuedRequest(request, enqueuedAt, Long.MAX_VALUE);
     }
 }

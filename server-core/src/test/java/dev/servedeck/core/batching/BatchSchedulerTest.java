@@ -32,6 +32,8 @@ import org.tensorflow.proto.TensorProto;
 class BatchSchedulerTest {
 
     private static final ServableId MODEL = new ServableId("model", 1);
+    /** The loaded instance of {@link #MODEL} most tests' requests run on. */
+    private static final Object LOADED = new Object();
     private static final Duration HOUR = Duration.ofHours(1);
 
     private final FakeTicker ticker = new FakeTicker();
@@ -124,6 +126,61 @@ class BatchSchedulerTest {
         assertThat(Tensors.floatValues(get(company).get("y"))).containsExactly(200);
         // Batch threads run in parallel, so the batches may finish in any order.
         assertThat(batchesRun).extracting(TensorProtoBatches::rows).containsExactlyInAnyOrder(4, 4, 3);
+    }
+
+    @Test
+    void splitRequestIsAnsweredOnlyWhenNoneOfItsPiecesRunsAnyMore() throws Exception {
+        // The caller keeps the version loaded until the answer: a piece still running must not lose it.
+        scheduler = start(options(4, HOUR).withLargeBatchSplitting(2));
+        CountDownLatch lastPieceRunning = new CountDownLatch(1);
+        CountDownLatch releaseLastPiece = new CountDownLatch(1);
+        Function<Map<String, TensorProto>, Map<String, TensorProto>> runner = inputs -> {
+            float first = Tensors.floatValues(inputs.get("x"))[0];
+            if (first == 0) {
+                // Fails only once the other piece runs on the second thread (else that piece would be dropped).
+                await(lastPieceRunning);
+                throw ServingException.invalidArgument("the first piece fails");
+            }
+            if (first == 2) {
+                lastPieceRunning.countDown();
+                await(releaseLastPiece);
+            }
+            return doubled(inputs);
+        };
+
+        var split = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(4, 1), 0, 1, 2, 3), runner));
+        await(lastPieceRunning);
+        // Runs on the thread that ran the failing piece: once it is answered, that failure is in.
+        var later = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(2, 1), 10, 11), runner));
+        assertThat(Tensors.floatValues(get(later).get("y"))).containsExactly(20, 22);
+
+        assertThat(split).isNotDone();
+        releaseLastPiece.countDown();
+        assertThatThrownBy(() -> get(split)).hasCauseInstanceOf(ServingException.class)
+                .hasRootCauseMessage("the first piece fails");
+    }
+
+    @Test
+    void versionLoadedAgainNeverSharesABatchWithRequestsQueuedForTheOldInstance() throws Exception {
+        // After an unload that timed out draining, the same version number can be loaded again while requests
+        // for the closed instance still wait; a batch runs on its first request's instance.
+        scheduler = start(options(2, HOUR));
+        Object closedInstance = new Object();
+        Function<Map<String, TensorProto>, Map<String, TensorProto>> closed = inputs -> {
+            throw new ServingException(Code.UNAVAILABLE, "this instance was unloaded");
+        };
+
+        var old = scheduler.schedule(request(closedInstance, Signatures.floats(1), Tensors.floats(dims(1, 1), 1),
+                closed));
+        var fresh = scheduler.schedule(request(LOADED, Signatures.floats(1), Tensors.floats(dims(1, 1), 2),
+                this::recordAndDouble));
+        assertThat(fresh).isNotDone();
+        ticker.advance(HOUR);
+        scheduler.tickerMoved();
+
+        assertThat(Tensors.floatValues(get(fresh).get("y"))).containsExactly(4);
+        assertThatThrownBy(() -> get(old)).hasRootCauseMessage("this instance was unloaded");
+        assertThat(batchesRun).hasSize(1);
     }
 
     @Test
@@ -380,20 +437,25 @@ class BatchSchedulerTest {
     }
 
     private BatchRequest request(SignatureDef signature, TensorProto x, Duration timeout) {
-        return new BatchRequest(MODEL, "serving_default", inspect(signature, x, Set.of()), this::recordAndDouble,
-                timeout, Optional.empty());
+        return new BatchRequest(MODEL, LOADED, "serving_default", inspect(signature, x, Set.of()),
+                this::recordAndDouble, timeout, Optional.empty());
     }
 
     private BatchRequest request(SignatureDef signature, TensorProto x,
             Function<Map<String, TensorProto>, Map<String, TensorProto>> runner) {
-        return new BatchRequest(MODEL, "serving_default", inspect(signature, x, Set.of()), runner, Duration.ZERO,
-                Optional.empty());
+        return request(LOADED, signature, x, runner);
+    }
+
+    private static BatchRequest request(Object loadedInstance, SignatureDef signature, TensorProto x,
+            Function<Map<String, TensorProto>, Map<String, TensorProto>> runner) {
+        return new BatchRequest(MODEL, loadedInstance, "serving_default", inspect(signature, x, Set.of()), runner,
+                Duration.ZERO, Optional.empty());
     }
 
     private BatchRequest request(ServableId id, String signatureName, SignatureDef signature, TensorProto x,
             Set<String> outputs) {
-        return new BatchRequest(id, signatureName, inspect(signature, x, outputs), this::recordAndDouble, Duration.ZERO,
-                Optional.empty());
+        return new BatchRequest(id, LOADED, signatureName, inspect(signature, x, outputs), this::recordAndDouble,
+                Duration.ZERO, Optional.empty());
     }
 
     private static BatchableInputs inspect(SignatureDef signature, TensorProto x, Set<String> outputs) {
