@@ -5,9 +5,12 @@ package dev.servedeck.bench;
  * the in-process floor at the batch size batching aims for.
  *
  * @param parameters the batching parameters file the "on" server read
- * @param floor      one caller sending [{@value ServeDeckFlags#MAX_BATCH_SIZE}, 784] batches in process
+ * @param floor      one caller sending [{@value ServeDeckFlags#MAX_BATCH_SIZE}, 784] batches in process, with
+ *                   TensorFlow's default threads (its fastest on this machine), whatever {@code threads} is
+ * @param threads    the TensorFlow threads both servers ran with
  */
-record BatchingComparison(BatchingResult off, BatchingResult on, FloorResult floor, String parameters) {
+record BatchingComparison(BatchingResult off, BatchingResult on, FloorResult floor, String parameters,
+        TensorflowThreads threads) {
 
     double speedUp() {
         return on.wrk().requestsPerSecond() / off.wrk().requestsPerSecond();

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Server-side batching (issue 4): the MLP at c64 over REST against two fresh ServeDeck processes, one with
- * batching off and one with it on, run one after the other so they never share the cores. Both serve
- * Prometheus metrics, so that batching is the only difference; the "on" server's are scraped around the
- * measured run for the mean batch size it formed.
+ * Server-side batching (issue 4): the MLP at c64 over REST and gRPC against two fresh ServeDeck processes,
+ * one with batching off and one with it on, run one after the other so they never share the cores. Both
+ * serve Prometheus metrics and use the same TensorFlow threads, so that batching is the only difference;
+ * the "on" server's metrics are scraped around each measured run for the mean batch size it formed.
  */
 final class BatchingSuite {
 
@@ -38,22 +38,27 @@ final class BatchingSuite {
         this.grpcWarmUp = new GrpcWarmUp(h2load, steady, warnings);
     }
 
-    BatchingComparison run(Path serverConfig, FloorResult floorAtBatchSize) throws IOException, InterruptedException {
+    BatchingComparison run(Path serverConfig, FloorResult floorAtBatchSize, TensorflowThreads threads)
+            throws IOException, InterruptedException {
         Path dir = settings.outputDir().resolve("batching");
-        List<String> prometheus = ServeDeckFlags.prometheus(dir);
+        List<String> common = new ArrayList<>(ServeDeckFlags.prometheus(dir));
+        common.addAll(threads.flags());
         List<String> batching = ServeDeckFlags.batching(dir, settings.batchTimeoutMicros());
-        BatchingResult off = measure(serverConfig, "batching off", "servedeck-batching-off", prometheus, List.of());
-        BatchingResult on = measure(serverConfig, "batching on", "servedeck-batching-on", prometheus, batching);
+        String logSuffix = threads.intraOpParallelism() == 0 ? "" : "-intra" + threads.intraOpParallelism();
+        BatchingResult off = measure(serverConfig, "batching off", "servedeck-batching-off" + logSuffix, common,
+                List.of(), threads);
+        BatchingResult on = measure(serverConfig, "batching on", "servedeck-batching-on" + logSuffix, common,
+                batching, threads);
         return new BatchingComparison(off, on, floorAtBatchSize,
-                ServeDeckFlags.batchingParameters(settings.batchTimeoutMicros()));
+                ServeDeckFlags.batchingParameters(settings.batchTimeoutMicros()), threads);
     }
 
-    private BatchingResult measure(Path serverConfig, String variant, String logName, List<String> prometheus,
-            List<String> batching) throws IOException, InterruptedException {
-        List<String> flags = new ArrayList<>(prometheus);
+    private BatchingResult measure(Path serverConfig, String variant, String logName, List<String> common,
+            List<String> batching, TensorflowThreads threads) throws IOException, InterruptedException {
+        List<String> flags = new ArrayList<>(common);
         flags.addAll(batching);
         try (RunningServer server = RunningServer.startServeDeck(settings, serverConfig, logName, flags)) {
-            String label = "ServeDeck " + variant;
+            String label = "ServeDeck " + variant + (threads.flags().isEmpty() ? "" : ", " + threads.label());
             restWarmUp.run(server, label, List.of(WORKLOAD));
             check(label + " warm-up", wrk.run(server.port(), WORKLOAD, LoadLevel.C64, settings.warmUp()));
             PrometheusScrape before = PrometheusScrape.of(server);
@@ -64,10 +69,14 @@ final class BatchingSuite {
             System.out.printf("%-22s mlp c64 %8s rows/s  p50 %10s  p99 %10s  mean batch %s (%s)%n", label,
                     Format.rate(measured.requestsPerSecond()), Format.micros(measured.p50Micros()),
                     Format.micros(measured.p99Micros()), batchSize.label(), batchSize.source());
-            GrpcLoadClient.Result grpc = measureGrpc(server, label);
+            GrpcRun grpc = measureGrpc(server, label, !batching.isEmpty());
             return new BatchingResult(variant, batching.isEmpty() ? "(none)" : String.join(" ", batching), measured,
-                    batchSize, grpc);
+                    batchSize, grpc.load(), grpc.batchSize());
         }
+    }
+
+    /** One measured gRPC run and the batches the server formed during it. */
+    private record GrpcRun(GrpcLoadClient.Result load, MeanBatchSize batchSize) {
     }
 
     /**
@@ -75,7 +84,7 @@ final class BatchingSuite {
      * gives when JSON parsing does not dominate. h2load drives it, as in the gRPC table; grpc-java only
      * measures the size of a correct answer, which h2load's runs are checked against.
      */
-    private GrpcLoadClient.Result measureGrpc(RunningServer server, String label)
+    private GrpcRun measureGrpc(RunningServer server, String label, boolean batching)
             throws IOException, InterruptedException {
         PredictRequest request = GrpcPredictRequests.mlp();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
@@ -88,15 +97,18 @@ final class BatchingSuite {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
         grpcWarmUp.run(server, label, request, answerBytes);
+        PrometheusScrape before = PrometheusScrape.of(server);
         GrpcLoadClient.Result measured = h2load.predict(server.grpcPort(), request, answerBytes, LoadLevel.C64,
                 settings.measurement());
+        MeanBatchSize batchSize = batching ? MeanBatchSize.between(before, PrometheusScrape.of(server))
+                : MeanBatchSize.notBatching();
         if (measured.failures() > 0) {
             warnings.warn(label + " gRPC mlp c64: " + measured.failures() + " calls answered without a message");
         }
-        System.out.printf("%-22s mlp c64 gRPC %8s rows/s  p50 %10s  p99 %10s (h2load)%n", label,
+        System.out.printf("%-22s mlp c64 gRPC %8s rows/s  p50 %10s  p99 %10s  mean batch %s (h2load)%n", label,
                 Format.rate(measured.callsPerSecond()), Format.micros(measured.p50().toNanos() / 1_000.0),
-                Format.micros(measured.p99().toNanos() / 1_000.0));
-        return measured;
+                Format.micros(measured.p99().toNanos() / 1_000.0), batchSize.label());
+        return new GrpcRun(measured, batchSize);
     }
 
     private void check(String run, WrkResult result) {

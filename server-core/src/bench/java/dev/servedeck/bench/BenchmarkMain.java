@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -16,13 +17,13 @@ import java.util.Map;
  * <p>Order matters: the in-process floor runs first on an idle machine; then each server runs alone (the
  * baseline, then ServeDeck), so no two contenders share the two cores; ServeDeck's gRPC runs follow its REST
  * runs in the same process, so their ratio compares one server under one machine load; batching off and on
- * get a fresh process each, one after the other; metrics off and on get two processes measured alternately;
+ * get a fresh process each, one after the other, under each TensorFlow thread setting; metrics off and on get two processes measured alternately;
  * the memory soak gets a fresh ServeDeck process, so that its "before load" reading really is before any load.
  */
 public final class BenchmarkMain {
 
-    /** Where {@link #measureFloor} puts the MLP at the batching servers' largest batch. */
-    private static final int BATCH_FLOOR = 2;
+    /** Where {@link #measureFloor} puts the MLP at the batching servers' largest batch, one per thread setting. */
+    private static final int FIRST_BATCH_FLOOR = 2;
 
     private final BenchmarkSettings settings;
     private final Warnings warnings = new Warnings();
@@ -62,11 +63,17 @@ public final class BenchmarkMain {
         DemoModelSet models = DemoModelSet.writeTo(output.resolve("models"));
         Path serverConfig = models.writeServerConfig(output.resolve("models.config"));
 
-        if (System.getProperty("bench.only", "all").equals("metrics")) {
+        String only = System.getProperty("bench.only", "all");
+        if (only.equals("metrics")) {
             runMetricsCostOnly(output, serverConfig);
             return;
         }
         List<FloorResult> floors = measureFloor(models);
+        FloorResult batchFloor = fastest(floors.subList(FIRST_BATCH_FLOOR, floors.size()));
+        if (only.equals("batching")) {
+            runBatchingOnly(output, serverConfig, floors, batchFloor);
+            return;
+        }
 
         WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
         HttpLoadSuite suite = new HttpLoadSuite(wrk, settings, steady, warnings);
@@ -79,8 +86,7 @@ public final class BenchmarkMain {
             http.addAll(suite.run(serveDeck));
             grpc = new GrpcLoadSuite(settings, steady, warnings).run(serveDeck);
         }
-        BatchingComparison batching = new BatchingSuite(wrk, settings, steady, warnings).run(serverConfig,
-                floors.get(BATCH_FLOOR));
+        List<BatchingComparison> batching = runBatching(wrk, serverConfig, batchFloor);
         MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         MemoryResult memory;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
@@ -89,16 +95,16 @@ public final class BenchmarkMain {
         }
 
         List<Verdict> verdicts = new ArrayList<>(TargetVerdicts.evaluate(floors.get(0), http, grpc, memory));
-        verdicts.addAll(TargetVerdicts.batching(batching));
+        batching.forEach(comparison -> verdicts.addAll(TargetVerdicts.batching(comparison)));
         verdicts.add(TargetVerdicts.metricsCost(metricsCost));
         ResultsTable report = new ResultsTable()
                 .serverJvm(settings.serverJvmArgs())
                 .machine(machine)
                 .floor(floors)
                 .http(http)
-                .grpc(grpc, http)
-                .batching(batching)
-                .metricsCost(metricsCost)
+                .grpc(grpc, http);
+        batching.forEach(report::batching);
+        report.metricsCost(metricsCost)
                 .memory(memory)
                 .warmUps(steady)
                 .targets(verdicts)
@@ -108,6 +114,38 @@ public final class BenchmarkMain {
         System.out.println();
         System.out.print(report.markdown());
         System.out.println();
+        System.out.println("Written to " + results);
+    }
+
+    /** Batching off and on under each TensorFlow thread setting, one fresh process after another. */
+    private List<BatchingComparison> runBatching(WrkRunner wrk, Path serverConfig, FloorResult batchFloor)
+            throws IOException, InterruptedException {
+        BatchingSuite suite = new BatchingSuite(wrk, settings, steady, warnings);
+        List<BatchingComparison> comparisons = new ArrayList<>();
+        for (TensorflowThreads threads : TensorflowThreads.all()) {
+            comparisons.add(suite.run(serverConfig, batchFloor, threads));
+        }
+        return comparisons;
+    }
+
+    /** The floor and the batching comparisons alone (-Dbench.only=batching), about a third of a full run. */
+    private void runBatchingOnly(Path output, Path serverConfig, List<FloorResult> floors, FloorResult batchFloor)
+            throws IOException, InterruptedException {
+        List<BatchingComparison> batching = runBatching(new WrkRunner(output.resolve("wrk")), serverConfig,
+                batchFloor);
+        List<Verdict> verdicts = new ArrayList<>();
+        batching.forEach(comparison -> verdicts.addAll(TargetVerdicts.batching(comparison)));
+        ResultsTable report = new ResultsTable()
+                .serverJvm(settings.serverJvmArgs())
+                .floor(floors);
+        batching.forEach(report::batching);
+        report.warmUps(steady)
+                .targets(verdicts)
+                .warnings(warnings.all());
+        Path results = output.resolve("results-batching.md");
+        report.writeTo(results);
+        System.out.println();
+        System.out.print(report.markdown());
         System.out.println("Written to " + results);
     }
 
@@ -128,12 +166,24 @@ public final class BenchmarkMain {
         System.out.println("Written to " + results);
     }
 
-    /** half_plus_two first: the targets compare against its floor; the batching floor at {@link #BATCH_FLOOR}. */
+    /**
+     * half_plus_two first: the targets compare against its floor; from {@link #FIRST_BATCH_FLOOR} on, the MLP at
+     * the batching servers' largest batch under each TensorFlow thread setting.
+     */
     private List<FloorResult> measureFloor(DemoModelSet models) {
         InProcessFloor floor = new InProcessFloor(settings.warmUp(), settings.measurement());
-        return List.of(
+        List<FloorResult> floors = new ArrayList<>(List.of(
                 floor.measure("half_plus_two", models.halfPlusTwo(), new float[] {1.0f}),
-                floor.measure("mlp", models.mlp(), Workload.mlpInstance()),
-                floor.measure("mlp", models.mlp(), Workload.mlpInstance(), ServeDeckFlags.MAX_BATCH_SIZE));
+                floor.measure("mlp", models.mlp(), Workload.mlpInstance())));
+        for (TensorflowThreads threads : TensorflowThreads.all()) {
+            floors.add(floor.measure("mlp", models.mlp(), Workload.mlpInstance(), ServeDeckFlags.MAX_BATCH_SIZE,
+                    threads));
+        }
+        return floors;
+    }
+
+    /** Batching is held to the fastest the model runs in process at its batch size, whatever the threads. */
+    private static FloorResult fastest(List<FloorResult> floors) {
+        return floors.stream().max(Comparator.comparingDouble(FloorResult::rowsPerSecond)).orElseThrow();
     }
 }

@@ -9,6 +9,7 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -32,15 +33,19 @@ final class InProcessFloor {
     }
 
     FloorResult measure(String model, Path savedModelDir, float[] instance) {
-        return measure(model, savedModelDir, instance, 1);
+        return measure(model, savedModelDir, instance, 1, TensorflowThreads.DEFAULTS);
     }
 
     /**
      * One caller sending batches of {@code rows} copies of {@code instance} ([rows, width]): what a batching
-     * server could reach at best, rows/s = {@code rows} × calls/s.
+     * server could reach at best, rows/s = {@code rows} × calls/s, with the session threads ServeDeck runs
+     * under {@code threads}.
      */
-    FloorResult measure(String model, Path savedModelDir, float[] instance, int rows) {
-        try (SavedModelBundle bundle = SavedModelBundle.load(savedModelDir.toString(), "serve")) {
+    FloorResult measure(String model, Path savedModelDir, float[] instance, int rows, TensorflowThreads threads) {
+        ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads.intraOpParallelism())
+                .build();
+        try (SavedModelBundle bundle = SavedModelBundle.loader(savedModelDir.toString()).withTags("serve")
+                .withConfigProto(config).load()) {
             SignatureCall call = SignatureCall.of(bundle, instance, rows);
             System.out.println("In-process floor " + model + ": answers (first output value " + call.run()
                     + "), warming up for " + warmUp.toSeconds() + " s");
@@ -60,7 +65,7 @@ final class InProcessFloor {
             }
             double seconds = (now - start) / 1e9;
             double callsPerSecond = samples.count() / seconds;
-            return new FloorResult(model, rows, samples.count(), samples.percentileMicros(50),
+            return new FloorResult(model, rows, threads, samples.count(), samples.percentileMicros(50),
                     samples.percentileMicros(99), callsPerSecond, callsPerSecond * rows);
         }
     }

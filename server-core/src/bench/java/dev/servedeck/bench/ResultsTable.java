@@ -38,9 +38,11 @@ final class ResultsTable {
     }
 
     ResultsTable floor(List<FloorResult> floors) {
-        MarkdownTable table = new MarkdownTable("model", "batch", "calls", "p50", "p99", "calls/s", "rows/s");
+        MarkdownTable table = new MarkdownTable("model", "batch", "TensorFlow threads", "calls", "p50", "p99",
+                "calls/s", "rows/s");
         for (FloorResult floor : floors) {
-            table.row(floor.model(), floor.batchSize(), String.format("%,d", floor.calls()),
+            table.row(floor.model(), floor.batchSize(), floor.threads().flagsText(),
+                    String.format("%,d", floor.calls()),
                     Format.micros(floor.p50Micros()),
                     Format.micros(floor.p99Micros()), Format.rate(floor.callsPerSecond()),
                     Format.rate(floor.rowsPerSecond()));
@@ -107,22 +109,25 @@ final class ResultsTable {
         for (BatchingResult result : List.of(batching.off(), batching.on())) {
             GrpcLoadClient.Result grpc = result.grpc();
             table.row("ServeDeck, " + result.variant() + ", gRPC", Format.rate(grpc.callsPerSecond()),
-                    Format.micros(grpc.p50().toNanos() / 1_000.0), Format.micros(grpc.p99().toNanos() / 1_000.0), "",
-                    grpc.failures() + " failed", "", String.format("%.2fx (vs gRPC off)",
-                            grpc.callsPerSecond() / grpcOffRate));
+                    Format.micros(grpc.p50().toNanos() / 1_000.0), Format.micros(grpc.p99().toNanos() / 1_000.0),
+                    result.grpcBatchSize().label(), grpc.failures() + " failed", "",
+                    String.format("%.2fx (vs gRPC off)", grpc.callsPerSecond() / grpcOffRate));
         }
         FloorResult floor = batching.floor();
-        table.row("in-process floor, batch " + floor.batchSize() + ", one caller", Format.rate(floor.rowsPerSecond()),
-                Format.micros(floor.p50Micros()) + " per batch", Format.micros(floor.p99Micros()) + " per batch",
-                floor.batchSize(), "", "", String.format("%.2fx", floor.rowsPerSecond() / offRate));
-        return section("Batching (MLP, c64, REST and gRPC)", "Two fresh ServeDeck processes, one after the other: batching "
-                + "off, then on (`" + batching.on().flags() + "`), both serving Prometheus. The MLP request and "
-                + "wrk settings of the REST table, one row per request, so rows/s = req/s; each measured run "
-                + "follows its warm-up runs. Parameters: `" + batching.parameters().strip().replace("\n", " ")
-                + "`. Mean batch size: rows / batches during the measured run, from the Prometheus endpoint ("
-                + batching.on().batchSize().source() + "). The gRPC rows send the same row as binary "
-                + "tensor_content from h2load (2 connections x 32 streams, as in the gRPC table), after the REST run "
-                + "against the same process.", table);
+        table.row("in-process floor, batch " + floor.batchSize() + ", one caller, " + floor.threads().flagsText(),
+                Format.rate(floor.rowsPerSecond()), Format.micros(floor.p50Micros()) + " per batch",
+                Format.micros(floor.p99Micros()) + " per batch", floor.batchSize(), "", "",
+                String.format("%.2fx", floor.rowsPerSecond() / offRate));
+        return section("Batching (MLP, c64, REST and gRPC): " + batching.threads().label(), "Two fresh ServeDeck "
+                + "processes, one after the other: batching off, then on (`" + batching.on().flags() + "`), both "
+                + "serving Prometheus, both with TensorFlow threads `" + batching.threads().flagsText() + "`. The "
+                + "MLP request and wrk settings of the REST table, one row per request, so rows/s = req/s; each "
+                + "measured run follows its warm-up runs. Parameters: `"
+                + batching.parameters().strip().replace("\n", " ") + "`. Mean batch size: rows / batches during "
+                + "the measured run, from the Prometheus endpoint (" + batching.on().batchSize().source() + "). The "
+                + "gRPC rows send the same row as binary tensor_content from h2load (2 connections x 32 streams, "
+                + "as in the gRPC table), after the REST run against the same process. The floor is the faster "
+                + "of the two thread settings in the In-process floor table.", table);
     }
 
     ResultsTable metricsCost(MetricsCostResult cost) {

@@ -61,23 +61,26 @@ final class TargetVerdicts {
         WrkResult on = batching.on().wrk();
         boolean clean = off.clean() && on.clean();
         String errors = clean ? "" : ", with errors (see Warnings)";
+        String threads = " [" + batching.threads().label() + "]";
         return List.of(
-                new Verdict("MLP c64 rows/s batching on >= " + (int) BATCHING_SPEED_UP + "x batching off (same run)",
+                new Verdict("MLP c64 rows/s batching on >= " + (int) BATCHING_SPEED_UP + "x batching off (same run)"
+                        + threads,
                         String.format("%,.0f vs %,.0f rows/s = %.2fx%s", on.requestsPerSecond(),
                                 off.requestsPerSecond(), batching.speedUp(), errors),
                         // error answers are quick and would inflate req/s
                         batching.speedUp() >= BATCHING_SPEED_UP && clean),
                 new Verdict(String.format("MLP c64 rows/s batching on >= %.0f%% of in-process floor at batch %d",
-                        BATCHING_SHARE_OF_FLOOR * 100, batching.floor().batchSize()),
+                        BATCHING_SHARE_OF_FLOOR * 100, batching.floor().batchSize()) + threads,
                         String.format("%,.0f vs %,.0f rows/s = %.0f%%%s", on.requestsPerSecond(),
                                 batching.floor().rowsPerSecond(), batching.shareOfFloor() * 100, errors),
                         batching.shareOfFloor() >= BATCHING_SHARE_OF_FLOOR && on.clean()),
-                new Verdict("gRPC MLP c64 rows/s batching on >= " + (int) BATCHING_SPEED_UP + "x batching off (same run)",
+                new Verdict("gRPC MLP c64 rows/s batching on >= " + (int) BATCHING_SPEED_UP
+                        + "x batching off (same run)" + threads,
                         String.format("%,.0f vs %,.0f rows/s = %.2fx", batching.on().grpc().callsPerSecond(),
                                 batching.off().grpc().callsPerSecond(), batching.grpcSpeedUp()),
                         batching.grpcSpeedUp() >= BATCHING_SPEED_UP && grpcClean(batching)),
                 new Verdict(String.format("gRPC MLP c64 rows/s batching on >= %.0f%% of in-process floor at batch %d",
-                        BATCHING_SHARE_OF_FLOOR * 100, batching.floor().batchSize()),
+                        BATCHING_SHARE_OF_FLOOR * 100, batching.floor().batchSize()) + threads,
                         String.format("%,.0f vs %,.0f rows/s = %.0f%%", batching.on().grpc().callsPerSecond(),
                                 batching.floor().rowsPerSecond(), batching.grpcShareOfFloor() * 100),
                         batching.grpcShareOfFloor() >= BATCHING_SHARE_OF_FLOOR && grpcClean(batching)));
