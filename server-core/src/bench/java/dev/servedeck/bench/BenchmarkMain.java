@@ -17,8 +17,9 @@ import java.util.Map;
  * <p>Order matters: the in-process floor runs first on an idle machine; then each server runs alone (the
  * baseline, then ServeDeck), so no two contenders share the two cores; ServeDeck's gRPC runs follow its REST
  * runs in the same process, so their ratio compares one server under one machine load; batching off and on
- * get a fresh process each, one after the other, under each TensorFlow thread setting; metrics off and on get two processes measured alternately;
- * the memory soak gets a fresh ServeDeck process, so that its "before load" reading really is before any load.
+ * get a fresh process each, one after the other, under each TensorFlow thread setting; metrics off and on get
+ * two processes measured alternately; the memory soak gets a fresh ServeDeck process, so that its "before
+ * load" reading really is before any load.
  */
 public final class BenchmarkMain {
 
