@@ -110,12 +110,7 @@ public final class BenchmarkMain {
                 .warmUps(steady)
                 .targets(verdicts)
                 .warnings(warnings.all());
-        Path results = output.resolve("results.md");
-        report.writeTo(results);
-        System.out.println();
-        System.out.print(report.markdown());
-        System.out.println();
-        System.out.println("Written to " + results);
+        publish(report, output.resolve("results.md"));
     }
 
     /** Batching off and on under each TensorFlow thread setting, one fresh process after another. */
@@ -143,11 +138,7 @@ public final class BenchmarkMain {
         report.warmUps(steady)
                 .targets(verdicts)
                 .warnings(warnings.all());
-        Path results = output.resolve("results-batching.md");
-        report.writeTo(results);
-        System.out.println();
-        System.out.print(report.markdown());
-        System.out.println("Written to " + results);
+        publish(report, output.resolve("results-batching.md"));
     }
 
     /** The metrics-cost A/B alone (-Dbench.only=metrics): quick to repeat while working on the recording path. */
@@ -160,10 +151,15 @@ public final class BenchmarkMain {
                 .warmUps(steady)
                 .targets(List.of(TargetVerdicts.metricsCost(metricsCost)))
                 .warnings(warnings.all());
-        Path results = output.resolve("results-metrics.md");
+        publish(report, output.resolve("results-metrics.md"));
+    }
+
+    /** Writes the report to {@code results} and prints it. */
+    private static void publish(ResultsTable report, Path results) throws IOException {
         report.writeTo(results);
         System.out.println();
         System.out.print(report.markdown());
+        System.out.println();
         System.out.println("Written to " + results);
     }
 
