@@ -44,7 +44,7 @@ final class BatchingSuite {
         List<String> common = new ArrayList<>(ServeDeckFlags.prometheus(dir));
         common.addAll(threads.flags());
         List<String> batching = ServeDeckFlags.batching(dir, settings.batchTimeoutMicros());
-        String logSuffix = threads.intraOpParallelism() == 0 ? "" : "-intra" + threads.intraOpParallelism();
+        String logSuffix = threads.isDefault() ? "" : "-intra" + threads.intraOpParallelism();
         BatchingResult off = measure(serverConfig, "batching off", "servedeck-batching-off" + logSuffix, common,
                 List.of(), threads);
         BatchingResult on = measure(serverConfig, "batching on", "servedeck-batching-on" + logSuffix, common,
@@ -58,7 +58,7 @@ final class BatchingSuite {
         List<String> flags = new ArrayList<>(common);
         flags.addAll(batching);
         try (RunningServer server = RunningServer.startServeDeck(settings, serverConfig, logName, flags)) {
-            String label = "ServeDeck " + variant + (threads.flags().isEmpty() ? "" : ", " + threads.label());
+            String label = "ServeDeck " + variant + (threads.isDefault() ? "" : ", " + threads.label());
             restWarmUp.run(server, label, List.of(WORKLOAD));
             check(label + " warm-up", wrk.run(server.port(), WORKLOAD, LoadLevel.C64, settings.warmUp()));
             PrometheusScrape before = PrometheusScrape.of(server);

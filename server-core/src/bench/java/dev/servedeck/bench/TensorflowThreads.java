@@ -22,14 +22,19 @@ record TensorflowThreads(String label, int intraOpParallelism) {
         return List.of(DEFAULTS, ONE_INTRA_OP_THREAD);
     }
 
+    /** TF Serving's default: TensorFlow picks the thread count. */
+    boolean isDefault() {
+        return intraOpParallelism == 0;
+    }
+
     /** The ServeDeck flags that choose this setting; none for TF Serving's defaults. */
     List<String> flags() {
-        return intraOpParallelism == 0 ? List.of()
+        return isDefault() ? List.of()
                 : List.of("--tensorflow_intra_op_parallelism=" + intraOpParallelism);
     }
 
     /** The flags as a reader would type them, or "(defaults)". */
     String flagsText() {
-        return intraOpParallelism == 0 ? "(defaults)" : String.join(" ", flags());
+        return isDefault() ? "(defaults)" : String.join(" ", flags());
     }
 }

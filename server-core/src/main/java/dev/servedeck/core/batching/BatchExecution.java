@@ -42,17 +42,11 @@ final class BatchExecution {
                 observer.dequeued(threadPoolName, servable, formedAt - piece.request().enqueuedAt);
             }
             int paddedRows = options.paddedSize(rows);
-            Map<String, TensorProto> outputs;
-            try {
-                Map<String, TensorProto> merged = merge(pieces, paddedRows);
-                // Any request's runner will do: all run the same loaded version, which every request of the
-                // batch keeps loaded until its pieces have finished (QueuedRequest).
-                outputs = pieces.get(0).request().request.runner().apply(merged);
-                checkRows(outputs, paddedRows);
-            } catch (ServingException e) {
-                fail(pieces, e);
-                return;
-            }
+            Map<String, TensorProto> merged = merge(pieces, paddedRows);
+            // Any request's runner will do: all run the same loaded version, which every request of the batch
+            // keeps loaded until its pieces have finished (QueuedRequest).
+            Map<String, TensorProto> outputs = pieces.get(0).request().request.runner().apply(merged);
+            checkRows(outputs, paddedRows);
             observer.batchRan(servable, rows, paddedRows, pieces.size());
             int offset = 0;
             for (TaskPiece piece : pieces) {
@@ -65,6 +59,8 @@ final class BatchExecution {
                 answered++;
                 piece.request().pieceDone(piece.index(), own);
             }
+        } catch (ServingException e) {
+            fail(pieces.subList(answered, pieces.size()), e);
         } catch (RuntimeException e) {
             LOG.error("A batch of {} rows failed unexpectedly", rows, e);
             fail(pieces.subList(answered, pieces.size()),

@@ -13,7 +13,7 @@ import org.tensorflow.proto.TensorProto;
  *
  * @param servable the version that serves it; only requests on the same version share a batch
  * @param loadedInstance the loaded servable of that version, compared by identity: a version unloaded and
- *     loaded again is a new instance, whose requests never share a batch with ones still queued for the old
+ *     loaded again is a new instance, whose requests never share a batch with ones still queued for the old one
  * @param signatureName the signature it runs
  * @param inputs its tensors, already found batchable
  * @param runner runs a merged batch on that version and signature with this request's output filter; the

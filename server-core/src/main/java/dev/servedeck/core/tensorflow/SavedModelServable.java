@@ -131,20 +131,20 @@ public final class SavedModelServable implements Servable {
                 fed.add(tensor);
                 runner.feed(output(feed.tensorName()), tensor);
             }
-            // Two aliases may name one tensor, even spelled differently ("y" and "y:0"): fetch it once, or TF Java
-            // refuses the run's result after the run (its outputs would then wait for the garbage collector).
-            List<String> fetchNames = new ArrayList<>();
+            // Two aliases may name one tensor, even spelled differently ("y" and "y:0"): fetch each graph output
+            // once, or TF Java refuses the run's result after the run (its outputs would then wait for the GC).
+            List<Output<?>> fetched = new ArrayList<>(plan.fetches().size());
             for (PredictRequestValidator.Fetch fetch : plan.fetches()) {
-                String name = outputName(fetch.tensorName());
-                if (!fetchNames.contains(name)) {
-                    fetchNames.add(name);
-                    runner.fetch(output(name));
+                Output<?> output = output(fetch.tensorName());
+                if (!fetched.contains(output)) {
+                    fetched.add(output);
+                    runner.fetch(output);
                 }
             }
             try (Result result = runner.run()) {
                 Map<String, TensorProto> outputs = new LinkedHashMap<>();
                 for (PredictRequestValidator.Fetch fetch : plan.fetches()) {
-                    int index = fetchNames.indexOf(outputName(fetch.tensorName()));
+                    int index = fetched.indexOf(output(fetch.tensorName()));
                     outputs.put(fetch.alias(), TensorProtos.toProto(result.get(index)));
                 }
                 return outputs;
@@ -170,11 +170,6 @@ public final class SavedModelServable implements Servable {
             output = outputs.computeIfAbsent(tensorName, name -> graphSession.graph().output(name));
         }
         return output;
-    }
-
-    /** "op" and "op:0" name the same tensor (op names cannot contain ':'); this spells both "op:0". */
-    private static String outputName(String tensorName) {
-        return tensorName.indexOf(':') < 0 ? tensorName + ":0" : tensorName;
     }
 
     private static Tensor toTensor(PredictRequestValidator.Feed feed) {

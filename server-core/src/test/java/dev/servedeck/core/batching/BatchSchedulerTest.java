@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -253,6 +254,32 @@ class BatchSchedulerTest {
                 "dequeued servedeck-batch 2000000", "ran model 3/4 in 2");
         assertThat(scheduler.stats().passedThrough()).as("the scheduler's own statistics still count").isEqualTo(1);
         assertThat(scheduler.stats().paddingRows()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchThatBreaksAfterItsRunStillAnswersEveryRequest() throws Exception {
+        // A bug past the model run (here in an observer) must fail the batch's requests, not leave them waiting
+        // forever with their version held.
+        AtomicBoolean broken = new AtomicBoolean(true);
+        scheduler = new BatchScheduler(options(2, HOUR), ticker, new BatchObserver() {
+            @Override
+            public void batchRan(ServableId servable, int rows, int paddedRows, int tasks) {
+                if (broken.getAndSet(false)) {
+                    throw new IllegalStateException("observer bug");
+                }
+            }
+        });
+
+        var first = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1)));
+        var second = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 2)));
+
+        for (var answer : List.of(first, second)) {
+            assertThatThrownBy(() -> get(answer)).hasCauseInstanceOf(ServingException.class)
+                    .satisfies(e -> assertThat(((ServingException) e.getCause()).code()).isEqualTo(Code.INTERNAL))
+                    .hasMessageContaining("observer bug");
+        }
+        var after = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(2, 1), 3, 4)));
+        assertThat(Tensors.floatValues(get(after).get("y"))).containsExactly(6, 8);
     }
 
     @Test
