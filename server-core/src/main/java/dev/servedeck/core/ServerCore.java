@@ -231,11 +231,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         try {
             Servable servable = handle.servable();
             String signature = signatureName(spec);
-            SignatureDef def = servable.signatureDefs().get(signature);
-            if (def == null) {
-                // TF Serving's wording and code for Predict (predict_util.cc).
-                throw ServingException.failedPrecondition("Serving signature key \"" + signature + "\" not found.");
-            }
+            SignatureDef def = servable.predictSignature(signature);
             Map<String, TensorProto> inputs = inputDecoder.apply(def);
             Optional<CompletableFuture<Map<String, TensorProto>>> batched = batching.flatMap(scheduler ->
                     schedule(scheduler, handle, servable, signature, def, inputs, outputFilter, timeout));

@@ -124,6 +124,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + "default) runs them on the request's own thread.")
     int interOpParallelism;
 
+    @Option(names = "--enable_signature_method_name_check", arity = "0..1", fallbackValue = "true",
+            defaultValue = "false", description = "Classify and Regress only on signatures whose method name is "
+                    + "tensorflow/serving/classify or .../regress (TF Serving's flag; default false, so TF2 exports, "
+                    + "whose signatures are all .../predict, classify and regress too).")
+    boolean enableSignatureMethodNameCheck;
+
     @Option(names = "--demo", arity = "0..1", fallbackValue = "true", defaultValue = "false",
             description = "ServeDeck: generate demo models (half_plus_two, mlp) if missing and serve them.")
     boolean demo;
@@ -225,8 +231,10 @@ public final class ServerCommand implements Callable<Integer> {
 
     /** The options the flags ask for; package-private so tests check flag handling without starting a server. */
     ModelServerOptions serverOptions() {
-        TensorflowOptions tensorflow = new TensorflowOptions(
-                new LinkedHashSet<>(Arrays.asList(savedModelTags.split(","))), intraOpParallelism, interOpParallelism);
+        TensorflowOptions tensorflow = TensorflowOptions.defaults()
+                .withTags(new LinkedHashSet<>(Arrays.asList(savedModelTags.split(","))))
+                .withParallelism(intraOpParallelism, interOpParallelism)
+                .withSignatureMethodNameCheck(enableSignatureMethodNameCheck);
         ServerCoreOptions core = ServerCoreOptions.defaults()
                 .withFileSystemPollWait(Duration.ofSeconds(fileSystemPollWaitSeconds))
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)

@@ -1,8 +1,10 @@
 package dev.servedeck.core.servable;
 
+import dev.servedeck.core.status.ServingException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorProto;
 
@@ -19,8 +21,34 @@ public interface Servable extends AutoCloseable {
     /** The signature TF Serving uses when a request names none. */
     String DEFAULT_SIGNATURE = "serving_default";
 
-    /** Every signature exactly as the SavedModel declares it (metadata answers print these). */
+    /**
+     * Every servable signature exactly as the SavedModel declares it (metadata answers print these); never
+     * TF2's {@code __saved_model_init_op}, which is the model's initializer.
+     */
     Map<String, SignatureDef> signatureDefs();
+
+    /**
+     * The signature Predict runs.
+     *
+     * @param signatureName signature key; never empty (callers resolve the default first)
+     * @throws ServingException FAILED_PRECONDITION with TF Serving's words (predict_util.cc), followed by the
+     *     keys the model has: a TF2 export often has no {@code serving_default}, and its clients must learn
+     *     which name to send
+     */
+    default SignatureDef predictSignature(String signatureName) {
+        SignatureDef def = signatureDefs().get(signatureName);
+        if (def == null) {
+            throw ServingException.failedPrecondition("Serving signature key \"" + signatureName + "\" not found."
+                    + signatureKeysSentence(signatureDefs().keySet()));
+        }
+        return def;
+    }
+
+    /** The sentence that follows "signature not found" in every API: which signature keys there are. */
+    static String signatureKeysSentence(Set<String> keys) {
+        return keys.isEmpty() ? " The model has no signatures."
+                : " Signatures of this model: " + String.join(", ", new TreeSet<>(keys)) + ".";
+    }
 
     /**
      * Runs a signature (TF Serving's Predict API).

@@ -42,10 +42,16 @@ final class ExampleInference {
 
     private final Session session;
     private final Map<String, BoundSignature> signatures;
+    private final boolean methodNameCheck;
 
-    ExampleInference(Session session, Map<String, BoundSignature> signatures) {
+    /**
+     * @param methodNameCheck TF Serving's {@code --enable_signature_method_name_check}: when false (its
+     *     default) any signature of the right form classifies or regresses, whatever its method name
+     */
+    ExampleInference(Session session, Map<String, BoundSignature> signatures, boolean methodNameCheck) {
         this.session = session;
         this.signatures = signatures;
+        this.methodNameCheck = methodNameCheck;
     }
 
     List<List<Classification>> classify(String signatureName, ExampleBatch batch) {
@@ -139,9 +145,10 @@ final class ExampleInference {
         String name = requested.isEmpty() ? Servable.DEFAULT_SIGNATURE : requested;
         BoundSignature signature = signatures.get(name);
         if (signature == null) {
-            throw ServingException.invalidArgument("No signature was found with the name: " + name);
+            throw ServingException.invalidArgument("No signature was found with the name: " + name + "."
+                    + Servable.signatureKeysSentence(signatures.keySet()));
         }
-        if (!method.equals(signature.def().getMethodName())) {
+        if (methodNameCheck && !method.equals(signature.def().getMethodName())) {
             throw ServingException.invalidArgument("Expected " + kind + " signature method_name to be " + method
                     + ". Was: " + signature.def().getMethodName());
         }

@@ -42,7 +42,7 @@ final class GraphSession implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphSession.class);
 
-    private static final String INIT_OP_SIGNATURE_KEY = "__saved_model_init_op";
+    static final String INIT_OP_SIGNATURE_KEY = "__saved_model_init_op";
     private static final String MAIN_OP_COLLECTION = "saved_model_main_op";
     private static final String LEGACY_INIT_OP_COLLECTION = "legacy_init_op";
     private static final String ASSETS_COLLECTION = "saved_model_assets";

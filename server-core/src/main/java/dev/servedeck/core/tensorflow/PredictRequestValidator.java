@@ -30,14 +30,17 @@ import org.tensorflow.proto.TensorShapeProto;
  *       {@code Expects input 'x' to be float but string is provided}.</li>
  *   <li>Content: the tensor's data agrees with its shape ({@link TensorProtos#checkContent}), else
  *       {@code tensor parsing error: x (reason)} as TF Serving words it.</li>
- *   <li>Shape: a declared shape that is absent or of unknown rank accepts anything. Otherwise the sent
- *       shape must match dim by dim, -1 matching any size; when the ranks differ it may instead match
- *       after removing the size-1 dims of both shapes ("squeeze rule"), where a -1 may also stand for a size-1 dim removed from the sent
- *       shape. That is what TF Serving's documented {@code {"instances": [2.0, 3.0, 4.0]}} needs: a [3]
- *       tensor for {@code x} declared [-1,1] (and [1] for one instance). The tensor is fed unchanged, so
- *       the outputs keep the client's layout ([3.0, 3.5, 4.0]). Else {@code input 'x' has shape [2,10]
- *       but the signature expects [-1,784]}.</li>
- *   <li>Batch: all inputs declared with a leading -1 and sent with rank >= 1 agree on dim 0.</li>
+ *   <li>Shape: checked, never enforced. TensorFlow does not enforce a signature's shapes either (a fed
+ *       placeholder takes any shape; the ops decide), and TF Serving feeds what it gets: its TF2
+ *       half_plus_two declares {@code x} as [1] and answers {@code {"instances": [2.0, 3.0, 4.0]}}. A shape
+ *       that does not fit the declaration (rule below) is noted in the plan; when TensorFlow then fails,
+ *       the error carries the note ({@code input 'x' was sent with shape [2,10]; the signature declares
+ *       [-1,784]}). The fit rule: a declared shape that is absent or of unknown rank fits anything; else the
+ *       sent shape must match dim by dim, -1 matching any size; when the ranks differ it may instead match
+ *       after removing the size-1 dims of both shapes ("squeeze rule"), where a -1 may also stand for a
+ *       size-1 dim removed from the sent shape ({@code [3]} fits {@code [-1,1]}).</li>
+ *   <li>Batch: inputs declared with a leading -1 and sent with rank >= 1 that disagree on dim 0 are noted
+ *       the same way.</li>
  * </ol>
  */
 final class PredictRequestValidator {
@@ -53,13 +56,23 @@ final class PredictRequestValidator {
     record Fetch(String alias, String tensorName) {
     }
 
-    record Plan(List<Feed> feeds, List<Fetch> fetches) {
+    /**
+     * @param shapeNotes the ways the sent shapes do not fit the signature, for the error when TensorFlow
+     *     refuses them (empty when everything fits)
+     */
+    record Plan(List<Feed> feeds, List<Fetch> fetches, List<String> shapeNotes) {
+
+        /** The TensorFlow error, followed by what the signature declared where the request did not fit it. */
+        String explain(String tensorflowError) {
+            return shapeNotes.isEmpty() ? tensorflowError : tensorflowError + " (" + String.join("; ", shapeNotes) + ")";
+        }
     }
 
     static Plan validate(SignatureDef signature, Map<String, TensorProto> inputs, Set<String> outputFilter) {
         Map<String, TensorProto> values = checkInputNames(signature, inputs);
         List<Fetch> fetches = checkOutputFilter(signature, outputFilter);
         List<Feed> feeds = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         String batchInput = null;
         long batchSize = -1;
         for (var entry : values.entrySet()) {
@@ -76,22 +89,22 @@ final class PredictRequestValidator {
             if (hasKnownRank(declared)) {
                 long[] expected = TensorShapes.dims(declared.getTensorShape());
                 if (!shapeAccepted(expected, sent)) {
-                    throw ServingException.invalidArgument("input '" + alias + "' has shape " + TensorShapes.toString(sent)
-                            + " but the signature expects " + TensorShapes.toString(expected));
+                    notes.add("input '" + alias + "' was sent with shape " + TensorShapes.toString(sent)
+                            + "; the signature declares " + TensorShapes.toString(expected));
                 }
                 if (expected.length > 0 && expected[0] < 0 && sent.length > 0) {
                     if (batchInput == null) {
                         batchInput = alias;
                         batchSize = sent[0];
                     } else if (sent[0] != batchSize) {
-                        throw ServingException.invalidArgument("inputs disagree on the batch size (dim 0): '" + batchInput
-                                + "' has " + batchSize + " but '" + alias + "' has " + sent[0]);
+                        notes.add("inputs disagree on the batch size (dim 0): '" + batchInput + "' has " + batchSize
+                                + " but '" + alias + "' has " + sent[0]);
                     }
                 }
             }
             feeds.add(new Feed(alias, declared.getName(), value));
         }
-        return new Plan(List.copyOf(feeds), fetches);
+        return new Plan(List.copyOf(feeds), fetches, List.copyOf(notes));
     }
 
     /** The values to feed by alias (sent or default), sorted by alias; rejects missing and extra names. */
@@ -153,7 +166,7 @@ final class PredictRequestValidator {
         return !shape.getUnknownRank();
     }
 
-    /** The shape rule of the class comment. */
+    /** The fit rule of the class comment. */
     static boolean shapeAccepted(long[] declared, long[] sent) {
         if (declared.length == sent.length) {
             // Same rank: the client meant the declared layout, so every dim must agree ([1,2] is no [-1,1]).

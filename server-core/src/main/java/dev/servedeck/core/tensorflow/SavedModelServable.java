@@ -47,14 +47,18 @@ public final class SavedModelServable implements Servable {
     private final Map<String, BoundSignature> signatures;
     private final ExampleInference exampleInference;
 
-    private SavedModelServable(Path exportDir, GraphSession graphSession, MetaGraphDef metaGraph) {
+    private SavedModelServable(Path exportDir, GraphSession graphSession, MetaGraphDef metaGraph,
+            TensorflowOptions options) {
         this.exportDir = exportDir;
         this.graphSession = graphSession;
-        this.signatureDefs = Collections.unmodifiableMap(new TreeMap<>(metaGraph.getSignatureDefMap()));
+        Map<String, SignatureDef> servable = new TreeMap<>(metaGraph.getSignatureDefMap());
+        // TF2 stores the model's initializer in the signature map; it runs once at load and is never served.
+        servable.remove(GraphSession.INIT_OP_SIGNATURE_KEY);
+        this.signatureDefs = Collections.unmodifiableMap(servable);
         Map<String, BoundSignature> bound = new TreeMap<>();
         signatureDefs.forEach((key, def) -> bound.put(key, BoundSignature.bind(key, def, graphSession.graph())));
         this.signatures = Collections.unmodifiableMap(bound);
-        this.exampleInference = new ExampleInference(graphSession.session(), signatures);
+        this.exampleInference = new ExampleInference(graphSession.session(), signatures, options.signatureMethodNameCheck());
     }
 
     /**
@@ -72,7 +76,7 @@ public final class SavedModelServable implements Servable {
         GraphSession graphSession = GraphSession.open(dir, metaGraph, options);
         SavedModelServable servable;
         try {
-            servable = new SavedModelServable(dir, graphSession, metaGraph);
+            servable = new SavedModelServable(dir, graphSession, metaGraph, options);
         } catch (RuntimeException e) {
             graphSession.close();
             throw e;
@@ -97,11 +101,9 @@ public final class SavedModelServable implements Servable {
     @Override
     public Map<String, TensorProto> predict(String signatureName, Map<String, TensorProto> inputs, Set<String> outputFilter) {
         String key = signatureName == null || signatureName.isEmpty() ? DEFAULT_SIGNATURE : signatureName;
+        // TF Serving's predict_util.cc uses FAILED_PRECONDITION for an unknown key (Classify/Regress use INVALID_ARGUMENT).
+        predictSignature(key);
         BoundSignature signature = signatures.get(key);
-        if (signature == null) {
-            // TF Serving's predict_util.cc uses FAILED_PRECONDITION here (Classify/Regress use INVALID_ARGUMENT).
-            throw ServingException.failedPrecondition("Serving signature key \"" + key + "\" not found.");
-        }
         signature.checkPredictable();
         return run(PredictRequestValidator.validate(signature.def(), inputs, outputFilter));
     }
@@ -150,7 +152,8 @@ public final class SavedModelServable implements Servable {
                 return outputs;
             }
         } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-            throw TensorflowErrors.toServingException(e);
+            ServingException error = TensorflowErrors.toServingException(e);
+            throw new ServingException(error.code(), plan.explain(error.getMessage()), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // TF Java itself refused (a closed session, an output dtype it has no tensor type for).
             throw ServingException.internal("Predict failed on " + exportDir + ": " + e.getMessage(), e);

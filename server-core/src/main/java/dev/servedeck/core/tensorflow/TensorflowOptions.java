@@ -12,8 +12,14 @@ import org.tensorflow.proto.ConfigProto;
  * @param intraOpParallelism threads inside one op; 0 lets TensorFlow choose
  * @param interOpParallelism ops run in parallel; 0 lets TensorFlow choose; -1 runs every op on the calling
  *     thread (TensorFlow's ConfigProto semantics)
+ * @param signatureMethodNameCheck whether Classify and Regress require a signature whose method name is
+ *     {@code tensorflow/serving/classify} or {@code .../regress} (TF Serving's
+ *     {@code --enable_signature_method_name_check}, default false: TF2 exports name every signature
+ *     {@code tensorflow/serving/predict}, and TF Serving still classifies and regresses with them)
+ * @param warmup how recorded warmup requests are replayed at load
  */
-public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int interOpParallelism) {
+public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int interOpParallelism,
+        boolean signatureMethodNameCheck, ModelWarmupOptions warmup) {
 
     public static final String SERVE_TAG = "serve";
 
@@ -22,6 +28,7 @@ public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int in
 
     public TensorflowOptions {
         tags = Set.copyOf(Objects.requireNonNull(tags, "tags"));
+        Objects.requireNonNull(warmup, "warmup");
         if (tags.isEmpty()) {
             throw new IllegalArgumentException("at least one SavedModel tag is required");
         }
@@ -41,7 +48,23 @@ public record TensorflowOptions(Set<String> tags, int intraOpParallelism, int in
      * concurrency 1 and 10-30% of throughput at concurrency 64 for half_plus_two.
      */
     public static TensorflowOptions defaults() {
-        return new TensorflowOptions(Set.of(SERVE_TAG), 0, CALLING_THREAD);
+        return new TensorflowOptions(Set.of(SERVE_TAG), 0, CALLING_THREAD, false, ModelWarmupOptions.defaults());
+    }
+
+    public TensorflowOptions withTags(Set<String> newTags) {
+        return new TensorflowOptions(newTags, intraOpParallelism, interOpParallelism, signatureMethodNameCheck, warmup);
+    }
+
+    public TensorflowOptions withParallelism(int intraOp, int interOp) {
+        return new TensorflowOptions(tags, intraOp, interOp, signatureMethodNameCheck, warmup);
+    }
+
+    public TensorflowOptions withSignatureMethodNameCheck(boolean check) {
+        return new TensorflowOptions(tags, intraOpParallelism, interOpParallelism, check, warmup);
+    }
+
+    public TensorflowOptions withWarmup(ModelWarmupOptions newWarmup) {
+        return new TensorflowOptions(tags, intraOpParallelism, interOpParallelism, signatureMethodNameCheck, newWarmup);
     }
 
     ConfigProto toConfigProto() {

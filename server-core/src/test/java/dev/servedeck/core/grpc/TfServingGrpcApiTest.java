@@ -225,9 +225,10 @@ class TfServingGrpcApiTest {
 
     @Test
     void badRequestsAreInvalidArgumentNamingTheInput() {
-        PredictRequest wrongShape = predict(spec("default"), floatVal(1f, 2f).toBuilder()
-                .setTensorShape(GrpcTestRequests.shape(1, 2)).build());
-        assertCode(() -> grpc.prediction().predict(wrongShape), Status.Code.INVALID_ARGUMENT, "x");
+        // Two values for a shape of three elements: the tensor itself is malformed.
+        PredictRequest malformed = predict(spec("default"), floatVal(1f, 2f).toBuilder()
+                .setTensorShape(GrpcTestRequests.shape(3, 1)).build());
+        assertCode(() -> grpc.prediction().predict(malformed), Status.Code.INVALID_ARGUMENT, "tensor parsing error: x");
 
         PredictRequest wrongName = PredictRequest.newBuilder().setModelSpec(spec("default"))
                 .putInputs("z", floatVal(1f)).build();

@@ -210,9 +210,9 @@ class TfServingRestCompatibilityTest {
         Reply wrongType = client.post("/v1/models/default:predict", "{\"instances\": [\"a\"]}");
         assertThat(wrongType.status()).isEqualTo(400);
 
-        Reply wrongShape = client.post("/v1/models/default:predict", "{\"instances\": [[1.0, 2.0]]}");
-        assertThat(wrongShape.status()).isEqualTo(400);
-        assertThat(wrongShape.error()).contains("x");
+        Reply ragged = client.post("/v1/models/default:predict", "{\"instances\": [[1.0, 2.0], [3.0]]}");
+        assertThat(ragged.status()).isEqualTo(400);
+        assertThat(ragged.error()).isNotBlank();
 
         Reply unknownSignature = client.post("/v1/models/default:predict",
                 "{\"signature_name\": \"nope\", \"instances\": [1.0]}");

@@ -30,10 +30,13 @@ class PredictRequestValidatorTest {
     }
 
     @Test
-    void inputsWithABatchDimensionMustAgreeOnIt() {
-        assertStatus(() -> PredictRequestValidator.validate(TWO_INPUTS, Map.of(
-                        "a", floats(shape(2, 2), 1f), "b", floats(shape(3), 1f), "any", floats(shape(7, 7), 1f)), Set.of()),
-                Code.INVALID_ARGUMENT, "inputs disagree on the batch size (dim 0): 'a' has 2 but 'b' has 3");
+    void inputsThatDisagreeOnTheBatchDimensionAreNotedForTheError() {
+        var plan = PredictRequestValidator.validate(TWO_INPUTS, Map.of(
+                "a", floats(shape(2, 2), 1f), "b", floats(shape(3), 1f), "any", floats(shape(7, 7), 1f)), Set.of());
+
+        assertThat(plan.shapeNotes()).containsExactly("inputs disagree on the batch size (dim 0): 'a' has 2 but 'b' has 3");
+        assertThat(plan.explain("Incompatible shapes: [2] vs. [3]")).isEqualTo("Incompatible shapes: [2] vs. [3] "
+                + "(inputs disagree on the batch size (dim 0): 'a' has 2 but 'b' has 3)");
     }
 
     @Test
@@ -74,13 +77,19 @@ class PredictRequestValidatorTest {
     }
 
     @Test
-    void shapeMessageNamesTheInputAndBothShapes() {
+    void aShapeThatDoesNotFitIsFedAndNotedWithBothShapes() {
         SignatureDef mnist = SignatureDef.newBuilder()
                 .putInputs("x", info("x:0", TensorShapes.of(-1, 784)))
                 .putOutputs("y", info("y:0", TensorShapes.of(-1, 10)))
                 .build();
 
-        assertStatus(() -> PredictRequestValidator.validate(mnist, Map.of("x", floats(shape(2, 10), 0f)), Set.of()),
-                Code.INVALID_ARGUMENT, "input 'x' has shape [2,10] but the signature expects [-1,784]");
+        var plan = PredictRequestValidator.validate(mnist, Map.of("x", floats(shape(2, 10), 0f)), Set.of());
+
+        assertThat(plan.feeds()).hasSize(1);
+        assertThat(plan.shapeNotes()).containsExactly("input 'x' was sent with shape [2,10]; the signature declares [-1,784]");
+        assertThat(PredictRequestValidator.validate(mnist, Map.of("x", floats(shape(2, 784), 0f)), Set.of()).shapeNotes())
+                .isEmpty();
+        assertThat(plan.explain("boom")).isEqualTo("boom (input 'x' was sent with shape [2,10]; the signature "
+                + "declares [-1,784])");
     }
 }

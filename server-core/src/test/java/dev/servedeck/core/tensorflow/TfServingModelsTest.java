@@ -138,7 +138,7 @@ class TfServingModelsTest {
     void unknownTagsFailWithTheAvailableTagSets() {
         Path dir = TfServingTestData.version("saved_model_half_plus_two_cpu", "00000123");
 
-        assertThatThrownBy(() -> new SavedModelLoader(dir, new TensorflowOptions(Set.of("gpu"), 1, 1)).load())
+        assertThatThrownBy(() -> new SavedModelLoader(dir, TensorflowOptions.defaults().withTags(Set.of("gpu")).withParallelism(1, 1)).load())
                 .isInstanceOf(ServingException.class)
                 .hasMessage("Could not find meta graph def matching supplied tags: { gpu } in " + dir
                         + " (available tag-sets: { serve })");
@@ -148,7 +148,7 @@ class TfServingModelsTest {
     void threadPoolOptionsAreAccepted() {
         try (SavedModelServable servable = new SavedModelLoader(
                 TfServingTestData.version("saved_model_half_plus_two_cpu", "00000123"),
-                new TensorflowOptions(Set.of("serve"), 1, 1)).load()) {
+                TensorflowOptions.defaults().withParallelism(1, 1)).load()) {
             assertThat(floatValues(servable.predict("", Map.of("x", floats(shape(1), 2f)), Set.of()).get("y")))
                     .containsExactly(3.0f);
         }
