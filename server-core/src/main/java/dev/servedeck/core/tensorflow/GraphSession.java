@@ -66,10 +66,7 @@ final class GraphSession implements AutoCloseable {
         try {
             graph.importGraphDef(metaGraph.getGraphDef());
             session = new Session(graph, options.toConfigProto());
-            // TF Java registers imported ops named "Init..." (the op its own exporter writes) as initializers
-            // and would run them before the first request, overwriting restored variables; running them now,
-            // before the restore, is what keeps restored values intact.
-            session.initialize();
+            TfJavaInitializers.disarm(session);
             List<AssetFeed> assets = assetFeeds(exportDir, metaGraph);
             restoreVariables(exportDir, metaGraph.getSaverDef(), session, assets);
             Optional<String> initOp = initOp(metaGraph);
@@ -158,10 +155,23 @@ final class GraphSession implements AutoCloseable {
                 }
             }
         }
-        Path assetsDir = exportDir.resolve("assets");
+        Path assetsDir = exportDir.resolve("assets").normalize();
         return defs.stream()
-                .map(def -> new AssetFeed(def.getTensorInfo().getName(), assetsDir.resolve(def.getFilename()).toString()))
+                .map(def -> new AssetFeed(def.getTensorInfo().getName(), assetPath(assetsDir, def.getFilename())))
                 .toList();
+    }
+
+    /**
+     * The absolute path of an asset, which must lie inside the version's {@code assets/} folder: a SavedModel
+     * names its assets by file name, and one that names {@code ../../etc/shadow} must not make the server read
+     * (or tell a client about) files outside the model.
+     */
+    private static String assetPath(Path assetsDir, String fileName) {
+        Path path = assetsDir.resolve(fileName).normalize();
+        if (fileName.isEmpty() || !path.startsWith(assetsDir) || path.equals(assetsDir)) {
+            throw new IllegalArgumentException("asset file \"" + fileName + "\" is not inside the version's assets/ folder");
+        }
+        return path.toString();
     }
 
     /** "save/restore_all" from "save/restore_all" or "save/restore_all:0". */
