@@ -77,12 +77,18 @@ final class JsonTensorReader {
             throw ServingException.invalidArgument(
                     "Not formatted correctly expecting only one of 'inputs' or 'instances' keys to exist");
         }
+        // Beyond TF Serving's REST API (its gRPC API already does this): an input with a value in the signature's
+        // defaults (TF2's PlaceholderWithDefault) may be left out, and a plain value or list then goes to the one
+        // input without a default. Row objects stay strict: a default is a whole tensor, not one row's value.
+        Map<String, TensorInfo> required = new TreeMap<>(infos);
+        required.keySet().removeAll(signature.getDefaultsMap().keySet());
+        Map<String, TensorInfo> plainTarget = required.size() == 1 ? required : infos;
         try {
             if (request.instances() != null) {
-                return readInstances(request.instances(), infos);
+                return readInstances(request.instances(), infos, plainTarget);
             }
             if (request.inputs() != null) {
-                return readColumns(request.inputs(), infos);
+                return readColumns(request.inputs(), infos, plainTarget, required);
             }
         } catch (JsonProcessingException e) {
             throw JsonErrors.parseError(e);
@@ -92,7 +98,8 @@ final class JsonTensorReader {
         throw ServingException.invalidArgument("Missing 'inputs' or 'instances' key");
     }
 
-    private Map<String, TensorProto> readInstances(JsonBody values, Map<String, TensorInfo> infos) throws IOException {
+    private Map<String, TensorProto> readInstances(JsonBody values, Map<String, TensorInfo> infos,
+            Map<String, TensorInfo> plainTarget) throws IOException {
         try (JsonParser p = values.open(json)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw ServingException.invalidArgument("Expecting 'instances' to be an list/array");
@@ -108,13 +115,13 @@ final class JsonTensorReader {
                 first = ObjectStart.peek(p);
             }
             boolean objects = first != null && !first.isBase64();
-            if (!objects && infos.size() > 1) {
+            if (!objects && plainTarget.size() > 1) {
                 throw ServingException.invalidArgument("instances is a plain list, but expecting list of objects as "
                         + "multiple input tensors required as per tensorinfo_map");
             }
             return objects
                     ? readObjectInstances(p, first, firstOffset, infos, values)
-                    : readPlainInstances(p, first, infos, values);
+                    : readPlainInstances(p, first, plainTarget, values);
         }
     }
 
@@ -229,16 +236,17 @@ final class JsonTensorReader {
         }
     }
 
-    private Map<String, TensorProto> readColumns(JsonBody values, Map<String, TensorInfo> infos) throws IOException {
+    private Map<String, TensorProto> readColumns(JsonBody values, Map<String, TensorInfo> infos,
+            Map<String, TensorInfo> plainTarget, Map<String, TensorInfo> required) throws IOException {
         try (JsonParser p = values.open(json)) {
             JsonToken token = p.nextToken();
             ObjectStart object = token == JsonToken.START_OBJECT ? ObjectStart.peek(p) : null;
             if (object == null || object.isBase64()) {
-                if (infos.size() > 1) {
+                if (plainTarget.size() > 1) {
                     throw ServingException.invalidArgument("inputs is a plain value/list, but expecting an object as "
                             + "multiple input tensors required as per tensorinfo_map");
                 }
-                Map.Entry<String, TensorInfo> input = infos.entrySet().iterator().next();
+                Map.Entry<String, TensorInfo> input = plainTarget.entrySet().iterator().next();
                 TensorBuilder builder = new TensorBuilder(input.getKey(), input.getValue().getDtype(), 0, json, values);
                 try {
                     if (object != null) {
@@ -251,13 +259,13 @@ final class JsonTensorReader {
                 }
                 return Map.of(input.getKey(), builder.build());
             }
-            return readNamedColumns(p, object, infos, values);
+            return readNamedColumns(p, object, infos, required, values);
         }
     }
 
     /** TF Serving looks up each signature input and ignores other keys; so does this. */
     private Map<String, TensorProto> readNamedColumns(JsonParser p, ObjectStart object, Map<String, TensorInfo> infos,
-            JsonBody values) throws IOException {
+            Map<String, TensorInfo> required, JsonBody values) throws IOException {
         Map<String, TensorProto> tensors = new HashMap<>();
         if (object.b64StringPending()) {
             TensorInfo info = infos.get("b64");
@@ -281,7 +289,7 @@ final class JsonTensorReader {
             p.nextToken();
         }
         List<String> missing = new ArrayList<>();
-        for (String name : infos.keySet()) {
+        for (String name : required.keySet()) {
             if (!tensors.containsKey(name)) {
                 missing.add(name);
             }

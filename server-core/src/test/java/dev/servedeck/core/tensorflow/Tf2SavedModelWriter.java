@@ -240,6 +240,9 @@ public final class Tf2SavedModelWriter implements AutoCloseable {
          * alias) and adds the signature, its outputs on the call op in the order of their aliases.
          */
         public void body(BiFunction<Ops, Map<String, Operand<?>>, Map<String, Operand<?>>> body) {
+            // TF2 declares a signature's output shapes as traced inside the function (e.g. [-1,3] for a dense
+            // layer), not as seen from the call op, whose outputs have no static shape.
+            Map<String, Shape> tracedShapes = new LinkedHashMap<>();
             ConcreteFunction function = ConcreteFunction.create(fn -> {
                 Map<String, Operand<?>> args = new LinkedHashMap<>();
                 Signature.Builder signature = Signature.builder().key(key);
@@ -248,7 +251,10 @@ public final class Tf2SavedModelWriter implements AutoCloseable {
                     args.put(alias, arg);
                     signature.input(alias, arg);
                 });
-                body.apply(fn, args).forEach(signature::output);
+                body.apply(fn, args).forEach((alias, output) -> {
+                    tracedShapes.put(alias, output.shape());
+                    signature.output(alias, output);
+                });
                 return signature.build();
             });
             functions.add(function);
@@ -268,7 +274,7 @@ public final class Tf2SavedModelWriter implements AutoCloseable {
             });
             Map<String, Operand<?>> outputs = function.call(tf, callArgs);
             outputs.forEach((alias, output) -> def.putOutputs(alias, tensorInfo(output.op().name() + ":"
-                    + output.asOutput().index(), output.asOutput().dataType(), output.shape())));
+                    + output.asOutput().index(), output.asOutput().dataType(), tracedShapes.get(alias))));
             signatures.put(key, def.build());
         }
     }

@@ -23,6 +23,16 @@ public final class TfServingTestData {
         return root;
     }
 
+    /**
+     * A model base path in {@code ../shared/testdata/tf-java}, e.g. {@code saved_model_using_python} (TensorFlow
+     * Java's Python-written TF2 model); skips the calling test when it is missing.
+     */
+    public static Path tfJavaModel(String name) {
+        Path model = root().resolveSibling("tf-java").resolve(name);
+        assumeTrue(Files.isDirectory(model), "TensorFlow Java test data not found at " + model + ": skipped");
+        return model;
+    }
+
     /** A model's base path, e.g. {@code saved_model_half_plus_two_cpu}. */
     public static Path model(String name) {
         return root().resolve(name);
