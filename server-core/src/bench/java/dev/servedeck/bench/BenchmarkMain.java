@@ -69,6 +69,11 @@ public final class BenchmarkMain {
             runMetricsCostOnly(output, serverConfig);
             return;
         }
+        if (only.equals("load")) {
+            runLoadTimeOnly(output);
+            return;
+        }
+        List<LoadTimeResult> loadTimes = new LoadTimeSuite().run(output.resolve("models-load"));
         List<FloorResult> floors = measureFloor(models);
         FloorResult batchFloor = fastest(floors.subList(FIRST_BATCH_FLOOR, floors.size()));
         if (only.equals("batching")) {
@@ -98,6 +103,7 @@ public final class BenchmarkMain {
         List<Verdict> verdicts = new ArrayList<>(TargetVerdicts.evaluate(floors.get(0), http, grpc, memory));
         batching.forEach(comparison -> verdicts.addAll(TargetVerdicts.batching(comparison)));
         verdicts.add(TargetVerdicts.metricsCost(metricsCost));
+        verdicts.add(TargetVerdicts.loadTime(loadTimes));
         ResultsTable report = new ResultsTable()
                 .serverJvm(settings.serverJvmArgs())
                 .machine(machine)
@@ -106,6 +112,7 @@ public final class BenchmarkMain {
                 .grpc(grpc, http);
         batching.forEach(report::batching);
         report.metricsCost(metricsCost)
+                .loadTime(loadTimes)
                 .memory(memory)
                 .warmUps(steady)
                 .targets(verdicts)
@@ -152,6 +159,16 @@ public final class BenchmarkMain {
                 .targets(List.of(TargetVerdicts.metricsCost(metricsCost)))
                 .warnings(warnings.all());
         publish(report, output.resolve("results-metrics.md"));
+    }
+
+    /** The TF1-vs-TF2 load times alone (-Dbench.only=load), about a minute. */
+    private void runLoadTimeOnly(Path output) throws IOException {
+        List<LoadTimeResult> loadTimes = new LoadTimeSuite().run(output.resolve("models-load"));
+        ResultsTable report = new ResultsTable()
+                .loadTime(loadTimes)
+                .targets(List.of(TargetVerdicts.loadTime(loadTimes)))
+                .warnings(warnings.all());
+        publish(report, output.resolve("results-load.md"));
     }
 
     /** Writes the report to {@code results} and prints it. */

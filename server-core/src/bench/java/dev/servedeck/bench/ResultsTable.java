@@ -151,6 +151,27 @@ final class ResultsTable {
                 Format.micros(wrk.p99Micros()), wrk.non2xx(), wrk.socketErrors());
     }
 
+    ResultsTable loadTime(List<LoadTimeResult> layouts) {
+        MarkdownTable table = new MarkdownTable("layout", "loads", "load median", "load min", "load max",
+                "first answer median", "load vs TF1");
+        double tf1 = layouts.get(0).medianLoad();
+        for (LoadTimeResult layout : layouts) {
+            table.row(layout.layout(), layout.loadMillis().length, millis(layout.medianLoad()),
+                    millis(LoadTimeResult.min(layout.loadMillis())), millis(LoadTimeResult.max(layout.loadMillis())),
+                    millis(layout.medianFirstAnswer()), String.format("%.2fx", layout.medianLoad() / tf1));
+        }
+        return section("Load time (demo MLP, TF1 vs TF2 layout)", "The same 784-512-512-10 MLP (same weights) "
+                + "exported as TensorFlow Java's exporter writes it (TF1) and as tf.saved_model.save lays it out "
+                + "(TF2: a function-call signature, resource variables restored by a function, "
+                + "__saved_model_init_op), loaded in one JVM by ServeDeck's loader, alternately, after 3 warm-up "
+                + "loads of each. Load = parse, import, restore, init op (the LOADING state); first answer = load + "
+                + "the first Predict (TensorFlow optimises the graph on its first run).", table);
+    }
+
+    private static String millis(double value) {
+        return String.format("%.1f ms", value);
+    }
+
     ResultsTable memory(MemoryResult memory) {
         MarkdownTable table = new MarkdownTable("point", "requests", "VmRSS");
         table.row("ready, before load", 0, Format.mebibytes(memory.rssBeforeKib()));

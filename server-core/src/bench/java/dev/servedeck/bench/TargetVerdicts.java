@@ -13,6 +13,8 @@ final class TargetVerdicts {
     static final double BATCHING_SPEED_UP = 4;
     static final double BATCHING_SHARE_OF_FLOOR = 0.60;
     static final double METRICS_COST_LIMIT = 0.05;
+    /** A TF2-layout load may take this many times a TF1-layout load (see {@link #loadTime}). */
+    static final double LOAD_TIME_NOISE = 1.10;
 
     private TargetVerdicts() {
     }
@@ -98,6 +100,21 @@ final class TargetVerdicts {
                         cost.meanOff(), cost.on().size(), cost.cost() * 100,
                         clean ? "" : ", with errors (see Warnings)"),
                 cost.cost() <= METRICS_COST_LIMIT && clean);
+    }
+
+    /**
+     * "Loading a TF2 model costs no more than a TF1 model of the same size", with 10% for noise: loads of tens of
+     * milliseconds on a shared machine vary by more than that from one load to the next.
+     */
+    static Verdict loadTime(List<LoadTimeResult> layouts) {
+        double tf1 = layouts.get(0).medianLoad();
+        double tf2 = layouts.get(1).medianLoad();
+        double tf1First = layouts.get(0).medianFirstAnswer();
+        double tf2First = layouts.get(1).medianFirstAnswer();
+        return new Verdict("TF2-layout MLP loads (and first answers) in <= 1.10x the TF1-layout MLP's time",
+                String.format("load %.1f vs %.1f ms = %.2fx; first answer %.1f vs %.1f ms = %.2fx", tf2, tf1,
+                        tf2 / tf1, tf2First, tf1First, tf2First / tf1First),
+                tf2 <= tf1 * LOAD_TIME_NOISE && tf2First <= tf1First * LOAD_TIME_NOISE);
     }
 
     /** ServeDeck's REST run of {@code model} at {@code level}: what its gRPC run is compared with. */

@@ -3,9 +3,11 @@ package dev.servedeck.core.tensorflow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Random;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.core.HashTable;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
@@ -53,6 +55,49 @@ public final class Tf2Models {
                     return Map.of("output_0", fn.math.add(fn.linalg.matMul(x, kernel), bias));
                 });
             }
+            return model.write(baseDir.resolve(Long.toString(version)));
+        }
+    }
+
+    /**
+     * {@link dev.servedeck.core.tensorflow.demo.DemoModels#writeMlp}'s 784-512-512-10 perceptron with the same
+     * weights for the same seed, exported TF2-style (resource variables restored by a function, the signature a
+     * function call): the same model in both layouts, for comparing load times.
+     */
+    public static Path writeMlp(Path baseDir, long version, long seed) throws IOException {
+        int[] sizes = {784, 512, 512, 10};
+        String[] layers = {"dense1", "dense2", "logits"};
+        Random random = new Random(seed);
+        try (Tf2SavedModelWriter model = new Tf2SavedModelWriter()) {
+            for (int layer = 0; layer < layers.length; layer++) {
+                int inputs = sizes[layer];
+                int outputs = sizes[layer + 1];
+                // The draw order of DemoModels.dense: He-initialised weights, zero biases.
+                float[] weights = new float[inputs * outputs];
+                double stddev = Math.sqrt(2.0 / inputs);
+                for (int i = 0; i < weights.length; i++) {
+                    weights[i] = (float) (random.nextGaussian() * stddev);
+                }
+                model.variable(layers[layer] + "/kernel", TFloat32.tensorOf(Shape.of(inputs, outputs),
+                        DataBuffers.of(weights, true, false)));
+                // TFloat32.tensorOf(shape) alone leaves native memory uninitialised: copy zeros in.
+                model.variable(layers[layer] + "/bias",
+                        TFloat32.tensorOf(Shape.of(outputs), DataBuffers.ofFloats(outputs)));
+            }
+            model.signature("serving_default").input("images", TFloat32.class, Shape.of(-1, sizes[0])).body((fn, in) -> {
+                @SuppressWarnings("unchecked")
+                Operand<TFloat32> x = (Operand<TFloat32>) in.get("images");
+                for (int layer = 0; layer < layers.length; layer++) {
+                    var kernel = Tf2SavedModelWriter.read(fn, layers[layer] + "/kernel", TFloat32.class,
+                            Shape.of(sizes[layer], sizes[layer + 1]));
+                    var bias = Tf2SavedModelWriter.read(fn, layers[layer] + "/bias", TFloat32.class,
+                            Shape.of(sizes[layer + 1]));
+                    Operand<TFloat32> dense = fn.math.add(fn.linalg.matMul(x, kernel), bias);
+                    x = layer < layers.length - 1 ? fn.nn.relu(dense) : dense;
+                }
+                return Map.of("probabilities", fn.nn.softmax(x),
+                        "classes", fn.math.argMax(x, fn.constant(1), TInt64.class));
+            });
             return model.write(baseDir.resolve(Long.toString(version)));
         }
     }

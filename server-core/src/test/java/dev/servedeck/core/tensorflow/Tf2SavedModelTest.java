@@ -149,6 +149,24 @@ class Tf2SavedModelTest {
         }
     }
 
+    @Test
+    void theTf2StyleMlpAnswersAsTheTf1StyleOneWithTheSameWeights() throws Exception {
+        Path tf1 = dev.servedeck.core.tensorflow.demo.DemoModels.writeMlp(dir.resolve("tf1"), 1, 7);
+        Path tf2 = Tf2Models.writeMlp(dir.resolve("tf2"), 1, 7);
+        float[] image = new float[784];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (i % 17) / 17f;
+        }
+        Map<String, TensorProto> input = Map.of("images", floats(shape(1, 784), image));
+        try (SavedModelServable one = load(tf1); SavedModelServable two = load(tf2)) {
+            Map<String, TensorProto> expected = one.predict("", input, Set.of());
+            Map<String, TensorProto> actual = two.predict("", input, Set.of());
+            assertThat(floatValues(actual.get("probabilities")))
+                    .containsExactly(floatValues(expected.get("probabilities")), within(1e-5f));
+            assertThat(longValues(actual.get("classes"))).containsExactly(longValues(expected.get("classes")));
+        }
+    }
+
     static float[] dense(float[] x) {
         float[] out = new float[3];
         for (int j = 0; j < 3; j++) {
