@@ -1,5 +1,6 @@
 package dev.servedeck.core;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -20,6 +21,14 @@ class ArchitectureTest {
                                     c.getPackageName().startsWith("org.tensorflow")
                                             && !c.getPackageName().startsWith("org.tensorflow.proto")))
             .because("only core.tensorflow may call TensorFlow; the rest sees org.tensorflow.proto data classes");
+
+    @ArchTest
+    static final ArchRule wireFactsNeedOnlyTheProtos = classes()
+            .that().resideInAPackage("dev.servedeck.core.wire..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.servedeck.core.wire..", "java..",
+                    "org.tensorflow.proto..")
+            .because("the wire facts are read by every front end, batching and the console, none of which may have to "
+                    + "load TensorFlow for them; and facts of the wire depend on no part of the server");
 
     @ArchTest
     static final ArchRule serverCoreNeverImportsUiToolkits = noClasses()

@@ -2,6 +2,7 @@ package dev.servedeck.core.batching;
 
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Shapes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,10 +85,10 @@ final class BatchExecution {
 
     /** Parts only differ in inner dimensions when they were queued with pad_variable_length_inputs. */
     private static List<TensorProto> padToLargest(List<TensorProto> parts) {
-        long[] largest = TensorProtoBatches.dims(parts.get(0));
+        long[] largest = Shapes.dims(parts.get(0));
         boolean differ = false;
         for (TensorProto part : parts) {
-            long[] dims = TensorProtoBatches.dims(part);
+            long[] dims = Shapes.dims(part);
             for (int d = 1; d < dims.length; d++) {
                 differ |= dims[d] != largest[d];
                 largest[d] = Math.max(largest[d], dims[d]);
@@ -109,7 +110,7 @@ final class BatchExecution {
             if (tensor.getTensorShape().getDimCount() == 0 || tensor.getTensorShape().getDim(0).getSize() != paddedRows) {
                 throw ServingException.internal("Batched output '" + output.getKey() + "' does not have the batch's "
                         + paddedRows + " rows in dimension 0, so it cannot be split among the requests: "
-                        + tensor.getTensorShape().getDimList().stream().map(d -> Long.toString(d.getSize())).toList(),
+                        + Shapes.toString(tensor.getTensorShape()),
                         null);
             }
         }

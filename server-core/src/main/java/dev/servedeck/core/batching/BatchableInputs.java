@@ -1,5 +1,7 @@
 package dev.servedeck.core.batching;
 
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,7 +11,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorProto;
@@ -58,12 +59,12 @@ public record BatchableInputs(int rows, SortedMap<String, TensorProto> inputs, S
         for (var entry : inputs.entrySet()) {
             TensorInfo declared = signature.getInputsOrThrow(entry.getKey());
             TensorProto value = entry.getValue();
-            if (!declaresBatchDim(declared) || value.getDtype() != baseDtype(declared.getDtype())
+            if (!declaresBatchDim(declared) || value.getDtype() != Dtypes.base(declared.getDtype())
                     || !TensorProtoBatches.hasRows(value)) {
                 return Optional.empty();
             }
-            long[] expected = dims(declared.getTensorShape());
-            long[] sent = TensorProtoBatches.dims(value);
+            long[] expected = Shapes.dims(declared.getTensorShape());
+            long[] sent = Shapes.dims(value);
             if (sent.length != expected.length || sent[0] < 1 || sent[0] > Integer.MAX_VALUE
                     || rows >= 0 && sent[0] != rows) {
                 return Optional.empty();
@@ -87,23 +88,5 @@ public record BatchableInputs(int rows, SortedMap<String, TensorProto> inputs, S
         }
         TensorShapeProto shape = info.getTensorShape();
         return shape.getDimCount() >= 1 && shape.getDim(0).getSize() == -1;
-    }
-
-    /** DT_FLOAT for DT_FLOAT_REF: TF1 signatures declare variables with reference dtypes (number + 100). */
-    private static DataType baseDtype(DataType dtype) {
-        if (dtype == DataType.UNRECOGNIZED) {
-            return dtype;
-        }
-        int number = dtype.getNumber();
-        DataType base = number > 100 ? DataType.forNumber(number - 100) : null;
-        return base == null ? dtype : base;
-    }
-
-    private static long[] dims(TensorShapeProto shape) {
-        long[] dims = new long[shape.getDimCount()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.getDim(i).getSize();
-        }
-        return dims;
     }
 }

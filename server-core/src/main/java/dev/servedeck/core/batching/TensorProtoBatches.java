@@ -2,11 +2,14 @@ package dev.servedeck.core.batching;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -16,40 +19,20 @@ import org.tensorflow.proto.TensorShapeProto;
  * dimension 0, slice rows back out, pad the row count (repeating the first row, as TF Serving pads up to an
  * allowed batch size) and pad inner dimensions (zeros, empty strings) for variable-length inputs.
  *
- * <p>Numbers travel as little-endian {@code tensor_content}; results always use it. Typed value fields are
- * read for the common dtypes (float, double, int32, int64, bool) when they hold one value per element.
- * Strings travel as {@code string_val}, one value per element. Other layouts (a broadcast single value,
- * string {@code tensor_content}) are reported as not {@link #hasRows row-addressable}; callers then leave
- * such requests unbatched.
+ * <p>Numbers travel as little-endian {@code tensor_content}; results always use it. Its rows are plain bytes,
+ * so every dtype with a fixed size ({@link Dtypes#bytesPerElement}, quantized, complex, float8 and int4
+ * included) batches this way. Typed value fields are read for the common dtypes (float, double, int32, int64,
+ * bool) when they hold one value per element. Strings travel as {@code string_val}, one value per element.
+ * Other layouts (a broadcast single value, string {@code tensor_content}) are reported as not
+ * {@link #hasRows row-addressable}; callers then leave such requests unbatched.
  */
 final class TensorProtoBatches {
 
     private TensorProtoBatches() {
     }
 
-    static long[] dims(TensorProto tensor) {
-        TensorShapeProto shape = tensor.getTensorShape();
-        long[] dims = new long[shape.getDimCount()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.getDim(i).getSize();
-        }
-        return dims;
-    }
-
     static int rows(TensorProto tensor) {
         return Math.toIntExact(tensor.getTensorShape().getDim(0).getSize());
-    }
-
-    /** Bytes per element in {@code tensor_content}; 0 for strings and dtypes without a fixed size. */
-    static int elementSize(DataType dtype) {
-        return switch (dtype) {
-            case DT_BOOL, DT_INT8, DT_UINT8, DT_QINT8, DT_QUINT8 -> 1;
-            case DT_INT16, DT_UINT16, DT_HALF, DT_BFLOAT16, DT_QINT16, DT_QUINT16 -> 2;
-            case DT_FLOAT, DT_INT32, DT_UINT32, DT_QINT32 -> 4;
-            case DT_DOUBLE, DT_INT64, DT_UINT64, DT_COMPLEX64 -> 8;
-            case DT_COMPLEX128 -> 16;
-            default -> 0;
-        };
     }
 
     /**
@@ -58,24 +41,16 @@ final class TensorProtoBatches {
      */
     static boolean hasRows(TensorProto tensor) {
         TensorShapeProto shape = tensor.getTensorShape();
-        if (shape.getUnknownRank() || shape.getDimCount() == 0) {
+        OptionalLong count = Shapes.knownElementCount(shape);
+        if (count.isEmpty() || shape.getDimCount() == 0) {
             return false;
         }
-        long elements = 1;
-        for (long dim : dims(tensor)) {
-            if (dim < 0) {
-                return false;
-            }
-            elements = multiplyOrOverflow(elements, dim);
-            if (elements < 0) {
-                return false;
-            }
-        }
+        long elements = count.getAsLong();
         DataType dtype = tensor.getDtype();
         if (dtype == DataType.DT_STRING) {
             return tensor.getTensorContent().isEmpty() && tensor.getStringValCount() == elements;
         }
-        int size = elementSize(dtype);
+        int size = Dtypes.bytesPerElement(dtype);
         if (size == 0) {
             return false;
         }
@@ -91,9 +66,9 @@ final class TensorProtoBatches {
         if (from == 0 && to == rows) {
             return tensor;
         }
-        long[] dims = dims(tensor);
+        long[] dims = Shapes.dims(tensor);
         dims[0] = to - from;
-        TensorProto.Builder out = TensorProto.newBuilder().setDtype(tensor.getDtype()).setTensorShape(shape(dims));
+        TensorProto.Builder out = TensorProto.newBuilder().setDtype(tensor.getDtype()).setTensorShape(Shapes.of(dims));
         if (tensor.getDtype() == DataType.DT_STRING) {
             int perRow = rows == 0 ? 0 : tensor.getStringValCount() / rows;
             return out.addAllStringVal(tensor.getStringValList().subList(from * perRow, to * perRow)).build();
@@ -109,12 +84,12 @@ final class TensorProtoBatches {
             return parts.get(0);
         }
         TensorProto first = parts.get(0);
-        long[] dims = dims(first);
+        long[] dims = Shapes.dims(first);
         dims[0] = 0;
         for (TensorProto part : parts) {
             dims[0] += rows(part);
         }
-        TensorProto.Builder out = TensorProto.newBuilder().setDtype(first.getDtype()).setTensorShape(shape(dims));
+        TensorProto.Builder out = TensorProto.newBuilder().setDtype(first.getDtype()).setTensorShape(Shapes.of(dims));
         if (first.getDtype() == DataType.DT_STRING) {
             parts.forEach(part -> out.addAllStringVal(part.getStringValList()));
             return out.build();
@@ -142,9 +117,9 @@ final class TensorProtoBatches {
         if (have == rows) {
             return tensor;
         }
-        long[] dims = dims(tensor);
+        long[] dims = Shapes.dims(tensor);
         dims[0] = rows;
-        TensorProto.Builder out = TensorProto.newBuilder().setDtype(tensor.getDtype()).setTensorShape(shape(dims));
+        TensorProto.Builder out = TensorProto.newBuilder().setDtype(tensor.getDtype()).setTensorShape(Shapes.of(dims));
         if (tensor.getDtype() == DataType.DT_STRING) {
             int perRow = tensor.getStringValCount() / have;
             List<ByteString> firstRow = tensor.getStringValList().subList(0, perRow);
@@ -169,13 +144,13 @@ final class TensorProtoBatches {
      * with zeros or empty strings: pad_variable_length_inputs.
      */
     static TensorProto padInnerDims(TensorProto tensor, long[] targetDims) {
-        long[] dims = dims(tensor);
+        long[] dims = Shapes.dims(tensor);
         long[] target = targetDims.clone();
         target[0] = dims[0];
         if (Arrays.equals(dims, target)) {
             return tensor;
         }
-        TensorProto.Builder out = TensorProto.newBuilder().setDtype(tensor.getDtype()).setTensorShape(shape(target));
+        TensorProto.Builder out = TensorProto.newBuilder().setDtype(tensor.getDtype()).setTensorShape(Shapes.of(target));
         long targetElements = 1;
         for (long dim : target) {
             targetElements = Math.multiplyExact(targetElements, dim);
@@ -183,7 +158,7 @@ final class TensorProtoBatches {
         int n = Math.toIntExact(targetElements);
         boolean strings = tensor.getDtype() == DataType.DT_STRING;
         ByteString content = strings ? ByteString.EMPTY : numericContent(tensor);
-        int size = strings ? 1 : elementSize(tensor.getDtype());
+        int size = strings ? 1 : Dtypes.bytesPerElement(tensor.getDtype());
         ByteString[] stringsOut = strings ? new ByteString[n] : null;
         byte[] bytesOut = strings ? null : new byte[Math.multiplyExact(n, size)];
         if (strings) {
@@ -230,7 +205,8 @@ final class TensorProtoBatches {
         if (!tensor.getTensorContent().isEmpty() || count <= 0) {
             return tensor.getTensorContent();
         }
-        ByteBuffer buffer = ByteBuffer.allocate(count * elementSize(tensor.getDtype())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer = ByteBuffer.allocate(count * Dtypes.bytesPerElement(tensor.getDtype()))
+                .order(ByteOrder.LITTLE_ENDIAN);
         switch (tensor.getDtype()) {
             case DT_FLOAT -> tensor.getFloatValList().forEach(buffer::putFloat);
             case DT_DOUBLE -> tensor.getDoubleValList().forEach(buffer::putDouble);
@@ -252,19 +228,5 @@ final class TensorProtoBatches {
             case DT_BOOL -> tensor.getBoolValCount();
             default -> -1;
         };
-    }
-
-    static TensorShapeProto shape(long... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long dim : dims) {
-            shape.addDimBuilder().setSize(dim);
-        }
-        return shape.build();
-    }
-
-    private static long multiplyOrOverflow(long a, long b) {
-        long high = Math.multiplyHigh(a, b);
-        long product = a * b;
-        return high != 0 || product < 0 ? -1 : product;
     }
 }

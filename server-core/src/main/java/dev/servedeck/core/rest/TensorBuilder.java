@@ -7,6 +7,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -18,7 +20,6 @@ import java.util.Base64;
 import java.util.List;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Builds one input tensor from JSON values read off a streaming parser, without a tree: numbers go straight
@@ -67,7 +68,7 @@ final class TensorBuilder {
         this.baseLevel = baseLevel;
         this.json = json;
         this.source = source;
-        this.elementBytes = TensorTypes.contentBytes(dtype);
+        this.elementBytes = JsonDtypes.packedBytes(dtype);
         this.content = elementBytes > 0 ? new byte[elementBytes * 16] : null;
         this.strings = dtype == DataType.DT_STRING ? new ArrayList<>() : null;
     }
@@ -110,11 +111,8 @@ final class TensorBuilder {
     }
 
     TensorProto build() {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (int level = 0; level < Math.max(rank, 0); level++) {
-            shape.addDimBuilder().setSize(dims[level]);
-        }
-        TensorProto.Builder tensor = TensorProto.newBuilder().setDtype(dtype).setTensorShape(shape);
+        TensorProto.Builder tensor = TensorProto.newBuilder().setDtype(dtype)
+                .setTensorShape(Shapes.of(Arrays.copyOf(dims, Math.max(rank, 0))));
         if (strings != null) {
             tensor.addAllStringVal(strings);
         } else if (content != null) {
@@ -230,7 +228,7 @@ final class TensorBuilder {
                 strings.add(ByteString.copyFromUtf8(p.getText()));
             }
             default -> throw new ServingException(Code.UNIMPLEMENTED, "Conversion of JSON Value: "
-                    + JsonErrors.render(json, p) + " to type: " + TensorTypes.name(dtype));
+                    + JsonErrors.render(json, p) + " to type: " + Dtypes.name(dtype));
         }
     }
 
@@ -298,7 +296,7 @@ final class TensorBuilder {
 
     private ServingException typeError(String rendered, String jsonType) {
         return ServingException.invalidArgument("JSON Value: " + rendered + " Type: " + jsonType
-                + " is not of expected type: " + TensorTypes.name(dtype));
+                + " is not of expected type: " + Dtypes.name(dtype));
     }
 
     private ServingException lossy(JsonParser p, String target) {
@@ -308,7 +306,7 @@ final class TensorBuilder {
 
     private ServingException outOfRange(JsonParser p) {
         return ServingException.invalidArgument("JSON Value: " + JsonErrors.render(json, p)
-                + " is out of range for type: " + TensorTypes.name(dtype));
+                + " is out of range for type: " + Dtypes.name(dtype));
     }
 
     private void ensureLevel(int level) {

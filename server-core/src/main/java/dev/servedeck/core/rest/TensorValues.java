@@ -3,10 +3,13 @@ package dev.servedeck.core.rest;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
+import java.util.OptionalLong;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -45,22 +48,21 @@ final class TensorValues {
         if (shape.getUnknownRank()) {
             throw ServingException.invalidArgument("Tensor name: " + alias + " has unknown rank");
         }
-        long[] dims = new long[shape.getDimCount()];
-        long size = 1;
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.getDim(i).getSize();
-            if (dims[i] < 0) {
-                throw ServingException.invalidArgument("Tensor name: " + alias + " has a negative dimension: " + dims[i]);
+        long[] dims = Shapes.dims(shape);
+        for (long dim : dims) {
+            if (dim < 0) {
+                throw ServingException.invalidArgument("Tensor name: " + alias + " has a negative dimension: " + dim);
             }
-            size *= dims[i];
         }
-        if (size > Integer.MAX_VALUE) {
+        OptionalLong elements = Shapes.knownElementCount(shape);
+        if (elements.isEmpty() || elements.getAsLong() > Integer.MAX_VALUE) {
             throw ServingException.invalidArgument("Tensor name: " + alias + " is too large to write as JSON");
         }
+        long size = elements.getAsLong();
         DataType dtype = tensor.getDtype();
-        int elementBytes = TensorTypes.contentBytes(dtype);
+        int elementBytes = JsonDtypes.packedBytes(dtype);
         if (elementBytes == 0 && dtype != DataType.DT_STRING) {
-            throw ServingException.invalidArgument("Failed to write JSON value for tensor type: " + TensorTypes.name(dtype));
+            throw ServingException.invalidArgument("Failed to write JSON value for tensor type: " + Dtypes.name(dtype));
         }
         ByteString packed = tensor.getTensorContent();
         if (!packed.isEmpty() && dtype != DataType.DT_STRING) {

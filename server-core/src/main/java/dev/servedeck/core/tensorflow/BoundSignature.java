@@ -1,6 +1,7 @@
 package dev.servedeck.core.tensorflow;
 
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Dtypes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,11 +54,11 @@ final class BoundSignature {
                             : what + " names tensor " + info.getName() + ", which is not in the graph";
                     continue;
                 }
-                DataType graphType = DataTypes.base(output.dataType());
+                DataType graphType = Dtypes.base(output.dataType());
                 if (input) {
                     graphInputTypes.put(entry.getKey(), graphType);
                 }
-                DataType declared = DataTypes.base(info.getDtype());
+                DataType declared = Dtypes.base(info.getDtype());
                 if (dtypeMismatch == null && declared != DataType.DT_INVALID && declared != graphType) {
                     dtypeMismatch = what + " is tensor " + info.getName() + " of dtype " + graphType
                             + " in the graph, but the signature declares " + declared;

@@ -1,6 +1,5 @@
 package dev.servedeck.core.tensorflow;
 
-import java.util.Locale;
 import java.util.Optional;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBfloat16;
@@ -15,40 +14,13 @@ import org.tensorflow.types.TUint16;
 import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 
-/** Facts about TensorFlow dtypes that the converters and validators share. */
+/**
+ * What the TensorFlow Java runtime makes of a dtype. The dtype facts of the wire (base dtypes, names, sizes)
+ * are core.wire's {@code Dtypes}; this class holds only what needs the runtime's classes.
+ */
 final class DataTypes {
 
-    /** TensorFlow numbers reference dtypes (DT_FLOAT_REF ...) as their base dtype plus this offset. */
-    private static final int REF_OFFSET = 100;
-
     private DataTypes() {
-    }
-
-    /** DT_FLOAT for DT_FLOAT_REF: SignatureDefs of TF1 models declare variables as *_REF dtypes. */
-    static DataType base(DataType type) {
-        int number = type.getNumber();
-        if (number > REF_OFFSET) {
-            DataType base = DataType.forNumber(number - REF_OFFSET);
-            return base == null ? type : base;
-        }
-        return type;
-    }
-
-    /** TensorFlow's short name ("float", "int64", "string"), as its own error messages print dtypes. */
-    static String shortName(DataType type) {
-        String name = base(type).name();
-        return name.startsWith("DT_") ? name.substring(3).toLowerCase(Locale.ROOT) : name.toLowerCase(Locale.ROOT);
-    }
-
-    /** Bytes per element in {@code tensor_content}; 0 for DT_STRING and dtypes this server does not handle. */
-    static int elementSize(DataType type) {
-        return switch (type) {
-            case DT_BOOL, DT_INT8, DT_UINT8 -> 1;
-            case DT_INT16, DT_UINT16, DT_HALF, DT_BFLOAT16 -> 2;
-            case DT_FLOAT, DT_INT32, DT_UINT32 -> 4;
-            case DT_DOUBLE, DT_INT64, DT_UINT64 -> 8;
-            default -> 0;
-        };
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.servedeck.core.servable.Classification;
 import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,7 +124,7 @@ final class ExampleInference {
             long[] shape = values.shape().asArray();
             if (!(shape.length == 1 || shape.length == 2 && shape[1] == 1)) {
                 throw ServingException.invalidArgument("Expected output Tensor shape to be either [batch_size] or "
-                        + "[batch_size, 1] but got " + TensorShapes.toString(shape));
+                        + "[batch_size, 1] but got " + Shapes.toString(shape));
             }
             if (shape[0] != examples) {
                 throw ServingException.invalidArgument("Input batch size did not match output batch size: " + examples
@@ -168,7 +170,7 @@ final class ExampleInference {
         DataType inputType = signature.graphInputType(INPUTS);
         if (inputType != DataType.DT_STRING) {
             throw ServingException.invalidArgument("Expects input '" + INPUTS + "' (" + input.getName() + ") to be "
-                    + DataTypes.shortName(inputType) + " but string is provided (serialized tf.Examples): use Predict"
+                    + Dtypes.name(inputType) + " but string is provided (serialized tf.Examples): use Predict"
                     + " for this signature");
         }
         try (TString examples = serializedExamples(batch)) {
@@ -207,7 +209,7 @@ final class ExampleInference {
         long[] shape = tensor.shape().asArray();
         if (shape.length != 2) {
             throw ServingException.invalidArgument("Expected Tensor shape: [batch_size num_classes] but got "
-                    + TensorShapes.toString(shape));
+                    + Shapes.toString(shape));
         }
         if (tensor.dataType() != dtype) {
             throw ServingException.invalidArgument("Expected " + name + " Tensor of " + dtype + ". Got: " + tensor.dataType());

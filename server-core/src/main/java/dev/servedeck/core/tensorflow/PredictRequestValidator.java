@@ -1,6 +1,8 @@
 package dev.servedeck.core.tensorflow;
 
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,12 +87,12 @@ final class PredictRequestValidator {
             } catch (IllegalArgumentException e) {
                 throw ServingException.invalidArgument("tensor parsing error: " + alias + " (" + e.getMessage() + ")");
             }
-            long[] sent = TensorShapes.dims(value.getTensorShape());
+            long[] sent = Shapes.dims(value.getTensorShape());
             if (hasKnownRank(declared)) {
-                long[] expected = TensorShapes.dims(declared.getTensorShape());
+                long[] expected = Shapes.dims(declared.getTensorShape());
                 if (!shapeAccepted(expected, sent)) {
-                    notes.add("input '" + alias + "' was sent with shape " + TensorShapes.toString(sent)
-                            + "; the signature declares " + TensorShapes.toString(expected));
+                    notes.add("input '" + alias + "' was sent with shape " + Shapes.toString(sent)
+                            + "; the signature declares " + Shapes.toString(expected));
                 }
                 if (expected.length > 0 && expected[0] < 0 && sent.length > 0) {
                     if (batchInput == null) {
@@ -151,10 +153,10 @@ final class PredictRequestValidator {
     }
 
     private static void checkDtype(String alias, TensorInfo declared, TensorProto value) {
-        DataType expected = DataTypes.base(declared.getDtype());
+        DataType expected = Dtypes.base(declared.getDtype());
         if (expected != DataType.DT_INVALID && value.getDtype() != expected) {
-            throw ServingException.invalidArgument("Expects input '" + alias + "' to be " + DataTypes.shortName(expected)
-                    + " but " + DataTypes.shortName(value.getDtype()) + " is provided");
+            throw ServingException.invalidArgument("Expects input '" + alias + "' to be " + Dtypes.name(expected)
+                    + " but " + Dtypes.name(value.getDtype()) + " is provided");
         }
     }
 

@@ -3,6 +3,8 @@ package dev.servedeck.core.tensorflow;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -45,24 +47,23 @@ public final class TensorProtos {
         if (dtype == DataType.DT_INVALID || dtype == DataType.UNRECOGNIZED) {
             throw new IllegalArgumentException("its dtype is not set");
         }
-        long elements = TensorShapes.elementCount(proto.getTensorShape());
-        String shape = TensorShapes.toString(proto.getTensorShape());
+        long elements = Shapes.elementCount(proto.getTensorShape());
+        String shape = Shapes.toString(proto.getTensorShape());
+        // The dtypes this class converts are those with a typed field; the others are refused here, whatever
+        // their size on the wire (quantized, complex, float8, int4 ...).
+        TypedField field = TypedField.of(dtype);
         if (!proto.getTensorContent().isEmpty()) {
             if (dtype == DataType.DT_STRING) {
                 decodeStringContent(proto.getTensorContent(), elements);
                 return elements;
             }
-            int size = DataTypes.elementSize(dtype);
-            if (size == 0) {
-                throw new IllegalArgumentException("dtype " + dtype + " is not supported");
-            }
+            int size = Dtypes.bytesPerElement(dtype);
             if (proto.getTensorContent().size() != elements * size) {
                 throw new IllegalArgumentException("its tensor_content has " + proto.getTensorContent().size()
                         + " bytes but shape " + shape + " of " + dtype + " needs " + elements * size);
             }
             return elements;
         }
-        TypedField field = TypedField.of(dtype);
         int values = field.count(proto);
         if (values > 1 && values != elements) {
             throw new IllegalArgumentException("it has " + values + " " + field.protoName + " values but shape "
@@ -82,7 +83,7 @@ public final class TensorProtos {
         DataType dtype = proto.getDtype();
         var tensorClass = DataTypes.tensorClass(dtype).orElseThrow(() -> new UnsupportedDtypeException(
                 dtype + " tensors are not supported by this server's TensorFlow Java runtime"));
-        Shape shape = Shape.of(TensorShapes.dims(proto.getTensorShape()));
+        Shape shape = Shape.of(Shapes.dims(proto.getTensorShape()));
         if (dtype == DataType.DT_STRING) {
             byte[][] strings = proto.getTensorContent().isEmpty()
                     ? typedStrings(proto, elements)
@@ -110,7 +111,7 @@ public final class TensorProtos {
     public static TensorProto toProto(Tensor tensor) {
         TensorProto.Builder proto = TensorProto.newBuilder()
                 .setDtype(tensor.dataType())
-                .setTensorShape(TensorShapes.of(tensor.shape().asArray()));
+                .setTensorShape(Shapes.of(tensor.shape().asArray()));
         if (tensor instanceof TString strings) {
             strings.asBytes().scalars().forEach(s -> proto.addStringVal(ByteString.copyFrom(s.getObject())));
             return proto.build();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Shapes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ class BatchSchedulerTest {
 
         for (int i = 1; i <= 3; i++) {
             TensorProto y = get(answers.get(i - 1)).get("y");
-            assertThat(TensorProtoBatches.dims(y)).containsExactly(1, 1);
+            assertThat(Shapes.dims(y)).containsExactly(1, 1);
             assertThat(Tensors.floatValues(y)).containsExactly(2f * i);
         }
         assertThat(Tensors.floatValues(batchesRun.get(0))).containsExactly(1, 2, 3, 1);
@@ -122,7 +123,7 @@ class BatchSchedulerTest {
         scheduler.tickerMoved();
 
         TensorProto y = get(answer).get("y");
-        assertThat(TensorProtoBatches.dims(y)).containsExactly(10, 1);
+        assertThat(Shapes.dims(y)).containsExactly(10, 1);
         assertThat(Tensors.floatValues(y)).containsExactly(0, 2, 4, 6, 8, 10, 12, 14, 16, 18);
         assertThat(Tensors.floatValues(get(company).get("y"))).containsExactly(200);
         // Batch threads run in parallel, so the batches may finish in any order.
@@ -335,7 +336,7 @@ class BatchSchedulerTest {
         assertThat(Tensors.floatValues(get(shorter).get("y"))).containsExactly(2, 4, 0);
         assertThat(Tensors.floatValues(get(longer).get("y"))).containsExactly(6, 8, 10);
         assertThat(batchesRun).hasSize(1);
-        assertThat(TensorProtoBatches.dims(batchesRun.get(0))).containsExactly(2, 3);
+        assertThat(Shapes.dims(batchesRun.get(0))).containsExactly(2, 3);
     }
 
     @Test
@@ -501,7 +502,7 @@ class BatchSchedulerTest {
         for (int i = 0; i < values.length; i++) {
             values[i] *= 2;
         }
-        return Map.of("y", Tensors.floats(TensorProtoBatches.dims(x), values));
+        return Map.of("y", Tensors.floats(Shapes.dims(x), values));
     }
 
     private static Map<String, TensorProto> get(CompletableFuture<Map<String, TensorProto>> answer)

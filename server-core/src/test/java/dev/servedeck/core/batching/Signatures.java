@@ -1,5 +1,6 @@
 package dev.servedeck.core.batching;
 
+import dev.servedeck.core.wire.Shapes;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
@@ -24,6 +25,6 @@ final class Signatures {
     }
 
     static TensorShapeProto shape(long... dims) {
-        return TensorProtoBatches.shape(dims);
+        return Shapes.of(dims);
     }
 }

@@ -3,8 +3,13 @@ package dev.servedeck.core.batching;
 import static dev.servedeck.core.batching.Tensors.dims;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 
@@ -18,12 +23,12 @@ class TensorProtoBatchesTest {
 
         TensorProto merged = TensorProtoBatches.concat(List.of(a, b, c));
 
-        assertThat(TensorProtoBatches.dims(merged)).containsExactly(4, 2);
+        assertThat(Shapes.dims(merged)).containsExactly(4, 2);
         assertThat(Tensors.floatValues(merged)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(Tensors.floatValues(TensorProtoBatches.slice(merged, 0, 1))).containsExactly(1, 2);
         assertThat(TensorProtoBatches.slice(merged, 1, 3)).isEqualTo(b);
         assertThat(Tensors.floatValues(TensorProtoBatches.slice(merged, 3, 4))).containsExactly(7, 8);
-        assertThat(TensorProtoBatches.dims(TensorProtoBatches.slice(merged, 3, 4))).containsExactly(1, 2);
+        assertThat(Shapes.dims(TensorProtoBatches.slice(merged, 3, 4))).containsExactly(1, 2);
     }
 
     @Test
@@ -42,7 +47,7 @@ class TensorProtoBatchesTest {
     @Test
     void padRowsRepeatsTheFirstRow() {
         TensorProto padded = TensorProtoBatches.padRows(Tensors.floats(dims(2, 2), 1, 2, 3, 4), 4);
-        assertThat(TensorProtoBatches.dims(padded)).containsExactly(4, 2);
+        assertThat(Shapes.dims(padded)).containsExactly(4, 2);
         assertThat(Tensors.floatValues(padded)).containsExactly(1, 2, 3, 4, 1, 2, 1, 2);
 
         TensorProto strings = TensorProtoBatches.padRows(Tensors.strings(dims(1, 2), "x", "y"), 3);
@@ -52,7 +57,7 @@ class TensorProtoBatchesTest {
     @Test
     void padInnerDimsFillsZerosAndEmptyStringsAroundTheData() {
         TensorProto padded = TensorProtoBatches.padInnerDims(Tensors.floats(dims(2, 2), 1, 2, 3, 4), dims(9, 3));
-        assertThat(TensorProtoBatches.dims(padded)).containsExactly(2, 3);
+        assertThat(Shapes.dims(padded)).containsExactly(2, 3);
         assertThat(Tensors.floatValues(padded)).containsExactly(1, 2, 0, 3, 4, 0);
 
         TensorProto cube = TensorProtoBatches.padInnerDims(
@@ -73,6 +78,33 @@ class TensorProtoBatchesTest {
         assertThat(TensorProtoBatches.hasRows(Tensors.typedFloats(dims(), 1))).isFalse();
         assertThat(TensorProtoBatches.hasRows(Tensors.floats(dims(2, 2), 1, 2, 3))).isFalse();
         assertThat(TensorProtoBatches.hasRows(TensorProto.newBuilder().setDtype(DataType.DT_HALF)
-                .setTensorShape(TensorProtoBatches.shape(1)).addHalfVal(1).build())).isFalse();
+                .setTensorShape(Shapes.of(1)).addHalfVal(1).build())).isFalse();
+    }
+
+    /** Content rows are bytes, so any fixed-size dtype batches: quantized and complex included (see Dtypes). */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"DT_QINT8", "DT_QUINT16", "DT_QINT32", "DT_COMPLEX64",
+            "DT_COMPLEX128", "DT_FLOAT8_E4M3FN", "DT_INT4"})
+    void fixedSizeDtypesBatchAsTensorContent(DataType dtype) {
+        int size = Dtypes.bytesPerElement(dtype);
+        TensorProto a = content(dtype, dims(1, 2), 2 * size, 1);
+        TensorProto b = content(dtype, dims(2, 2), 4 * size, 50);
+        assertThat(TensorProtoBatches.hasRows(a)).isTrue();
+        assertThat(TensorProtoBatches.hasRows(content(dtype, dims(1, 2), 2 * size - 1, 1))).isFalse();
+
+        TensorProto merged = TensorProtoBatches.concat(List.of(a, b));
+
+        assertThat(Shapes.dims(merged)).containsExactly(3, 2);
+        assertThat(TensorProtoBatches.slice(merged, 0, 1)).isEqualTo(a);
+        assertThat(TensorProtoBatches.slice(merged, 1, 3)).isEqualTo(b);
+    }
+
+    private static TensorProto content(DataType dtype, long[] dims, int bytes, int firstByte) {
+        byte[] content = new byte[bytes];
+        for (int i = 0; i < bytes; i++) {
+            content[i] = (byte) (firstByte + i);
+        }
+        return TensorProto.newBuilder().setDtype(dtype).setTensorShape(Shapes.of(dims))
+                .setTensorContent(ByteString.copyFrom(content)).build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.servedeck.core.batching;
 
 import com.google.protobuf.ByteString;
+import dev.servedeck.core.wire.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -19,14 +20,14 @@ final class Tensors {
         for (float value : values) {
             bytes.putFloat(value);
         }
-        return TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(TensorProtoBatches.shape(dims))
+        return TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(Shapes.of(dims))
                 .setTensorContent(ByteString.copyFrom(bytes.array())).build();
     }
 
     /** DT_FLOAT in float_val (what many gRPC clients send). */
     static TensorProto typedFloats(long[] dims, float... values) {
         TensorProto.Builder proto = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
-                .setTensorShape(TensorProtoBatches.shape(dims));
+                .setTensorShape(Shapes.of(dims));
         for (float value : values) {
             proto.addFloatVal(value);
         }
@@ -38,13 +39,13 @@ final class Tensors {
         for (long value : values) {
             bytes.putLong(value);
         }
-        return TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(TensorProtoBatches.shape(dims))
+        return TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(Shapes.of(dims))
                 .setTensorContent(ByteString.copyFrom(bytes.array())).build();
     }
 
     static TensorProto strings(long[] dims, String... values) {
         TensorProto.Builder proto = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
-                .setTensorShape(TensorProtoBatches.shape(dims));
+                .setTensorShape(Shapes.of(dims));
         for (String value : values) {
             proto.addStringVal(ByteString.copyFromUtf8(value));
         }

@@ -1,6 +1,7 @@
 package dev.servedeck.core.grpc;
 
 import com.google.protobuf.Int64Value;
+import dev.servedeck.core.wire.Shapes;
 import dev.servedeck.proto.apis.ClassificationRequest;
 import dev.servedeck.proto.apis.ExampleList;
 import dev.servedeck.proto.apis.Input;
@@ -72,11 +73,7 @@ final class GrpcTestRequests {
     }
 
     static TensorShapeProto shape(long... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long dim : dims) {
-            shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(dim));
-        }
-        return shape.build();
+        return Shapes.of(dims);
     }
 
     static PredictRequest predict(ModelSpec spec, TensorProto x) {

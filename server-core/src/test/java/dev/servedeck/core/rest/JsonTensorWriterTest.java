@@ -129,6 +129,14 @@ class JsonTensorWriterTest {
         TensorProto complex = TensorProto.newBuilder().setDtype(DataType.DT_COMPLEX64).setTensorShape(shapeOf(1)).build();
         assertThatThrownBy(() -> write(PredictFormat.COLUMNAR, Map.of("c", complex)))
                 .hasMessage("Failed to write JSON value for tensor type: complex64");
+        TensorProto quantized = TensorProto.newBuilder().setDtype(DataType.DT_QUINT8).setTensorShape(shapeOf(1))
+                .setTensorContent(ByteString.copyFrom(new byte[1])).build();
+        assertThatThrownBy(() -> write(PredictFormat.COLUMNAR, Map.of("q", quantized)))
+                .hasMessage("Failed to write JSON value for tensor type: quint8");
+        TensorProto overflowing = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
+                .setTensorShape(shapeOf(1L << 32, 1L << 32)).build();
+        assertThatThrownBy(() -> write(PredictFormat.COLUMNAR, Map.of("y", overflowing)))
+                .hasMessage("Tensor name: y is too large to write as JSON");
     }
 
     @Test

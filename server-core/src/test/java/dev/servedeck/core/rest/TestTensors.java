@@ -1,6 +1,7 @@
 package dev.servedeck.core.rest;
 
 import com.google.protobuf.ByteString;
+import dev.servedeck.core.wire.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.tensorflow.proto.DataType;
@@ -14,15 +15,11 @@ final class TestTensors {
     }
 
     static long[] shape(TensorProto tensor) {
-        return tensor.getTensorShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+        return Shapes.dims(tensor);
     }
 
     static TensorShapeProto shapeOf(long... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long dim : dims) {
-            shape.addDimBuilder().setSize(dim);
-        }
-        return shape.build();
+        return Shapes.of(dims);
     }
 
     static float[] floats(TensorProto tensor) {

@@ -17,6 +17,7 @@ import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.testing.TfServingTestData;
+import dev.servedeck.core.wire.Shapes;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +173,7 @@ class HalfPlusTwoServableTest {
     @Test
     void wrongDtypeIsRejectedBeforeTensorflowRuns() {
         TensorProto strings = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
-                .setTensorShape(TensorShapes.of(1, 1)).addStringVal(ByteString.copyFromUtf8("2")).build();
+                .setTensorShape(Shapes.of(1, 1)).addStringVal(ByteString.copyFromUtf8("2")).build();
 
         assertStatus(() -> servable.predict("", Map.of("x", strings), Set.of()), Code.INVALID_ARGUMENT,
                 "Expects input 'x' to be float but string is provided");
@@ -202,7 +203,7 @@ class HalfPlusTwoServableTest {
                 Code.INVALID_ARGUMENT, "tensor parsing error: x (it has 2 float_val values but shape [3,1] has 3 "
                         + "elements (send 3, or 1 to fill every element))");
         TensorProto shortContent = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
-                .setTensorShape(TensorShapes.of(2, 1)).setTensorContent(ByteString.copyFrom(new byte[5])).build();
+                .setTensorShape(Shapes.of(2, 1)).setTensorContent(ByteString.copyFrom(new byte[5])).build();
         assertStatus(() -> servable.predict("", Map.of("x", shortContent), Set.of()), Code.INVALID_ARGUMENT,
                 "tensor parsing error: x (its tensor_content has 5 bytes but shape [2,1] of DT_FLOAT needs 8)");
         TensorProto negative = floats(shape(-1, 1), 1f);

@@ -6,22 +6,24 @@ import static dev.servedeck.core.tensorflow.TestTensors.shape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.servedeck.core.status.Code;
+import dev.servedeck.core.wire.Shapes;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /** The request rules on hand-made signatures (no TensorFlow runtime involved). */
 class PredictRequestValidatorTest {
 
     private static final SignatureDef TWO_INPUTS = SignatureDef.newBuilder()
-            .putInputs("a", info("a:0", TensorShapes.of(-1, 2)))
-            .putInputs("b", info("b:0", TensorShapes.of(-1)))
+            .putInputs("a", info("a:0", Shapes.of(-1, 2)))
+            .putInputs("b", info("b:0", Shapes.of(-1)))
             .putInputs("any", info("any:0", TensorShapeProto.newBuilder().setUnknownRank(true).build()))
-            .putOutputs("out", info("out:0", TensorShapes.of(-1)))
+            .putOutputs("out", info("out:0", Shapes.of(-1)))
             .setMethodName("tensorflow/serving/predict")
             .build();
 
@@ -79,8 +81,8 @@ class PredictRequestValidatorTest {
     @Test
     void aShapeThatDoesNotFitIsFedAndNotedWithBothShapes() {
         SignatureDef mnist = SignatureDef.newBuilder()
-                .putInputs("x", info("x:0", TensorShapes.of(-1, 784)))
-                .putOutputs("y", info("y:0", TensorShapes.of(-1, 10)))
+                .putInputs("x", info("x:0", Shapes.of(-1, 784)))
+                .putOutputs("y", info("y:0", Shapes.of(-1, 10)))
                 .build();
 
         var plan = PredictRequestValidator.validate(mnist, Map.of("x", floats(shape(2, 10), 0f)), Set.of());
@@ -91,5 +93,18 @@ class PredictRequestValidatorTest {
                 .isEmpty();
         assertThat(plan.explain("boom")).isEqualTo("boom (input 'x' was sent with shape [2,10]; the signature "
                 + "declares [-1,784])");
+    }
+
+    @Test
+    void dtypeErrorsNameTheSentDtypeAsTensorflowDoes() {
+        SignatureDef mnist = SignatureDef.newBuilder().putInputs("x", info("x:0", Shapes.of(-1, 784))).build();
+        TensorProto x = floats(shape(1, 784), 0f);
+
+        assertStatus(() -> PredictRequestValidator.validate(mnist,
+                Map.of("x", x.toBuilder().setDtype(DataType.DT_FLOAT_REF).build()), Set.of()),
+                Code.INVALID_ARGUMENT, "Expects input 'x' to be float but float_ref is provided");
+        assertStatus(() -> PredictRequestValidator.validate(mnist,
+                Map.of("x", x.toBuilder().setDtypeValue(77).build()), Set.of()),
+                Code.INVALID_ARGUMENT, "Expects input 'x' to be float but unknown dtype enum is provided");
     }
 }

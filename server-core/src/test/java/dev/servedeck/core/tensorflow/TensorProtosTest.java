@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -57,7 +59,7 @@ class TensorProtosTest {
     }
 
     private static TensorProto.Builder proto(DataType dtype, long... dims) {
-        return TensorProto.newBuilder().setDtype(dtype).setTensorShape(TensorShapes.of(dims));
+        return TensorProto.newBuilder().setDtype(dtype).setTensorShape(Shapes.of(dims));
     }
 
     private static ByteString raw(Case c, int... indices) {
@@ -160,7 +162,7 @@ class TensorProtosTest {
 
         assertThat(TensorProtos.checkContent(typed.build())).isEqualTo(2);
         assertThat(TensorProtos.checkContent(proto(dtype, 2).setTensorContent(
-                ByteString.copyFrom(new byte[2 * DataTypes.elementSize(dtype)])).build())).isEqualTo(2);
+                ByteString.copyFrom(new byte[2 * Dtypes.bytesPerElement(dtype)])).build())).isEqualTo(2);
         assertThatThrownBy(() -> TensorProtos.toTensor(typed.build()))
                 .isInstanceOf(UnsupportedDtypeException.class)
                 .hasMessageContaining(dtype.name());
@@ -181,6 +183,14 @@ class TensorProtosTest {
         assertThatThrownBy(() -> TensorProtos.checkContent(TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
                 .setTensorShape(TensorShapeProto.newBuilder().setUnknownRank(true)).build()))
                 .hasMessage("its tensor_shape has unknown rank");
+        assertThatThrownBy(() -> TensorProtos.checkContent(TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
+                .setTensorShape(Shapes.of(1L << 32, 1L << 32)).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("its tensor_shape [4294967296,4294967296] has more than 2**63 - 1 elements");
+        // Quantized dtypes have a size on the wire, but this server converts no tensor of them.
+        assertThatThrownBy(() -> TensorProtos.checkContent(proto(DataType.DT_QINT8, 2)
+                .setTensorContent(ByteString.copyFrom(new byte[2])).build()))
+                .hasMessage("dtype DT_QINT8 is not supported");
         assertThatThrownBy(() -> TensorProtos.checkContent(proto(DataType.DT_STRING, 2)
                 .setTensorContent(ByteString.copyFrom(new byte[] {5, 1, 'a'})).build()))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,5 +1,6 @@
 package dev.servedeck.core.tensorflow;
 
+import dev.servedeck.core.wire.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.tensorflow.proto.DataType;
@@ -17,7 +18,7 @@ final class TestTensors {
 
     static TensorProto floats(long[] shape, float... values) {
         TensorProto.Builder proto = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
-                .setTensorShape(TensorShapes.of(shape));
+                .setTensorShape(Shapes.of(shape));
         for (float value : values) {
             proto.addFloatVal(value);
         }
@@ -54,7 +55,7 @@ final class TestTensors {
     }
 
     static long[] dims(TensorProto proto) {
-        return TensorShapes.dims(proto.getTensorShape());
+        return Shapes.dims(proto.getTensorShape());
     }
 
     static Example example(String feature, float value) {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.protobuf.ByteString;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.wire.Shapes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,7 +92,7 @@ class Tf2SavedModelTest {
         try (SavedModelServable model = load(Tf2Models.writeMultiIo(dir, 1))) {
             Map<String, TensorProto> out = model.predict("", Map.of(
                     "features", floats(shape(2, 3), 1f, 2f, 3f, 0.5f, 0f, 0f),
-                    "ids", TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(TensorShapes.of(2))
+                    "ids", TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(Shapes.of(2))
                             .addInt64Val(41).addInt64Val(9_000_000_000L).build(),
                     "text", strings("ab", "héllo")), Set.of());
 
@@ -103,7 +104,7 @@ class Tf2SavedModelTest {
                     .containsExactly("AB", "HéLLO");
             assertThat(model.predict("", Map.of(
                     "features", floats(shape(1, 3), 1f, 1f, 1f),
-                    "ids", TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(TensorShapes.of(1))
+                    "ids", TensorProto.newBuilder().setDtype(DataType.DT_INT64).setTensorShape(Shapes.of(1))
                             .addInt64Val(1).build(),
                     "text", strings("x")), Set.of("next_ids"))).containsOnlyKeys("next_ids");
         }
@@ -180,7 +181,7 @@ class Tf2SavedModelTest {
 
     static TensorProto strings(String... values) {
         TensorProto.Builder proto = TensorProto.newBuilder().setDtype(DataType.DT_STRING)
-                .setTensorShape(TensorShapes.of(values.length));
+                .setTensorShape(Shapes.of(values.length));
         for (String value : values) {
             proto.addStringVal(ByteString.copyFromUtf8(value));
         }

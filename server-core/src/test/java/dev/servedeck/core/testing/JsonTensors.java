@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.protobuf.ByteString;
+import dev.servedeck.core.wire.Shapes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ public final class JsonTensors {
     /** A tensor as a JSON value: nested arrays of its shape (a scalar is a bare value). */
     public static JsonNode toJson(TensorProto tensor) {
         List<JsonNode> values = values(tensor);
-        long[] dims = tensor.getTensorShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+        long[] dims = Shapes.dims(tensor);
         Iterator<JsonNode> next = values.iterator();
         return nest(dims, 0, next);
     }

@@ -2,8 +2,12 @@ package dev.servedeck.console.backend.embedded;
 
 import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.TensorInfo;
+import dev.servedeck.core.wire.Dtypes;
+import dev.servedeck.core.wire.Shapes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.tensorflow.proto.SignatureDef;
@@ -29,8 +33,10 @@ final class Signatures {
         List<TensorInfo> described = new ArrayList<>();
         new TreeMap<>(tensors).forEach((name, info) -> {
             TensorShapeProto shape = info.getTensorShape();
-            List<Long> dims = shape.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList();
-            String dtype = info.getDtype().name().replaceFirst("^DT_", "");
+            List<Long> dims = Arrays.stream(Shapes.dims(shape)).boxed().toList();
+            // The console spells TensorFlow's names in capitals (FLOAT, INT64), and shows a TF1 variable's
+            // *_REF dtype as the dtype a request sends for it.
+            String dtype = Dtypes.name(Dtypes.base(info.getDtype())).toUpperCase(Locale.ROOT);
             described.add(new TensorInfo(name, dtype, dims, shape.getUnknownRank()));
         });
         return described;
