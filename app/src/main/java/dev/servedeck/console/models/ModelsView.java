@@ -82,6 +82,7 @@ public final class ModelsView {
     @FXML private TreeTableColumn<ModelRow, ModelRow> detailsColumn;
     @FXML private TitledPane configPane;
     @FXML private TextArea configText;
+    @FXML private TextArea signaturesText;
     @FXML private ScrollPane side;
     @FXML private Label selection;
     @FXML private ComboBox<String> version;
@@ -120,6 +121,7 @@ public final class ModelsView {
         bindLabelForm();
         bindAddForm();
         configText.textProperty().bind(viewModel.configTextProperty());
+        signaturesText.textProperty().bind(viewModel.signaturesTextProperty());
         openConfig.disableProperty().bind(viewModel.canActProperty().not());
         saveConfig.disableProperty().bind(viewModel.canActProperty().not());
         openConfig.setOnAction(event -> chooseConfigToOpen());

@@ -59,6 +59,7 @@ public final class ModelsViewModel implements AutoCloseable {
     private final ModelRows rows;
     private final Subscription subscription;
     private final AtomicBoolean refreshPending = new AtomicBoolean();
+    private final SelectedSignatures signatures;
 
     private final ObservableList<ModelRow> models = FXCollections.observableArrayList();
     private final ObservableList<ModelRow> readOnlyModels = FXCollections.unmodifiableObservableList(models);
@@ -108,6 +109,7 @@ public final class ModelsViewModel implements AutoCloseable {
         this.backend = backend;
         this.ui = ui;
         this.rows = new ModelRows(zone);
+        this.signatures = new SelectedSignatures(backend, ui);
         canAct = running.and(busy.not());
         canActOnModel = canAct.and(selectedModel.isNotNull());
         // The name follows the folder until the operator types a name of their own.
@@ -151,6 +153,7 @@ public final class ModelsViewModel implements AutoCloseable {
                 showPolicy(entries.get(selectedModel.get()).policy());
             }
             updateChoices(selected);
+            signatures.show(selected.map(row -> entries.get(row.model())).orElse(null), selectedVersion.get());
         }
     }
 
@@ -187,6 +190,7 @@ public final class ModelsViewModel implements AutoCloseable {
         selectionText.set(model == null ? NOTHING_SELECTED
                 : version.isPresent() ? model + ", version " + version.getAsLong() : model);
         updateChoices(row);
+        signatures.show(model == null ? null : entries.get(model), selectedVersion.get());
     }
 
     private void showPolicy(ServableVersionPolicy policy) {
@@ -528,6 +532,11 @@ public final class ModelsViewModel implements AutoCloseable {
 
     public ReadOnlyObjectProperty<OptionalLong> selectedVersionProperty() {
         return selectedVersion.getReadOnlyProperty();
+    }
+
+    /** The selected version's signatures (the model's latest AVAILABLE one), or why there are none to show. */
+    public ReadOnlyStringProperty signaturesTextProperty() {
+        return signatures.textProperty();
     }
 
     public ReadOnlyStringProperty selectionTextProperty() {

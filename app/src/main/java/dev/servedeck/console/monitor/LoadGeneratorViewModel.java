@@ -170,7 +170,7 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
             if (failure != null) {
                 error.set("Could not read the signature of " + to.label() + ": " + Failures.message(failure));
             } else {
-                body.set(RequestTemplates.predictBody(signatures));
+                body.set(LoadRequestBody.predictBody(signatures));
             }
         }));
     }

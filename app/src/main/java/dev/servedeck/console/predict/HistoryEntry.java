@@ -1,5 +1,6 @@
 package dev.servedeck.console.predict;
 
+import dev.servedeck.console.signatures.RestVerb;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param signature the signature chosen when it was sent (empty when none was known)
  * @param status the HTTP status, or {@link #NO_ANSWER} when the request got none
  */
-public record HistoryEntry(Instant time, String model, VersionOption version, String signature, PredictVerb verb,
+public record HistoryEntry(Instant time, String model, VersionOption version, String signature, RestVerb verb,
         String body, int status, Duration latency) {
 
     public static final int NO_ANSWER = -1;

@@ -2,9 +2,11 @@ package dev.servedeck.console.predict;
 
 import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.shell.PageShortcuts;
+import dev.servedeck.console.signatures.RestVerb;
 import dev.servedeck.ui.StyleClasses;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -21,6 +23,7 @@ import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
@@ -45,6 +48,7 @@ public final class PredictView {
     @FXML private ComboBox<String> model;
     @FXML private ComboBox<VersionOption> version;
     @FXML private ComboBox<SignatureInfo> signature;
+    @FXML private ComboBox<RestVerb> verb;
     @FXML private ProgressIndicator loadingSignatures;
     @FXML private Label loadingText;
     @FXML private Label signatureHint;
@@ -101,22 +105,22 @@ public final class PredictView {
         version.valueProperty().bindBidirectional(viewModel.versionProperty());
 
         signature.setItems(viewModel.signatures());
-        signature.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(SignatureInfo info) {
-                return PredictViewModel.signatureText(info);
-            }
-
-            @Override
-            public SignatureInfo fromString(String text) {
-                return signature.getValue(); // not editable
-            }
-        });
+        signature.setConverter(shownAs(PredictViewModel::signatureText, signature));
         signature.valueProperty().bindBidirectional(viewModel.signatureProperty());
+
+        verb.setItems(viewModel.verbs());
+        verb.setConverter(shownAs(RestVerb::verb, verb));
+        verb.valueProperty().bindBidirectional(viewModel.verbProperty());
 
         showWhileBusy(loadingSignatures, viewModel.loadingSignaturesProperty());
         showWhileBusy(loadingText, viewModel.loadingSignaturesProperty());
         showWhenText(signatureHint, viewModel.signatureHintProperty());
+        // The hint is cut at the window's edge when a signature has many inputs: its tooltip shows all of it.
+        Tooltip hintTooltip = new Tooltip();
+        hintTooltip.textProperty().bind(viewModel.signatureHintProperty());
+        hintTooltip.setWrapText(true);
+        hintTooltip.setMaxWidth(640);
+        signatureHint.setTooltip(hintTooltip);
         showWhenText(metadataError, viewModel.metadataErrorProperty());
     }
 
@@ -217,6 +221,21 @@ public final class PredictView {
             chars = Math.max(chars, answer.cell(row, column).length());
         }
         return Math.min(420, Math.max(48, chars * 9 + 28));
+    }
+
+    /** Shows a chooser's items in words; the chooser is not editable, so words never turn back into an item. */
+    private static <T> StringConverter<T> shownAs(Function<T, String> words, ComboBox<T> chooser) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T item) {
+                return item == null ? "" : words.apply(item);
+            }
+
+            @Override
+            public T fromString(String text) {
+                return chooser.getValue();
+            }
+        };
     }
 
     private static void showWhenText(Label label, ObservableStringValue text) {

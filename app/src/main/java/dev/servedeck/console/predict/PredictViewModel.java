@@ -10,6 +10,10 @@ import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.TensorInfo;
 import dev.servedeck.console.backend.VersionChoice;
+import dev.servedeck.console.signatures.DefaultSignature;
+import dev.servedeck.console.signatures.RequestTemplate;
+import dev.servedeck.console.signatures.RestVerb;
+import dev.servedeck.console.signatures.SignatureText;
 import dev.servedeck.core.servable.ManagerState;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +45,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The Predict page: choose a model, a version or label and a signature; edit a request pre-filled from
- * the signature's inputs; send it over the server's real REST API and show status, latency, the answer
+ * The Predict page: choose a model, a version or label, a signature and the verb to call it with; edit a
+ * request pre-filled from the signature's inputs ({@link RequestTemplate}); send it over the server's real REST API and show status, latency, the answer
  * (laid-out JSON and a table of its tensors) and TF Serving's error text; keep a history; copy a request as
  * a curl command.
  *
@@ -70,6 +74,8 @@ public final class PredictViewModel implements AutoCloseable {
     private final ObjectProperty<VersionOption> version = new SimpleObjectProperty<>(VersionOption.LATEST);
     private final ObservableList<SignatureInfo> signatures = FXCollections.observableArrayList();
     private final ObjectProperty<SignatureInfo> signature = new SimpleObjectProperty<>();
+    private final ObservableList<RestVerb> verbs = FXCollections.observableArrayList(RestVerb.values());
+    private final ObjectProperty<RestVerb> verb = new SimpleObjectProperty<>(RestVerb.PREDICT);
     private final ReadOnlyBooleanWrapper loadingSignatures = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper metadataError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper signatureHint = new ReadOnlyStringWrapper("");
@@ -97,6 +103,8 @@ public final class PredictViewModel implements AutoCloseable {
     private long signatureRequests;
     /** The signature the editor's template was written for: choosing an equal one keeps the operator's edits. */
     private SignatureInfo templateSignature;
+    /** The verb the editor's template was written for (examples for classify and regress, tensors for predict). */
+    private RestVerb templateVerb;
     /** A history entry being restored: its signature and body win over the template once signatures arrive. */
     private HistoryEntry pendingRestore;
     /** The selected model as last seen, to notice when its versions change. */
@@ -105,13 +113,15 @@ public final class PredictViewModel implements AutoCloseable {
     private boolean restoring;
     /** Set while the version list is replaced: a combo box clears its value meanwhile, which is no choice. */
     private boolean replacingVersions;
+    /** Set while a signature's verbs are put in place: the verb set meanwhile is no choice of the operator's. */
+    private boolean replacingVerbs;
 
     public PredictViewModel(ConsoleBackend backend, Executor ui, Clock clock) {
         this.backend = backend;
         this.ui = ui;
         this.clock = clock;
         requestLine = Bindings.createStringBinding(
-                () -> model.get() == null ? "" : "POST " + path(model.get(), version.get(), verb()), model, version, signature);
+                () -> model.get() == null ? "" : "POST " + path(model.get(), version.get(), verb()), model, version, verb);
         model.addListener((obs, old, now) -> modelChosen(now));
         version.addListener((obs, old, now) -> {
             if (replacingVersions || restoring) {
@@ -124,6 +134,16 @@ public final class PredictViewModel implements AutoCloseable {
             }
         });
         signature.addListener((obs, old, now) -> signatureChosen(now));
+        verb.addListener((obs, old, now) -> {
+            if (replacingVerbs) {
+                return;
+            }
+            if (now == null) {
+                verb.set(old == null ? RestVerb.PREDICT : old); // a choice box drops its value when its items change
+            } else {
+                verbChosen(now);
+            }
+        });
         request.addListener((obs, old, now) -> requestProblem.set(""));
         modelsSubscription = backend.onModelsChanged(() -> ui.execute(this::refreshModels));
         ui.execute(this::refreshModels);
@@ -230,35 +250,70 @@ public final class PredictViewModel implements AutoCloseable {
         return entry.versions().stream().anyMatch(v -> v.state() == ManagerState.AVAILABLE);
     }
 
-    /** The restored entry's signature, else the one the template was written for, else the first (serving_default). */
+    /**
+     * The restored entry's signature, else the one the template was written for, else the model's default
+     * ({@link DefaultSignature}: serving_default, or for a TF2 export without one a signature to predict with).
+     */
     private SignatureInfo preferredSignature(List<SignatureInfo> list) {
-        if (list.isEmpty()) {
-            return null;
-        }
         String wanted = pendingRestore != null ? pendingRestore.signature()
                 : templateSignature != null ? templateSignature.name() : "";
-        return list.stream().filter(s -> s.name().equals(wanted)).findFirst().orElse(list.get(0));
+        return list.stream().filter(s -> s.name().equals(wanted)).findFirst()
+                .or(() -> DefaultSignature.of(list)).orElse(null);
     }
 
+    /**
+     * Offers the signature's verbs and starts from the one its method name says; the same signature chosen
+     * again (another version of the model) keeps the operator's verb and edits.
+     */
     private void signatureChosen(SignatureInfo now) {
         if (now == null) {
             signatureHint.set("");
+            replaceVerbs(List.of(RestVerb.values()), verb.get()); // unknown signature: the operator may try any verb
             return;
         }
-        signatureHint.set(RequestTemplate.describe(now));
-        if (!now.equals(templateSignature)) {
-            templateSignature = now;
-            request.set(RequestTemplate.text(now));
+        signatureHint.set(SignatureText.tensors(now));
+        List<RestVerb> offered = RestVerb.offered(now);
+        boolean same = now.equals(templateSignature) && offered.contains(templateVerb);
+        RestVerb chosen = same ? templateVerb : RestVerb.preferred(now);
+        replaceVerbs(offered, chosen);
+        if (!same) {
+            writeTemplate(now, chosen);
         }
     }
 
-    /** Puts the chosen signature's template back in the editor. */
+    /** Replaces the verb list and sets the choice, without writing a template on the way. */
+    private void replaceVerbs(List<RestVerb> offered, RestVerb choice) {
+        replacingVerbs = true;
+        try {
+            if (!offered.equals(verbs)) {
+                verbs.setAll(offered);
+            }
+            verb.set(choice == null || !offered.contains(choice) ? offered.get(0) : choice);
+        } finally {
+            replacingVerbs = false;
+        }
+    }
+
+    /** Another verb needs another body (examples or tensors): the template for it replaces the request. */
+    private void verbChosen(RestVerb now) {
+        SignatureInfo chosen = signature.get();
+        if (chosen != null && (now != templateVerb || !chosen.equals(templateSignature))) {
+            writeTemplate(chosen, now);
+        }
+    }
+
+    /** Puts the chosen signature's template for the chosen verb back in the editor. */
     public void resetTemplate() {
         SignatureInfo chosen = signature.get();
         if (chosen != null) {
-            templateSignature = chosen;
-            request.set(RequestTemplate.text(chosen));
+            writeTemplate(chosen, verb());
         }
+    }
+
+    private void writeTemplate(SignatureInfo chosen, RestVerb chosenVerb) {
+        templateSignature = chosen;
+        templateVerb = chosenVerb;
+        request.set(JsonText.layout(RequestTemplate.body(chosen, chosenVerb, 0)));
     }
 
     // ---- sending ----
@@ -296,7 +351,7 @@ public final class PredictViewModel implements AutoCloseable {
     }
 
     private CompletableFuture<Void> sendNow(String modelName, VersionOption versionOption, String signatureName,
-            PredictVerb verb, String body) {
+            RestVerb verb, String body) {
         busy.set(true);
         status.set("Sending…");
         outcome.set(Outcome.NONE);
@@ -372,14 +427,13 @@ public final class PredictViewModel implements AutoCloseable {
         return version.get() == null ? VersionOption.LATEST : version.get();
     }
 
-    /** The verb the chosen signature is called with (Predict when none is known). */
-    private PredictVerb verb() {
-        SignatureInfo chosen = signature.get();
-        return chosen == null ? PredictVerb.PREDICT : PredictVerb.forMethod(chosen.methodName());
+    /** The verb chosen (Predict until one is). */
+    private RestVerb verb() {
+        return verb.get() == null ? RestVerb.PREDICT : verb.get();
     }
 
     /** {@code /v1/models/<model>[/versions/N | /labels/L]:<verb>}, with names escaped for a URL path. */
-    static String path(String modelName, VersionOption versionOption, PredictVerb verb) {
+    static String path(String modelName, VersionOption versionOption, RestVerb verb) {
         VersionChoice choice = versionOption == null ? VersionChoice.LATEST : versionOption.choice();
         String versionPath = choice instanceof VersionChoice.Label label
                 ? "/labels/" + pathSegment(label.label()) : choice.restPath();
@@ -443,7 +497,7 @@ public final class PredictViewModel implements AutoCloseable {
         return Optional.of(CurlCommand.post(base.get() + path(model.get(), version.get(), verb()), body));
     }
 
-    /** Puts a past request back: model, version, signature and body. */
+    /** Puts a past request back: model, version, signature, verb and body. */
     public void restore(HistoryEntry entry) {
         pendingRestore = entry;
         restoring = true;
@@ -473,6 +527,8 @@ public final class PredictViewModel implements AutoCloseable {
         }
         pendingRestore = null;
         signatures.stream().filter(s -> s.name().equals(entry.signature())).findFirst().ifPresent(signature::set);
+        replaceVerbs(verbs.contains(entry.verb()) ? List.copyOf(verbs) : List.of(RestVerb.values()), entry.verb());
+        templateVerb = entry.verb(); // the entry's body is the operator's edit of this verb's template
         request.set(entry.body());
     }
 
@@ -512,9 +568,21 @@ public final class PredictViewModel implements AutoCloseable {
         return signature;
     }
 
-    /** How the signature chooser names a signature, e.g. {@code serving_default (predict)}. */
+    /**
+     * How the signature chooser names a signature with the verbs it takes, e.g. {@code serving_default (predict)}
+     * or {@code classify_x_to_y (predict, classify)} for a TF2 signature of classify's form.
+     */
     public static String signatureText(SignatureInfo info) {
-        return info == null ? "" : info.name() + " (" + PredictVerb.forMethod(info.methodName()).verb() + ")";
+        return info == null ? "" : SignatureText.title(info);
+    }
+
+    /** The verbs the chosen signature takes, the one its method name says first. */
+    public ObservableList<RestVerb> verbs() {
+        return verbs;
+    }
+
+    public ObjectProperty<RestVerb> verbProperty() {
+        return verb;
     }
 
     public ReadOnlyBooleanProperty loadingSignaturesProperty() {

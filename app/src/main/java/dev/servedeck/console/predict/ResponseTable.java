@@ -10,7 +10,7 @@ import java.util.Map;
  * The tensors of an answer as a table of text. Row-format answers ({@code "predictions"}) give one row per
  * instance and a column per output, split into one column per value for short vectors; columnar answers
  * ({@code "outputs"}) give one row per output with its shape and values; classify and regress answers
- * ({@code "result"}) give one row per class or value.
+ * ({@code "results"}) give one row per class or value.
  */
 public record ResponseTable(List<String> columns, List<List<String>> rows) {
 
@@ -44,8 +44,11 @@ public record ResponseTable(List<String> columns, List<List<String>> rows) {
         if (answer.has("outputs")) {
             return columnar(answer.get("outputs"), single);
         }
-        if (answer.path("result").isArray()) {
-            return results(answer.get("result"));
+        // TF Serving writes "results" (json_tensor.cc); its REST API page shows "result", so read that too.
+        for (String key : List.of("results", "result")) {
+            if (answer.path(key).isArray()) {
+                return results(answer.get(key));
+            }
         }
         return EMPTY;
     }

@@ -3,6 +3,8 @@ package dev.servedeck.console.models;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.servedeck.console.backend.ServerStatus;
+import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.console.backend.TensorInfo;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
@@ -89,6 +91,48 @@ class ModelsViewModelTest {
         assertThat(hp2.tone()).isEqualTo(ManagerState.LOADING);
         assertThat(hp2.versions()).extracting(ModelRow::state)
                 .containsExactly("UNLOADING", "LOADING", "START (waiting to load)");
+    }
+
+    @Test
+    void listsTheSignaturesOfTheSelectedVersionOnceItIsAvailable() {
+        backend.signatures = List.of(
+                new SignatureInfo("add", "tensorflow/serving/predict", List.of(new TensorInfo("a", "FLOAT", List.of(), true),
+                        new TensorInfo("b", "FLOAT", List.of(), true)), List.of(new TensorInfo("output_0", "FLOAT", List.of(), true))),
+                new SignatureInfo("classify_x_to_y", "tensorflow/serving/predict",
+                        List.of(new TensorInfo("inputs", "STRING", List.of(-1L), false)),
+                        List.of(new TensorInfo("scores", "FLOAT", List.of(-1L, 1L), false))));
+        viewModel.select("hp2", OptionalLong.empty());
+        assertThat(backend.calls).contains("signatures hp2 Number[version=2]"); // the latest AVAILABLE version
+        assertThat(viewModel.signaturesTextProperty().get()).isEqualTo("""
+                version 2: 2 signatures
+                add (predict)
+                    inputs a: FLOAT (any shape), b: FLOAT (any shape)  →  outputs output_0: FLOAT (any shape)
+                classify_x_to_y (predict, classify)
+                    inputs inputs: STRING [-1]  →  outputs scores: FLOAT [-1, 1]""");
+
+        viewModel.select("hp2", OptionalLong.of(3));
+        assertThat(viewModel.signaturesTextProperty().get())
+                .isEqualTo("Version 3 is END: it has no signatures to show while it does not serve.");
+
+        // A version warming up is LOADING: no read until it is AVAILABLE, then one.
+        backend.models = List.of(FakeBackend.model("tf2", new ServableVersionPolicy.Latest(1), Map.of(), List.of(
+                new VersionEntry(123, ManagerState.LOADING, "", NOON))));
+        backend.fireModelsChanged();
+        viewModel.select("tf2", OptionalLong.empty());
+        assertThat(viewModel.models().get(0).versions()).extracting(ModelRow::state).containsExactly("LOADING");
+        assertThat(viewModel.signaturesTextProperty().get()).isEqualTo("Version 123 is LOADING (restoring, "
+                + "initializing or warming up): its signatures show when it is AVAILABLE.");
+        assertThat(backend.calls).noneMatch(call -> call.startsWith("signatures tf2"));
+        backend.models = List.of(FakeBackend.model("tf2", new ServableVersionPolicy.Latest(1), Map.of(), List.of(
+                new VersionEntry(123, ManagerState.AVAILABLE, "", NOON))));
+        backend.fireModelsChanged();
+        backend.fireModelsChanged();
+        assertThat(backend.calls).filteredOn(call -> call.startsWith("signatures tf2")).containsExactly(
+                "signatures tf2 Number[version=123]");
+        assertThat(viewModel.signaturesTextProperty().get()).startsWith("version 123: 2 signatures\nadd (predict)");
+
+        viewModel.select(null, OptionalLong.empty());
+        assertThat(viewModel.signaturesTextProperty().get()).isEmpty();
     }
 
     @Test
@@ -183,7 +227,7 @@ class ModelsViewModelTest {
         assertThat(viewModel.deleteAction()).isEqualTo(ModelsViewModel.DeleteAction.UNLOAD_VERSION);
         viewModel.versionProperty().set("1");
         viewModel.unloadSelectedVersion();
-        assertThat(backend.calls).containsExactly("unloadVersion hp2 2");
+        assertThat(operations(backend)).containsExactly("unloadVersion hp2 2");
 
         viewModel.select("hp2", OptionalLong.of(3));
         assertThat(viewModel.deleteAction()).as("an unloaded version").isEqualTo(ModelsViewModel.DeleteAction.NONE);
@@ -200,12 +244,12 @@ class ModelsViewModelTest {
         viewModel.select("hp2", OptionalLong.of(3));
 
         viewModel.loadVersion().join();
-        assertThat(backend.calls).containsExactly("loadVersion hp2 3");
+        assertThat(operations(backend)).containsExactly("loadVersion hp2 3");
         assertThat(viewModel.noticeProperty().get()).isEqualTo("Version 3 of hp2 is loaded");
 
         viewModel.versionProperty().set(" 1 ");
         viewModel.unloadVersion().join();
-        assertThat(backend.calls).containsExactly("loadVersion hp2 3", "unloadVersion hp2 1");
+        assertThat(operations(backend)).containsExactly("loadVersion hp2 3", "unloadVersion hp2 1");
         assertThat(viewModel.failureProperty().get()).isEmpty();
     }
 
@@ -222,7 +266,7 @@ class ModelsViewModelTest {
         viewModel.policyValueProperty().set("3, 1 4");
         viewModel.applyPolicy().join();
 
-        assertThat(backend.calls).containsExactly(
+        assertThat(operations(backend)).containsExactly(
                 "setVersionPolicy hp2 Latest[numVersions=2]",
                 "setVersionPolicy hp2 All[]",
                 "setVersionPolicy hp2 Specific[versions=[1, 3, 4]]");
@@ -237,7 +281,7 @@ class ModelsViewModelTest {
         viewModel.setLabel().join();
         viewModel.removeLabel().join();
 
-        assertThat(backend.calls).containsExactly("setLabel hp2 stable 1", "removeLabel hp2 stable");
+        assertThat(operations(backend)).containsExactly("setLabel hp2 stable 1", "removeLabel hp2 stable");
         assertThat(viewModel.labelErrorProperty().get()).isEmpty();
     }
 
@@ -256,7 +300,7 @@ class ModelsViewModelTest {
         viewModel.addPolicyValueProperty().set("1,2");
         viewModel.addModel().join();
 
-        assertThat(backend.calls).containsExactly(
+        assertThat(operations(backend)).containsExactly(
                 "addModel my_bert " + Path.of("/srv/models/bert2").toAbsolutePath() + " Specific[versions=[1, 2]]");
         assertThat(viewModel.noticeProperty().get()).isEqualTo("Added my_bert (specific 1, 2)");
         assertThat(viewModel.addNameProperty().get()).as("the form is cleared for the next model").isEmpty();
@@ -270,7 +314,7 @@ class ModelsViewModelTest {
         viewModel.openConfig(Path.of("/tmp/in.config")).join();
         viewModel.saveConfig(Path.of("/tmp/out.config")).join();
 
-        assertThat(backend.calls).containsExactly("removeModel mlp", "openModelConfig /tmp/in.config",
+        assertThat(operations(backend)).containsExactly("removeModel mlp", "openModelConfig /tmp/in.config",
                 "saveModelConfig /tmp/out.config");
         assertThat(viewModel.noticeProperty().get()).isEqualTo("Saved the model config to /tmp/out.config");
     }
@@ -299,7 +343,7 @@ class ModelsViewModelTest {
         viewModel.addModel().join();
         assertThat(viewModel.addErrorProperty().get()).contains("Latest needs how many versions").contains("'0'");
 
-        assertThat(backend.calls).isEmpty();
+        assertThat(operations(backend)).isEmpty();
     }
 
     @Test
@@ -323,7 +367,7 @@ class ModelsViewModelTest {
         viewModel.applyPolicy().join();
         assertThat(viewModel.policyErrorProperty().get()).contains("e.g. 1, 3");
 
-        assertThat(backend.calls).isEmpty();
+        assertThat(operations(backend)).isEmpty();
 
         viewModel.versionProperty().set("2");
         viewModel.loadVersion().join();
@@ -354,7 +398,7 @@ class ModelsViewModelTest {
         viewModel.removeLabel().join();
         assertThat(viewModel.labelErrorProperty().get()).isEqualTo("hp2 has no label 'canary'");
 
-        assertThat(backend.calls).isEmpty();
+        assertThat(operations(backend)).isEmpty();
     }
 
     // ---- failures and progress ----
@@ -399,7 +443,7 @@ class ModelsViewModelTest {
         assertThat(slowModel.canActOnModelProperty().get()).isFalse();
         assertThat(slowModel.deleteAction()).isEqualTo(ModelsViewModel.DeleteAction.NONE);
         slowModel.loadVersion().join();
-        assertThat(slow.calls).as("no second operation while one runs").containsExactly("unloadVersion hp2 2");
+        assertThat(operations(slow)).as("no second operation while one runs").containsExactly("unloadVersion hp2 2");
         assertThat(finished).isNotDone();
 
         pending.complete(null);
@@ -409,5 +453,10 @@ class ModelsViewModelTest {
         assertThat(slowModel.busyTextProperty().get()).isEmpty();
         assertThat(slowModel.canActProperty().get()).isTrue();
         assertThat(slowModel.noticeProperty().get()).isEqualTo("Version 2 of hp2 is unloading");
+    }
+
+    /** The operations asked of the backend: its calls without the signature reads the page makes on its own. */
+    private static List<String> operations(FakeBackend backend) {
+        return backend.calls.stream().filter(call -> !call.startsWith("signatures ")).toList();
     }
 }

@@ -54,7 +54,7 @@ class LoadGeneratorViewModelTest {
 
     @Test
     void aLargeInputGetsOneRowOfZeros() {
-        String body = RequestTemplates.predictBody(List.of(new SignatureInfo("serving_default",
+        String body = LoadRequestBody.predictBody(List.of(new SignatureInfo("serving_default",
                 "tensorflow/serving/predict", List.of(new TensorInfo("images", "FLOAT", List.of(-1L, 784L), false)),
                 List.of())));
         assertThat(body).startsWith("{\"instances\":[[0.0,0.0,").endsWith("0.0]]}");
@@ -63,11 +63,30 @@ class LoadGeneratorViewModelTest {
 
     @Test
     void severalInputsAreNamedInEachInstance() {
-        String body = RequestTemplates.predictBody(List.of(new SignatureInfo("classify_it", "tensorflow/serving/predict",
+        String body = LoadRequestBody.predictBody(List.of(new SignatureInfo("classify_it", "tensorflow/serving/predict",
                 List.of(new TensorInfo("a", "INT64", List.of(-1L), false), new TensorInfo("b", "STRING", List.of(-1L, 2L), false)),
                 List.of())));
         assertThat(body).isEqualTo("{\"signature_name\":\"classify_it\",\"instances\":[{\"a\":1,\"b\":[\"a\",\"a\"]},"
                 + "{\"a\":2,\"b\":[\"a\",\"a\"]},{\"a\":5,\"b\":[\"a\",\"a\"]}]}");
+    }
+
+    @Test
+    void aTf2ModelWithoutServingDefaultIsCalledByNameWithScalarsForInputsOfAnyShape() {
+        TensorInfo anyShape = new TensorInfo("input", "FLOAT", List.of(), true);
+        SignatureInfo classifyShaped = new SignatureInfo("classify_x_to_y", "tensorflow/serving/predict",
+                List.of(new TensorInfo("inputs", "STRING", List.of(-1L), false)),
+                List.of(new TensorInfo("scores", "FLOAT", List.of(-1L, 1L), false)));
+        SignatureInfo add = new SignatureInfo("add", "tensorflow/serving/predict",
+                List.of(new TensorInfo("a", "FLOAT", List.of(), true), new TensorInfo("b", "FLOAT", List.of(), true)),
+                List.of(anyShape));
+        // The classify-shaped signature sorts first but reads tf.Examples: the load goes to 'add', by name.
+        assertThat(LoadRequestBody.predictBody(List.of(classifyShaped, add)))
+                .isEqualTo("{\"signature_name\":\"add\",\"inputs\":{\"a\":1.0,\"b\":1.0}}");
+        SignatureInfo scale = new SignatureInfo("scale", "tensorflow/serving/predict",
+                List.of(new TensorInfo("factor", "FLOAT", List.of(), false, true), anyShape), List.of(anyShape));
+        assertThat(LoadRequestBody.predictBody(List.of(scale)))
+                .isEqualTo("{\"signature_name\":\"scale\",\"inputs\":{\"input\":1.0}}");
+        assertThat(LoadRequestBody.predictBody(List.of())).isEqualTo("{\"instances\":[]}");
     }
 
     @Test

@@ -12,6 +12,8 @@ import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.TensorInfo;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
+import dev.servedeck.console.signatures.RequestTemplate;
+import dev.servedeck.console.signatures.RestVerb;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
 import dev.servedeck.core.servable.ManagerState;
@@ -116,7 +118,7 @@ class PredictViewModelTest {
 
     @Test
     void escapesNamesInThePath() {
-        assertThat(PredictViewModel.path("my model", VersionOption.label("a/b"), PredictVerb.PREDICT))
+        assertThat(PredictViewModel.path("my model", VersionOption.label("a/b"), RestVerb.PREDICT))
                 .isEqualTo("/v1/models/my%20model/labels/a%2Fb:predict");
     }
 
@@ -197,28 +199,9 @@ class PredictViewModelTest {
     }
 
     @Test
-    void templateOfSeveralBatchedInputsIsRowsOfNamedObjectsWithZerosOfEachDtype() throws IOException {
-        SignatureInfo multi = predict("multi", List.of(tensor("ids", "INT64", -1, 3), tensor("text", "STRING", -1),
-                tensor("flag", "BOOL", -1), tensor("weight", "DOUBLE", -1, -1)), List.of(tensor("out", "FLOAT", -1)));
-        assertThat(compact(RequestTemplate.text(multi))).isEqualTo(
-                "{\"signature_name\":\"multi\",\"instances\":[{\"ids\":[0,0,0],\"text\":\"\",\"flag\":false,\"weight\":[0.0]}]}");
-    }
-
-    @Test
-    void templateIsColumnarWhenAnInputHasNoBatchDimension() throws IOException {
-        SignatureInfo mixed = predict("serving_default", List.of(tensor("table", "INT32", 2, 3),
-                tensor("key", "STRING"), tensor("rows", "FLOAT", -1, 2)), List.of());
-        assertThat(compact(RequestTemplate.text(mixed))).isEqualTo(
-                "{\"inputs\":{\"table\":[[0,0,0],[0,0,0]],\"key\":\"\",\"rows\":[[0.0,0.0]]}}");
-        SignatureInfo anyShape = predict("serving_default",
-                List.of(new TensorInfo("blob", "UINT8", List.of(), true)), List.of());
-        assertThat(compact(RequestTemplate.text(anyShape))).isEqualTo("{\"inputs\":{\"blob\":0}}");
-    }
-
-    @Test
     void templateOfALargeShapeIsCompactOnOneLine() throws IOException {
         SignatureInfo image = predict("serving_default", List.of(tensor("image", "FLOAT", -1, 224, 224, 3)), List.of());
-        String template = RequestTemplate.text(image);
+        String template = JsonText.layout(RequestTemplate.body(image, RestVerb.PREDICT, 0));
         assertThat(template.lines().count()).isEqualTo(3);
         assertThat(template).contains("\"instances\": [[[[0.0,0.0,0.0],[0.0,0.0,0.0],");
         JsonNode instance = JSON.readTree(template).get("instances").get(0);
@@ -242,7 +225,106 @@ class PredictViewModelTest {
         viewModel.signatureProperty().set(regress);
         viewModel.send();
         assertThat(sent).extracting(RestCall::path).containsExactly("/v1/models/half_plus_two:regress");
-        assertThat(PredictViewModel.signatureText(regress)).isEqualTo("regress_x (regress)");
+        assertThat(PredictViewModel.signatureText(regress)).isEqualTo("regress_x (regress, predict)");
+    }
+
+    // ---- TF2 exports ----
+
+    /** tf-java's Python-written model: five signatures, no serving_default, inputs of unknown rank. */
+    private static final List<SignatureInfo> PYTHON_MODEL = List.of(
+            predict("add", List.of(anyShape("a"), anyShape("b")), List.of(anyShape("output_0"))),
+            predict("get_const_matrix", List.of(anyShape("input")), List.of(anyShape("output_0"))),
+            predict("get_const_scalar", List.of(anyShape("input")), List.of(anyShape("output_0"))),
+            predict("get_const_vector", List.of(anyShape("input")), List.of(anyShape("output_0"))),
+            predict("get_variable", List.of(anyShape("dummy")), List.of(tensor("output_0", "FLOAT"))));
+    /** TF Serving's TF2 half_plus_two: every method says predict, classify_x_to_y has classify's form. */
+    private static final SignatureInfo TF2_CLASSIFY = predict("classify_x_to_y",
+            List.of(tensor("inputs", "STRING", -1)), List.of(tensor("scores", "FLOAT", -1, 1)));
+    private static final SignatureInfo TF2_REGRESS = predict("regress_x_to_y",
+            List.of(tensor("inputs", "STRING", -1)), List.of(tensor("outputs", "FLOAT", -1, 1)));
+
+    @Test
+    void aModelWithoutServingDefaultStartsFromARealSignatureCalledByName() throws IOException {
+        signaturesByModel.put("half_plus_two", PYTHON_MODEL);
+        viewModel.loadSignatures();
+        assertThat(viewModel.signatureProperty().get().name()).isEqualTo("add");
+        assertThat(compact(viewModel.requestProperty().get()))
+                .isEqualTo("{\"signature_name\":\"add\",\"inputs\":{\"a\":0.0,\"b\":0.0}}");
+        assertThat(viewModel.signatureHintProperty().get())
+                .isEqualTo("inputs a: FLOAT (any shape), b: FLOAT (any shape)  →  outputs output_0: FLOAT (any shape)");
+        assertThat(viewModel.verbs()).containsExactly(RestVerb.PREDICT);
+
+        viewModel.signatureProperty().set(PYTHON_MODEL.get(4));
+        assertThat(compact(viewModel.requestProperty().get()))
+                .isEqualTo("{\"signature_name\":\"get_variable\",\"inputs\":{\"dummy\":0.0}}");
+        viewModel.send();
+        assertThat(sent.get(0).body()).contains("\"signature_name\": \"get_variable\"");
+    }
+
+    @Test
+    void aClassifyShapedPredictSignatureOffersClassifyAndStartsWithPredict() throws IOException {
+        signaturesByModel.put("half_plus_two", List.of(HALF_PLUS_TWO, TF2_CLASSIFY, TF2_REGRESS));
+        viewModel.loadSignatures();
+        viewModel.signatureProperty().set(TF2_CLASSIFY);
+        assertThat(viewModel.verbs()).containsExactly(RestVerb.PREDICT, RestVerb.CLASSIFY);
+        assertThat(viewModel.verbProperty().get()).isEqualTo(RestVerb.PREDICT);
+        assertThat(PredictViewModel.signatureText(TF2_CLASSIFY)).isEqualTo("classify_x_to_y (predict, classify)");
+        assertThat(compact(viewModel.requestProperty().get()))
+                .isEqualTo("{\"signature_name\":\"classify_x_to_y\",\"instances\":[\"\"]}");
+
+        viewModel.verbProperty().set(RestVerb.CLASSIFY);
+        assertThat(viewModel.requestLineProperty().get()).isEqualTo("POST /v1/models/half_plus_two:classify");
+        assertThat(compact(viewModel.requestProperty().get()))
+                .isEqualTo("{\"signature_name\":\"classify_x_to_y\",\"examples\":[{\"feature\":0.0}]}");
+        viewModel.requestProperty().set("{\"signature_name\": \"classify_x_to_y\", \"examples\": [{\"x\": 2.0}]}");
+        viewModel.send();
+        assertThat(sent).extracting(RestCall::path).containsExactly("/v1/models/half_plus_two:classify");
+        assertThat(viewModel.history().get(0).verb()).isEqualTo(RestVerb.CLASSIFY);
+
+        // Another signature starts from its own verb; restoring the entry brings classify and the edit back.
+        viewModel.signatureProperty().set(TF2_REGRESS);
+        assertThat(viewModel.verbs()).containsExactly(RestVerb.PREDICT, RestVerb.REGRESS);
+        assertThat(viewModel.verbProperty().get()).isEqualTo(RestVerb.PREDICT);
+        viewModel.restore(viewModel.history().get(0));
+        assertThat(viewModel.signatureProperty().get()).isEqualTo(TF2_CLASSIFY);
+        assertThat(viewModel.verbProperty().get()).isEqualTo(RestVerb.CLASSIFY);
+        assertThat(viewModel.requestProperty().get()).contains("\"x\": 2.0");
+        assertThat(viewModel.requestLineProperty().get()).isEqualTo("POST /v1/models/half_plus_two:classify");
+    }
+
+    @Test
+    void anotherVersionWithTheSameSignatureKeepsTheChosenVerbAndTheEdits() {
+        signaturesByModel.put("half_plus_two", List.of(HALF_PLUS_TWO, TF2_CLASSIFY));
+        viewModel.loadSignatures();
+        viewModel.signatureProperty().set(TF2_CLASSIFY);
+        viewModel.verbProperty().set(RestVerb.CLASSIFY);
+        viewModel.requestProperty().set("{\"signature_name\": \"classify_x_to_y\", \"examples\": [{\"x\": 2.0}]}");
+        viewModel.versionProperty().set(VersionOption.number(2));
+        assertThat(viewModel.signatureProperty().get()).isEqualTo(TF2_CLASSIFY);
+        assertThat(viewModel.verbProperty().get()).isEqualTo(RestVerb.CLASSIFY);
+        assertThat(viewModel.requestProperty().get()).contains("\"x\": 2.0");
+    }
+
+    @Test
+    void anInputWithADefaultIsLeftOutOfTheTemplateAndNamedInTheHint() throws IOException {
+        SignatureInfo scale = predict("scale", List.of(new TensorInfo("factor", "FLOAT", List.of(), false, true),
+                anyShape("x")), List.of(anyShape("y")));
+        signaturesByModel.put("half_plus_two", List.of(scale));
+        viewModel.loadSignatures();
+        assertThat(compact(viewModel.requestProperty().get()))
+                .isEqualTo("{\"signature_name\":\"scale\",\"inputs\":{\"x\":0.0}}");
+        assertThat(viewModel.signatureHintProperty().get())
+                .startsWith("inputs factor: FLOAT [] (has a default), x: FLOAT (any shape)");
+    }
+
+    @Test
+    void aSignatureOfUnknownFormMayStillBeCalledWithAnyVerb() {
+        backend.failNext("Servable not found for request: Specific(half_plus_two, 99)");
+        viewModel.versionProperty().set(VersionOption.number(99));
+        assertThat(viewModel.verbs()).containsExactly(RestVerb.PREDICT, RestVerb.CLASSIFY, RestVerb.REGRESS);
+        viewModel.verbProperty().set(RestVerb.REGRESS);
+        viewModel.send();
+        assertThat(sent).extracting(RestCall::path).containsExactly("/v1/models/half_plus_two/versions/99:regress");
     }
 
     @Test
@@ -382,7 +464,7 @@ class PredictViewModelTest {
     @Test
     void tableOfClassifyAndRegressAnswers() throws IOException {
         ResponseTable classes = ResponseTable.of(JSON.readTree(
-                "{\"result\": [[[\"cat\", 0.8], [\"dog\", 0.2]], [[\"dog\", 0.6], [\"cat\", 0.4]]]}"), List.of());
+                "{\"results\": [[[\"cat\", 0.8], [\"dog\", 0.2]], [[\"dog\", 0.6], [\"cat\", 0.4]]]}"), List.of());
         assertThat(classes.columns()).containsExactly("#", "class", "score");
         assertThat(classes.rows()).containsExactly(List.of("0", "cat", "0.8"), List.of("0", "dog", "0.2"),
                 List.of("1", "dog", "0.6"), List.of("1", "cat", "0.4"));
@@ -452,7 +534,7 @@ class PredictViewModelTest {
         assertThat(newest.body()).isEqualTo("{\"instances\": [[54.0]]}");
         assertThat(viewModel.history().get(49).body()).isEqualTo("{\"instances\": [[5.0]]}");
         assertThat(newest).isEqualTo(new HistoryEntry(NOW, "half_plus_two", VersionOption.LATEST, "serving_default",
-                PredictVerb.PREDICT, "{\"instances\": [[54.0]]}", 200, Duration.ofNanos(3_214_567)));
+                RestVerb.PREDICT, "{\"instances\": [[54.0]]}", 200, Duration.ofNanos(3_214_567)));
         assertThat(newest.summary(ZoneOffset.UTC))
                 .isEqualTo("10:15:30  200  3.21 ms  half_plus_two latest serving_default :predict");
     }
@@ -495,7 +577,7 @@ class PredictViewModelTest {
         later.models = backend.models;
         PredictViewModel delayed = new PredictViewModel(later, new DirectExecutor(), Clock.systemUTC());
         reads.get(0).complete(List.of(HALF_PLUS_TWO));
-        HistoryEntry entry = new HistoryEntry(NOW, "mlp", VersionOption.LATEST, "serving_default", PredictVerb.PREDICT,
+        HistoryEntry entry = new HistoryEntry(NOW, "mlp", VersionOption.LATEST, "serving_default", RestVerb.PREDICT,
                 "{\"instances\": [[1]]}", 200, Duration.ZERO);
         delayed.restore(entry);
         assertThat(reads).hasSize(2);
@@ -559,6 +641,10 @@ class PredictViewModelTest {
 
     private static SignatureInfo predict(String name, List<TensorInfo> inputs, List<TensorInfo> outputs) {
         return new SignatureInfo(name, "tensorflow/serving/predict", inputs, outputs);
+    }
+
+    private static TensorInfo anyShape(String name) {
+        return new TensorInfo(name, "FLOAT", List.of(), true);
     }
 
     private static TensorInfo tensor(String name, String dtype, long... dims) {

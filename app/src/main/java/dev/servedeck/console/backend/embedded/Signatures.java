@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorShapeProto;
@@ -23,13 +24,15 @@ final class Signatures {
     static List<SignatureInfo> describe(Map<String, SignatureDef> signatureDefs) {
         List<SignatureInfo> signatures = new ArrayList<>();
         new TreeMap<>(signatureDefs).forEach((name, def) ->
-                signatures.add(new SignatureInfo(name, def.getMethodName(), tensors(def.getInputsMap()),
-                        tensors(def.getOutputsMap()))));
-        signatures.sort((a, b) -> Boolean.compare(!a.name().equals("serving_default"), !b.name().equals("serving_default")));
+                signatures.add(new SignatureInfo(name, def.getMethodName(),
+                        tensors(def.getInputsMap(), def.getDefaultsMap().keySet()),
+                        tensors(def.getOutputsMap(), Set.of()))));
+        signatures.sort((a, b) -> Boolean.compare(!a.isServingDefault(), !b.isServingDefault()));
         return signatures;
     }
 
-    private static List<TensorInfo> tensors(Map<String, org.tensorflow.proto.TensorInfo> tensors) {
+    /** @param defaulted the aliases with a value in the signature's {@code defaults} (TF2 signatures may have them) */
+    private static List<TensorInfo> tensors(Map<String, org.tensorflow.proto.TensorInfo> tensors, Set<String> defaulted) {
         List<TensorInfo> described = new ArrayList<>();
         new TreeMap<>(tensors).forEach((name, info) -> {
             TensorShapeProto shape = info.getTensorShape();
@@ -37,7 +40,7 @@ final class Signatures {
             // The console spells TensorFlow's names in capitals (FLOAT, INT64), and shows a TF1 variable's
             // *_REF dtype as the dtype a request sends for it.
             String dtype = Dtypes.name(Dtypes.base(info.getDtype())).toUpperCase(Locale.ROOT);
-            described.add(new TensorInfo(name, dtype, dims, shape.getUnknownRank()));
+            described.add(new TensorInfo(name, dtype, dims, shape.getUnknownRank(), defaulted.contains(name)));
         });
         return described;
     }

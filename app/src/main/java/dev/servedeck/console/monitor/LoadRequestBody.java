@@ -1,0 +1,49 @@
+package dev.servedeck.console.monitor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.console.signatures.DefaultSignature;
+import dev.servedeck.console.signatures.RequestTemplate;
+import dev.servedeck.console.signatures.RestVerb;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A valid Predict body for the load generator: the Predict page's template ({@link RequestTemplate}) for the
+ * signature a model is called with by default ({@link DefaultSignature}), so both call a model alike, TF2
+ * exports without serving_default included. Small inputs get three rows of distinct values
+ * ({@code {"instances":[[1.0],[2.0],[5.0]]}} for half_plus_two), large ones a single row of zeros (one
+ * 784-zero image for the demo MLP) so that JSON parsing does not dominate the load.
+ */
+final class LoadRequestBody {
+
+    /** Rows of up to this many values per input are sent three at a time. */
+    private static final int SMALL_ROW = 16;
+    private static final double[] SMALL_VALUES = {1.0, 2.0, 5.0};
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private LoadRequestBody() {
+    }
+
+    /** The compact JSON body; {@code {"instances":[]}} when there is no signature with inputs to build it from. */
+    static String predictBody(List<SignatureInfo> signatures) {
+        Optional<SignatureInfo> chosen = DefaultSignature.of(signatures);
+        if (chosen.isEmpty() || chosen.get().inputs().isEmpty()) {
+            return write(JsonNodeFactory.instance.objectNode().set("instances", JsonNodeFactory.instance.arrayNode()));
+        }
+        SignatureInfo signature = chosen.get();
+        double[] values = RequestTemplate.valuesPerRow(signature) <= SMALL_ROW ? SMALL_VALUES : new double[] {0};
+        return write(RequestTemplate.body(signature, RestVerb.PREDICT, values));
+    }
+
+    private static String write(JsonNode body) {
+        try {
+            return MAPPER.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
