@@ -52,6 +52,17 @@ class ModelWarmupTest {
     }
 
     @Test
+    void tensorflow2HalfPlusTwoIsWarmedByTheSameRecords() {
+        Path version = copyVersion("saved_model_half_plus_two_tf2_cpu", VERSION, dir);
+        writeWarmup(version, predictHalfPlusTwo(1f, 2f, 3f), classifyHalfPlusTwo(2f), regressHalfPlusTwo(2f),
+                multiInferenceHalfPlusTwo(2f, "regress_x_to_y"));
+
+        try (SavedModelServable servable = load(version, TensorflowOptions.defaults())) {
+            assertThat(servable.signatureDefs()).containsKey("serving_default");
+        }
+    }
+
+    @Test
     void eachRecordIsReplayedAsManyTimesAsAskedAndTheEffectIsReal() {
         Path version = copyVersion(COUNTER, VERSION, dir);
         writeWarmup(version, incrementCounter(), incrementCounter(), incrementCounter());
