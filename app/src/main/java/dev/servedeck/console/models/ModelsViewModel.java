@@ -189,6 +189,7 @@ public final class ModelsViewModel implements AutoCloseable {
             labelVersion.set(Long.toString(version.getAsLong()));
             versionError.set("");
             labelError.set("");
+            warmupError.set("");
         }
         selectionText.set(model == null ? NOTHING_SELECTED
                 : version.isPresent() ? model + ", version " + version.getAsLong() : model);
