@@ -98,6 +98,16 @@ class ArchitectureTest {
                     + "are counted alike");
 
     @ArchTest
+    static final ArchRule warmupRunsOnTheServableAlone = noClasses()
+            .that().resideInAnyPackage("dev.servedeck.core.warmup..", "dev.servedeck.core.tfrecord..",
+                    "dev.servedeck.core.inference..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.metrics..",
+                    "dev.servedeck.core.rest..", "dev.servedeck.core.grpc..", "dev.servedeck.core.batching..",
+                    "dev.servedeck.core.tensorflow..")
+            .because("warmup replays on the version being loaded, through the Servable interface: no front end, "
+                    + "no batching, no metrics, so warmup requests are never counted as client requests");
+
+    @ArchTest
     static final ArchRule noCatchAllPackages = noClasses()
             .should().resideInAnyPackage("..util..", "..utils..", "..helper..", "..helpers..", "..common..", "..misc..")
             .because("name a package after what it does");

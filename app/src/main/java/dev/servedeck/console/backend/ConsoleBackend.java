@@ -74,6 +74,18 @@ public interface ConsoleBackend extends AutoCloseable {
     /** The models in force in TF Serving's model config text format. */
     String modelConfigText();
 
+    // ---- warmup ----
+
+    /** The warmup file of a model version (its version folder must exist), and whether it exists. */
+    CompletableFuture<WarmupTarget> warmupTarget(String model, long version);
+
+    /**
+     * Writes the model's recent successful Predict, Classify and Regress requests (the server keeps the latest
+     * ones of each model while the console runs it) as a TF Serving warmup file, replacing {@code file}.
+     * Completes with how many were written; fails when none were recorded.
+     */
+    CompletableFuture<Integer> saveRecentRequestsAsWarmup(String model, Path file);
+
     // ---- batching ----
 
     /** Whether the server batches Predict requests (decided at start). */

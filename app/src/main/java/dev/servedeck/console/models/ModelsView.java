@@ -89,6 +89,9 @@ public final class ModelsView {
     @FXML private Button loadVersion;
     @FXML private Button unloadVersion;
     @FXML private Label versionError;
+    @FXML private Button saveWarmupToVersion;
+    @FXML private Button saveWarmupToFile;
+    @FXML private Label warmupError;
     @FXML private ChoiceBox<PolicyKind> policyKind;
     @FXML private TextField policyValue;
     @FXML private Button applyPolicy;
@@ -117,6 +120,7 @@ public final class ModelsView {
         bindTree();
         bindMessages();
         bindVersionForm();
+        bindWarmupForm();
         bindPolicyForm();
         bindLabelForm();
         bindAddForm();
@@ -324,6 +328,14 @@ public final class ModelsView {
         unloadVersion.setOnAction(event -> viewModel.unloadVersion());
     }
 
+    private void bindWarmupForm() {
+        showWhenSet(warmupError, viewModel.warmupErrorProperty());
+        saveWarmupToVersion.disableProperty().bind(viewModel.canActOnModelProperty().not());
+        saveWarmupToFile.disableProperty().bind(viewModel.canActOnModelProperty().not());
+        saveWarmupToVersion.setOnAction(event -> viewModel.saveWarmupToVersion(this::confirmReplacingWarmupFile));
+        saveWarmupToFile.setOnAction(event -> chooseWarmupFile());
+    }
+
     private void bindPolicyForm() {
         choosePolicy(policyKind);
         policyKind.valueProperty().bindBidirectional(viewModel.policyKindProperty());
@@ -433,6 +445,28 @@ public final class ModelsView {
                 new FileChooser.ExtensionFilter("Model config files (*.config, *.pbtxt, *.txt)", "*.config", "*.pbtxt", "*.txt"),
                 new FileChooser.ExtensionFilter("All files", "*"));
         return chooser;
+    }
+
+    private void chooseWarmupFile() {
+        if (!viewModel.canActOnModelProperty().get()) {
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(texts.getString("models.warmup.file.title"));
+        chooser.setInitialFileName("tf_serving_warmup_requests");
+        // The platform's save dialog asks before replacing a file.
+        File file = chooser.showSaveDialog(window());
+        if (file != null) {
+            viewModel.saveWarmupToFile(file.toPath());
+        }
+    }
+
+    private boolean confirmReplacingWarmupFile(String question) {
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, question, ButtonType.OK, ButtonType.CANCEL);
+        confirm.setTitle(texts.getString("models.warmup.replace.title"));
+        confirm.setHeaderText(null);
+        confirm.initOwner(window());
+        return confirm.showAndWait().filter(ButtonType.OK::equals).isPresent();
     }
 
     private void confirmAndRemoveModel() {

@@ -5,6 +5,7 @@ import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.Subscription;
+import dev.servedeck.console.backend.WarmupTarget;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import java.nio.file.InvalidPathException;
@@ -19,6 +20,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javafx.beans.binding.Bindings;
@@ -88,6 +90,7 @@ public final class ModelsViewModel implements AutoCloseable {
     private final StringProperty labelName = new SimpleStringProperty("");
     private final StringProperty labelVersion = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper labelError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper warmupError = new ReadOnlyStringWrapper("");
 
     private final StringProperty addName = new SimpleStringProperty("");
     private final StringProperty addBasePath = new SimpleStringProperty("");
@@ -186,6 +189,7 @@ public final class ModelsViewModel implements AutoCloseable {
             labelVersion.set(Long.toString(version.getAsLong()));
             versionError.set("");
             labelError.set("");
+            warmupError.set("");
         }
         selectionText.set(model == null ? NOTHING_SELECTED
                 : version.isPresent() ? model + ", version " + version.getAsLong() : model);
@@ -365,6 +369,60 @@ public final class ModelsViewModel implements AutoCloseable {
         return Optional.of(name);
     }
 
+    // ---- warmup ----
+
+    /**
+     * Saves the selected model's recent requests as the warmup file of the version in the version field, which
+     * the server replays when that version next loads. A file already there is replaced only if
+     * {@code confirmOverwrite} (asked on the FX thread) answers yes to the question it is given.
+     */
+    public CompletableFuture<Void> saveWarmupToVersion(Predicate<String> confirmOverwrite) {
+        String model = selectedModel.get();
+        if (model == null) {
+            warmupError.set("Select a model first");
+            return done();
+        }
+        PolicyInput.Parsed<Long> parsed = PolicyInput.version(version.get());
+        warmupError.set(parsed.error());
+        if (!parsed.ok()) {
+            return done();
+        }
+        long v = parsed.value().get();
+        return runReporting("Saving recent requests of " + model + " for version " + v,
+                "save the warmup file of " + model + " version " + v, () -> backend.warmupTarget(model, v)
+                        .thenComposeAsync(target -> {
+                            if (target.exists() && !confirmOverwrite.test(overwriteQuestion(model, v, target))) {
+                                return CompletableFuture.completedFuture("Not saved: version " + v + " of " + model
+                                        + " keeps its warmup file");
+                            }
+                            return backend.saveRecentRequestsAsWarmup(model, target.file()).thenApply(count ->
+                                    saved(count, model, target.file()) + "; version " + v
+                                            + " replays them when it next loads");
+                        }, ui), () -> { });
+    }
+
+    /** Saves the selected model's recent requests as a warmup file where the operator chose. */
+    public CompletableFuture<Void> saveWarmupToFile(Path file) {
+        String model = selectedModel.get();
+        if (model == null) {
+            warmupError.set("Select a model first");
+            return done();
+        }
+        warmupError.set("");
+        return runReporting("Saving recent requests of " + model, "save the recent requests of " + model,
+                () -> backend.saveRecentRequestsAsWarmup(model, file).thenApply(count -> saved(count, model, file)),
+                () -> { });
+    }
+
+    private static String overwriteQuestion(String model, long version, WarmupTarget target) {
+        return "Version " + version + " of " + model + " already has a warmup file:\n" + target.file()
+                + "\nReplace it with the recent requests of " + model + "?";
+    }
+
+    private static String saved(int count, String model, Path file) {
+        return "Saved " + count + " recent request" + (count == 1 ? "" : "s") + " of " + model + " to " + file;
+    }
+
     /** The operator chose a base path folder (the name follows it unless they typed their own). */
     public void basePathChosen(Path folder) {
         addBasePath.set(folder.toAbsolutePath().toString());
@@ -443,6 +501,12 @@ public final class ModelsViewModel implements AutoCloseable {
 
     private CompletableFuture<Void> run(String doing, String done, String what,
             Supplier<CompletableFuture<Void>> operation, Runnable onSuccess) {
+        return runReporting(doing, what, () -> operation.get().thenApply(ignored -> done), onSuccess);
+    }
+
+    /** As {@link #run}, the operation's own result being the notice shown when it succeeded. */
+    private CompletableFuture<Void> runReporting(String doing, String what,
+            Supplier<CompletableFuture<String>> operation, Runnable onSuccess) {
         if (busy.get()) {
             failure.set("Wait for \"" + busyText.get() + "\" to finish");
             return done();
@@ -452,18 +516,18 @@ public final class ModelsViewModel implements AutoCloseable {
         failure.set("");
         notice.set("");
         CompletableFuture<Void> finished = new CompletableFuture<>();
-        CompletableFuture<Void> started;
+        CompletableFuture<String> started;
         try {
             started = operation.get();
         } catch (RuntimeException e) {
             started = CompletableFuture.failedFuture(e);
         }
-        started.whenComplete((ignored, error) -> ui.execute(() -> {
+        started.whenComplete((outcome, error) -> ui.execute(() -> {
             busy.set(false);
             busyText.set("");
             if (error == null) {
                 failure.set("");
-                notice.set(done);
+                notice.set(outcome);
                 onSuccess.run();
             } else {
                 failure.set("Could not " + what + ": " + Failures.message(error));
@@ -583,6 +647,10 @@ public final class ModelsViewModel implements AutoCloseable {
 
     public ReadOnlyStringProperty labelErrorProperty() {
         return labelError.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty warmupErrorProperty() {
+        return warmupError.getReadOnlyProperty();
     }
 
     public StringProperty addNameProperty() {

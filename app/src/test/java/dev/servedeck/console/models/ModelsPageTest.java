@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeTableCell;
@@ -143,6 +145,35 @@ class ModelsPageTest {
         assertThat(shown(robot, "extra", "basePathColumn")).isEqualTo(extra.toAbsolutePath().toString());
         assertThat(console.backend().models()).extracting(ModelEntry::name).containsExactly("extra", MODEL);
         assertThat(text(robot, "#addError")).isEmpty();
+    }
+
+    @Test
+    void savesRecentRequestsAsAVersionsWarmupFileAndAsksBeforeReplacingIt(FxRobot robot) throws Exception {
+        console.startServer();
+        robot.clickOn("#nav-models");
+        waitUntil(() -> "AVAILABLE".equals(shown(robot, "version 2", "stateColumn")));
+        RestReply predicted = console.backend().sendRest(RestCall.post("/v1/models/" + MODEL + "/versions/1:predict",
+                "{\"instances\": [1.0, 2.0]}")).get(30, TimeUnit.SECONDS);
+        assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+
+        robot.clickOn(cell(robot, "version 2", "nameColumn"));
+        waitUntil(() -> text(robot, "#selection").equals(MODEL + ", version 2"));
+        robot.clickOn(robot.lookup("#warmupPane .title").queryAs(Node.class));
+        robot.clickOn("#saveWarmupToVersion");
+        Path file = dataDir.resolve("models").resolve(MODEL).resolve("2").resolve("assets.extra")
+                .resolve("tf_serving_warmup_requests").toAbsolutePath();
+        waitUntil(() -> text(robot, "#notice").equals("Saved 1 recent request of " + MODEL + " to " + file
+                + "; version 2 replays them when it next loads"));
+        assertThat(file).isRegularFile();
+        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(console.scene(), "models-warmup")).get();
+
+        // Saving again asks first; Cancel keeps the file.
+        robot.clickOn("#saveWarmupToVersion");
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+        assertThat(dialog.getContentText()).startsWith("Version 2 of " + MODEL + " already has a warmup file");
+        robot.clickOn(dialog.lookupButton(ButtonType.CANCEL));
+        waitUntil(() -> text(robot, "#notice").equals("Not saved: version 2 of " + MODEL + " keeps its warmup file"));
     }
 
     // ---- what the operator sees ----

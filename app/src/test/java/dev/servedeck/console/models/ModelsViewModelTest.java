@@ -455,6 +455,80 @@ class ModelsViewModelTest {
         assertThat(slowModel.noticeProperty().get()).isEqualTo("Version 2 of hp2 is unloading");
     }
 
+    // ---- warmup ----
+
+    @Test
+    void savesTheRecentRequestsAsTheSelectedVersionsWarmupFile() {
+        viewModel.select("hp2", OptionalLong.of(2));
+        List<String> questions = new ArrayList<>();
+
+        viewModel.saveWarmupToVersion(question -> questions.add(question)).join();
+
+        Path file = Path.of("/models", "hp2", "2", "assets.extra", "tf_serving_warmup_requests");
+        assertThat(questions).isEmpty();
+        assertThat(backend.calls).containsSubsequence("warmupTarget hp2 2", "saveRecentRequestsAsWarmup hp2 " + file);
+        assertThat(viewModel.noticeProperty().get())
+                .isEqualTo("Saved 3 recent requests of hp2 to " + file + "; version 2 replays them when it next loads");
+        assertThat(viewModel.failureProperty().get()).isEmpty();
+        assertThat(viewModel.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void asksBeforeReplacingAVersionsWarmupFileAndKeepsItWhenTheAnswerIsNo() {
+        backend.warmupFileExists = true;
+        viewModel.select("hp2", OptionalLong.of(2));
+        List<String> questions = new ArrayList<>();
+
+        viewModel.saveWarmupToVersion(question -> {
+            questions.add(question);
+            return false;
+        }).join();
+
+        assertThat(questions).singleElement().asString()
+                .startsWith("Version 2 of hp2 already has a warmup file:")
+                .contains(Path.of("/models", "hp2", "2", "assets.extra", "tf_serving_warmup_requests").toString());
+        assertThat(backend.calls).noneMatch(call -> call.startsWith("saveRecentRequestsAsWarmup"));
+        assertThat(viewModel.noticeProperty().get()).isEqualTo("Not saved: version 2 of hp2 keeps its warmup file");
+
+        backend.recentRequests = 1;
+        viewModel.saveWarmupToVersion(question -> true).join();
+        assertThat(backend.calls).anyMatch(call -> call.startsWith("saveRecentRequestsAsWarmup hp2 "));
+        assertThat(viewModel.noticeProperty().get()).startsWith("Saved 1 recent request of hp2 to ");
+    }
+
+    @Test
+    void savingIntoAVersionNeedsAModelAndAVersionNumber() {
+        viewModel.saveWarmupToVersion(question -> true).join();
+        assertThat(viewModel.warmupErrorProperty().get()).isEqualTo("Select a model first");
+
+        viewModel.select("hp2", OptionalLong.empty());
+        viewModel.versionProperty().set("two");
+        viewModel.saveWarmupToVersion(question -> true).join();
+        assertThat(viewModel.warmupErrorProperty().get()).isNotEmpty();
+
+        assertThat(backend.calls).noneMatch(call -> call.startsWith("warmupTarget"));
+        viewModel.versionProperty().set("1");
+        viewModel.saveWarmupToVersion(question -> true).join();
+        assertThat(viewModel.warmupErrorProperty().get()).isEmpty();
+        assertThat(backend.calls).contains("warmupTarget hp2 1");
+    }
+
+    @Test
+    void savesToAChosenFileAndShowsTheServersRefusal() {
+        viewModel.select("mlp", OptionalLong.empty());
+        Path file = Path.of("/tmp", "warmup.tfrecord");
+
+        viewModel.saveWarmupToFile(file).join();
+        assertThat(backend.calls).contains("saveRecentRequestsAsWarmup mlp " + file);
+        assertThat(viewModel.noticeProperty().get()).isEqualTo("Saved 3 recent requests of mlp to " + file);
+
+        backend.failNext("No successful Predict, Classify or Regress request of mlp was recorded since the server started");
+        viewModel.saveWarmupToFile(file).join();
+        assertThat(viewModel.failureProperty().get()).isEqualTo("Could not save the recent requests of mlp: "
+                + "No successful Predict, Classify or Regress request of mlp was recorded since the server started");
+        assertThat(viewModel.noticeProperty().get()).isEmpty();
+    }
+
     /** The operations asked of the backend: its calls without the signature reads the page makes on its own. */
     private static List<String> operations(FakeBackend backend) {
         return backend.calls.stream().filter(call -> !call.startsWith("signatures ")).toList();

@@ -10,6 +10,7 @@ import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionChoice;
+import dev.servedeck.console.backend.WarmupTarget;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
@@ -43,6 +44,10 @@ public class FakeBackend implements ConsoleBackend {
     public volatile Optional<StatisticsSnapshot> statistics = Optional.empty();
     public volatile List<RequestLogEntry> requests = List.of();
     public volatile String configText = "model_config_list {\n}\n";
+    /** Whether the version folders of {@link #warmupTarget} already hold a warmup file. */
+    public volatile boolean warmupFileExists;
+    /** How many recent requests {@link #saveRecentRequestsAsWarmup} says it wrote. */
+    public volatile int recentRequests = 3;
     private volatile RuntimeException nextFailure;
     private volatile ServerSettings settings;
     private final List<Consumer<ServerEvent>> eventListeners = new CopyOnWriteArrayList<>();
@@ -181,6 +186,18 @@ public class FakeBackend implements ConsoleBackend {
     @Override
     public String modelConfigText() {
         return configText;
+    }
+
+    @Override
+    public CompletableFuture<WarmupTarget> warmupTarget(String model, long version) {
+        return operation("warmupTarget " + model + " " + version, () -> new WarmupTarget(
+                Path.of("/models", model, Long.toString(version), "assets.extra", "tf_serving_warmup_requests"),
+                warmupFileExists));
+    }
+
+    @Override
+    public CompletableFuture<Integer> saveRecentRequestsAsWarmup(String model, Path file) {
+        return operation("saveRecentRequestsAsWarmup " + model + " " + file, () -> recentRequests);
     }
 
     @Override

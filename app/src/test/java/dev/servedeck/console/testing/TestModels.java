@@ -1,11 +1,14 @@
 package dev.servedeck.console.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.servedeck.core.tensorflow.demo.DemoModelSet;
 import dev.servedeck.core.tensorflow.demo.DemoModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Real SavedModels for console tests, written with TensorFlow Java into target/ (once per build). */
 public final class TestModels {
@@ -34,5 +37,29 @@ public final class TestModels {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A copy of one of TensorFlow Serving's test model versions (in {@code ../shared/testdata/tf-serving}, which
+     * Surefire passes as {@code servedeck.shared.dir}) in the folder {@code target}, so a test may add files to it;
+     * skips the test where the shared test data is absent.
+     */
+    public static Path tfServingVersion(String model, String versionFolder, Path target) {
+        Path source = Path.of(System.getProperty("servedeck.shared.dir", "../../shared"), "testdata", "tf-serving",
+                model, versionFolder).toAbsolutePath().normalize();
+        assumeTrue(Files.isDirectory(source), "TF Serving test data not found at " + source + ": skipped");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path copy = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
     }
 }

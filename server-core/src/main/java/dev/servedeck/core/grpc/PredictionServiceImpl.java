@@ -6,6 +6,7 @@ import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.PredictResult;
 import dev.servedeck.core.RegressResult;
+import dev.servedeck.core.inference.ExampleInputs;
 import dev.servedeck.core.ServingApi;
 import dev.servedeck.proto.apis.ClassificationRequest;
 import dev.servedeck.proto.apis.ClassificationResponse;

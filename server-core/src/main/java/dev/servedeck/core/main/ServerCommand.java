@@ -15,6 +15,7 @@ import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.tensorflow.ModelWarmupOptions;
 import dev.servedeck.core.tensorflow.TensorflowOptions;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.UncheckedIOException;
@@ -187,7 +188,16 @@ public final class ServerCommand implements Callable<Integer> {
             description = "ServeDeck: serve without measuring (to measure what metrics cost).")
     boolean disableMetrics;
 
-    @Option(names = {"--grpc_socket_path", "--enable_model_warmup"}, paramLabel = "VALUE", hidden = true,
+    @Option(names = "--enable_model_warmup", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+            description = "Replay a version's assets.extra/tf_serving_warmup_requests before it becomes AVAILABLE "
+                    + "(TF Serving's flag; default ${DEFAULT-VALUE}).")
+    boolean enableModelWarmup;
+
+    @Option(names = "--num_request_iterations_for_warmup", paramLabel = "N", defaultValue = "0",
+            description = "Times each warmup request is replayed; used only if > 0, else once (TF Serving's flag).")
+    int numRequestIterationsForWarmup;
+
+    @Option(names = "--grpc_socket_path", paramLabel = "VALUE", hidden = true,
             description = "Accepted for compatibility; not yet supported.")
     String[] notYetSupported;
 
@@ -234,7 +244,9 @@ public final class ServerCommand implements Callable<Integer> {
         TensorflowOptions tensorflow = TensorflowOptions.defaults()
                 .withTags(new LinkedHashSet<>(Arrays.asList(savedModelTags.split(","))))
                 .withParallelism(intraOpParallelism, interOpParallelism)
-                .withSignatureMethodNameCheck(enableSignatureMethodNameCheck);
+                .withSignatureMethodNameCheck(enableSignatureMethodNameCheck)
+                // As tensorflow_model_server: the iterations count only when positive, otherwise once.
+                .withWarmup(new ModelWarmupOptions(enableModelWarmup, Math.max(1, numRequestIterationsForWarmup)));
         ServerCoreOptions core = ServerCoreOptions.defaults()
                 .withFileSystemPollWait(Duration.ofSeconds(fileSystemPollWaitSeconds))
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)

@@ -1,6 +1,7 @@
 package dev.servedeck.core.server;
 
 import dev.servedeck.core.ServerCore;
+import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.config.ModelConfigFileWatcher;
 import dev.servedeck.core.grpc.GrpcServer;
 import dev.servedeck.core.metrics.LiveStatistics;
@@ -10,6 +11,7 @@ import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
+import dev.servedeck.core.warmup.RecentRequests;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
 import java.util.Optional;
@@ -31,11 +33,13 @@ public final class ModelServer implements AutoCloseable {
     private final Optional<RestServer> rest;
     private final Optional<GrpcServer> grpc;
     private final Optional<ModelConfigFileWatcher> configWatcher;
+    private final RecentRequests recentRequests;
 
-    private ModelServer(ServerCore core, Monitoring monitoring, Optional<RestServer> rest,
+    private ModelServer(ServerCore core, Monitoring monitoring, RecentRequests recentRequests, Optional<RestServer> rest,
             Optional<GrpcServer> grpc, Optional<ModelConfigFileWatcher> configWatcher) {
         this.core = core;
         this.monitoring = monitoring;
+        this.recentRequests = recentRequests;
         this.rest = rest;
         this.grpc = grpc;
         this.configWatcher = configWatcher;
@@ -62,6 +66,9 @@ public final class ModelServer implements AutoCloseable {
             throw e;
         }
         monitoring.attach(core);
+        // Both front ends' calls pass the recorder (off until asked for) on their way from metering to the core.
+        RecentRequests recentRequests = new RecentRequests();
+        ServingApi recorded = recentRequests.recordingFrom(core);
         Optional<ModelConfigFileWatcher> watcher = Optional.empty();
         Optional<RestServer> rest = Optional.empty();
         Optional<GrpcServer> grpc = Optional.empty();
@@ -77,7 +84,7 @@ public final class ModelServer implements AutoCloseable {
             MonitoringRoutes routes = new MonitoringRoutes(options.monitoring().prometheusPath(),
                     Optional.of(monitoring.exposition()), Optional.of(core::health));
             rest = options.rest().map(restOptions ->
-                    RestServer.start(monitoring.meter(core, Monitoring.REST), restOptions, routes));
+                    RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes));
             rest.ifPresent(server -> LOG.info("Exporting HTTP/REST API at {}:{}", options.rest().get().host(),
                     server.port()));
             if (rest.isPresent()) {
@@ -88,10 +95,10 @@ public final class ModelServer implements AutoCloseable {
                         + "nothing serves them");
             }
             grpc = options.grpc().map(grpcOptions ->
-                    GrpcServer.start(monitoring.meter(core, Monitoring.GRPC), core, grpcOptions));
+                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
-            return new ModelServer(core, monitoring, rest, grpc, watcher);
+            return new ModelServer(core, monitoring, recentRequests, rest, grpc, watcher);
         } catch (RuntimeException e) {
             grpc.ifPresent(GrpcServer::close);
             rest.ifPresent(RestServer::close);
@@ -127,6 +134,14 @@ public final class ModelServer implements AutoCloseable {
     /** The sampled request log, for a live tail (absent with metrics disabled). */
     public Optional<RequestLog> requestLog() {
         return monitoring.requestLog();
+    }
+
+    /**
+     * The latest successful requests of each model, for writing warmup files; records nothing until
+     * {@link RecentRequests#setRecording switched on}.
+     */
+    public RecentRequests recentRequests() {
+        return recentRequests;
     }
 
     /** The bound REST port (useful when started on port 0). */

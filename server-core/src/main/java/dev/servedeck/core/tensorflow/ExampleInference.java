@@ -1,6 +1,7 @@
 package dev.servedeck.core.tensorflow;
 
 import com.google.protobuf.TextFormat;
+import dev.servedeck.core.inference.MultiInferenceTasks;
 import dev.servedeck.core.servable.Classification;
 import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.servable.Servable;
@@ -35,8 +36,8 @@ import org.tensorflow.types.TString;
  */
 final class ExampleInference {
 
-    static final String CLASSIFY_METHOD = "tensorflow/serving/classify";
-    static final String REGRESS_METHOD = "tensorflow/serving/regress";
+    private static final String CLASSIFY_METHOD = MultiInferenceTasks.CLASSIFY_METHOD;
+    private static final String REGRESS_METHOD = MultiInferenceTasks.REGRESS_METHOD;
     private static final String INPUTS = "inputs";
     private static final String CLASSES = "classes";
     private static final String SCORES = "scores";

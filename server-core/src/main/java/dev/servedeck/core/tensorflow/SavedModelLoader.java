@@ -1,12 +1,14 @@
 package dev.servedeck.core.tensorflow;
 
 import dev.servedeck.core.lifecycle.Loader;
+import dev.servedeck.core.warmup.ModelWarmup;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * Loads one SavedModel version directory. Construction only remembers the path; the work (parsing,
- * restoring variables, running the init op) happens in {@link #load()}.
+ * restoring variables, running the init op, then replaying the version's warmup requests) happens in
+ * {@link #load()}, so the version is LOADING until its warmup has finished.
  */
 public final class SavedModelLoader implements Loader {
 
@@ -20,11 +22,21 @@ public final class SavedModelLoader implements Loader {
 
     /**
      * @throws dev.servedeck.core.status.ServingException with a one-line message naming the directory when
-     *     it holds no loadable SavedModel
+     *     it holds no loadable SavedModel, or naming the warmup file and record when warmup fails (the
+     *     loaded model is closed again)
      */
     @Override
     public SavedModelServable load() {
-        return SavedModelServable.load(versionDir, options);
+        SavedModelServable servable = SavedModelServable.load(versionDir, options);
+        if (options.warmup().enabled()) {
+            try {
+                ModelWarmup.replay(servable, servable.exportDir(), options.warmup().requestIterations());
+            } catch (RuntimeException | Error e) {
+                servable.close();
+                throw e;
+            }
+        }
+        return servable;
     }
 
     public Path versionDir() {

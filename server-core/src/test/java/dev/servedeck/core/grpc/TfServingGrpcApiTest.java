@@ -17,6 +17,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.inference.MultiInferenceTasks;
 import dev.servedeck.core.testing.HttpJsonClient;
 import dev.servedeck.core.testing.TfServingTestData;
 import dev.servedeck.proto.apis.ClassificationResponse;
@@ -129,8 +130,8 @@ class TfServingGrpcApiTest {
     @Test
     void multiInferenceRunsEveryTaskOnOneVersion() {
         MultiInferenceResponse response = grpc.prediction().multiInference(MultiInferenceRequest.newBuilder()
-                .addTasks(task("classify_x_to_y", MultiInference.CLASSIFY_METHOD))
-                .addTasks(task("regress_x_to_y", MultiInference.REGRESS_METHOD))
+                .addTasks(task("classify_x_to_y", MultiInferenceTasks.CLASSIFY_METHOD))
+                .addTasks(task("regress_x_to_y", MultiInferenceTasks.REGRESS_METHOD))
                 .setInput(examples(2f))
                 .build());
         assertThat(response.getResultsCount()).isEqualTo(2);
@@ -144,14 +145,14 @@ class TfServingGrpcApiTest {
     @Test
     void multiInferenceValidatesAsTfServing() {
         assertCode(() -> grpc.prediction().multiInference(MultiInferenceRequest.newBuilder()
-                        .addTasks(task("classify_x_to_y", MultiInference.CLASSIFY_METHOD))
+                        .addTasks(task("classify_x_to_y", MultiInferenceTasks.CLASSIFY_METHOD))
                         .addTasks(InferenceTask.newBuilder().setModelSpec(spec("all").toBuilder()
-                                .setSignatureName("regress_x_to_y")).setMethodName(MultiInference.REGRESS_METHOD))
+                                .setSignatureName("regress_x_to_y")).setMethodName(MultiInferenceTasks.REGRESS_METHOD))
                         .setInput(examples(1f)).build()),
                 Status.Code.INVALID_ARGUMENT, "All ModelSpecs in a MultiInferenceRequest must access the same model name.");
         assertCode(() -> grpc.prediction().multiInference(MultiInferenceRequest.newBuilder()
-                        .addTasks(task("regress_x_to_y", MultiInference.REGRESS_METHOD))
-                        .addTasks(task("regress_x_to_y", MultiInference.REGRESS_METHOD))
+                        .addTasks(task("regress_x_to_y", MultiInferenceTasks.REGRESS_METHOD))
+                        .addTasks(task("regress_x_to_y", MultiInferenceTasks.REGRESS_METHOD))
                         .setInput(examples(1f)).build()),
                 Status.Code.INVALID_ARGUMENT, "Duplicate evaluation of signature: regress_x_to_y");
         assertCode(() -> grpc.prediction().multiInference(MultiInferenceRequest.newBuilder()
@@ -159,7 +160,7 @@ class TfServingGrpcApiTest {
                         .setInput(examples(1f)).build()),
                 Status.Code.UNIMPLEMENTED, "Unsupported signature method_name: tensorflow/serving/predict");
         assertCode(() -> grpc.prediction().multiInference(MultiInferenceRequest.newBuilder()
-                        .addTasks(task("nope", MultiInference.REGRESS_METHOD))
+                        .addTasks(task("nope", MultiInferenceTasks.REGRESS_METHOD))
                         .setInput(examples(1f)).build()),
                 Status.Code.INVALID_ARGUMENT, "Requested signature not found in model graph: nope");
     }

@@ -14,10 +14,17 @@ import org.tensorflow.proto.TensorProto;
 public final class FakeServable implements Servable {
 
     private final String label;
+    private final Runnable onPredict;
     private final AtomicInteger closeCount = new AtomicInteger();
 
     public FakeServable(String label) {
+        this(label, () -> { });
+    }
+
+    /** @param onPredict run on every Predict call (to observe what surrounds the call) */
+    public FakeServable(String label, Runnable onPredict) {
         this.label = label;
+        this.onPredict = onPredict;
     }
 
     public int closeCount() {
@@ -35,6 +42,7 @@ public final class FakeServable implements Servable {
 
     @Override
     public Map<String, TensorProto> predict(String signatureName, Map<String, TensorProto> inputs, Set<String> outputFilter) {
+        onPredict.run();
         return Map.of();
     }
 

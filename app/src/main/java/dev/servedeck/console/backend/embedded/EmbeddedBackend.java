@@ -14,6 +14,7 @@ import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
+import dev.servedeck.console.backend.WarmupTarget;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.ServerCore;
@@ -36,6 +37,8 @@ import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
 import dev.servedeck.core.tensorflow.demo.DemoModelSet;
+import dev.servedeck.core.warmup.WarmupFile;
+import dev.servedeck.proto.apis.PredictionLog;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
@@ -149,6 +152,9 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 server.core().monitor().allStates().values()
                         .forEach(versions -> versions.values().forEach(this::onStateChange));
                 server.requestLog().ifPresent(log -> subscriptions.add(log.subscribe(this::onRequestLogged)));
+                // For "Save recent requests as warmup file": the console keeps each model's latest successful
+                // requests (bounded by the recorder) from the start, as its request log samples every request.
+                server.recentRequests().setRecording(true);
                 // Ports read once: a closing gRPC server refuses to tell its port.
                 running = new Running(server, settings, clock.instant(), optionalInt(server.restPort()),
                         optionalInt(server.grpcPort()), subscriptions);
@@ -329,7 +335,15 @@ public final class EmbeddedBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<Void> removeModel(String name) {
-        return reconfigure("Removed model " + name, config -> ModelConfigEditor.removeModel(config, name));
+        return reconfigure("Removed model " + name, config -> ModelConfigEditor.removeModel(config, name))
+                .thenRun(() -> {
+                    // A model added again under this name may have other signatures: its old requests must not
+                    // end up in its warmup file.
+                    Running current = running;
+                    if (current != null) {
+                        current.server().recentRequests().forget(name);
+                    }
+                });
     }
 
     @Override
@@ -345,9 +359,11 @@ public final class EmbeddedBackend implements ConsoleBackend {
     @Override
     public CompletableFuture<Void> loadVersion(String model, long version) {
         return reconfigure("Loading " + model + " version " + version, config -> {
-            Path folder = Path.of(ModelConfigEditor.model(config, model).getBasePath()).resolve(Long.toString(version));
-            if (!Files.isDirectory(folder)) {
-                throw new IllegalArgumentException("Model " + model + " has no version folder " + folder);
+            Path basePath = Path.of(ModelConfigEditor.model(config, model).getBasePath());
+            if (versionFolder(basePath, version).isEmpty()) {
+                // Named as the folder would be without zero padding ("00000123" counts as version 123 too).
+                throw new IllegalArgumentException("Model " + model + " has no version folder "
+                        + basePath.resolve(Long.toString(version)));
             }
             SortedSet<Long> served = servedVersions(model);
             served.add(version);
@@ -516,6 +532,47 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 publish(ServerEvent.Severity.WARNING, model.getName(),
                         "No version of " + model.getName() + " found under " + model.getBasePath());
             }
+        }
+    }
+
+    // ---- warmup ----
+
+    @Override
+    public CompletableFuture<WarmupTarget> warmupTarget(String model, long version) {
+        return submit(() -> {
+            Path basePath = Path.of(ModelConfigEditor.model(requireRunning().server().core().config(), model)
+                    .getBasePath());
+            Path file = WarmupFile.of(versionFolder(basePath, version).orElseThrow(() -> new IllegalArgumentException(
+                    "Model " + model + " has no folder for version " + version + " under " + basePath)));
+            return new WarmupTarget(file, Files.exists(file));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> saveRecentRequestsAsWarmup(String model, Path file) {
+        return submit(() -> {
+            List<PredictionLog> logs = requireRunning().server().recentRequests().predictionLogs(model);
+            if (logs.isEmpty()) {
+                throw new IllegalStateException("No successful Predict, Classify or Regress request of " + model
+                        + " was recorded since the server started: send some (the Predict page does), then save again");
+            }
+            WarmupFile.write(file, logs);
+            publish(ServerEvent.Severity.INFO, model, "Saved " + logs.size() + " recent request(s) of " + model
+                    + " as a warmup file: " + file);
+            return logs.size();
+        });
+    }
+
+    /** The folder of {@code version} under a base path, as the file system source reads names ("00000123" is 123). */
+    private static Optional<Path> versionFolder(Path basePath, long version) throws IOException {
+        if (!Files.isDirectory(basePath)) {
+            return Optional.empty();
+        }
+        try (var children = Files.list(basePath)) {
+            return children.filter(Files::isDirectory)
+                    .filter(child -> child.getFileName().toString().matches("\\d{1,18}"))
+                    .filter(child -> Long.parseLong(child.getFileName().toString()) == version)
+                    .findFirst();
         }
     }
 
