@@ -1,6 +1,5 @@
 package dev.servedeck.console.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
 import dev.servedeck.console.backend.ServerStatus;
@@ -19,7 +18,8 @@ class ServerPageTest extends DemoConsoleTest {
     void showsTheRunningServerAndStopsAndStartsIt(FxRobot robot) throws Exception {
         console.startServer();
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#state").queryAs(Label.class).getText().equals("Running"));
-        assertThat(robot.lookup("#models").queryAs(Label.class).getText()).isEqualTo("2");
+        // This thread reads labels the FX thread is writing: wait for the refresh that set "Running" to finish.
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#models").queryAs(Label.class).getText().equals("2"));
         int restPort = console.backend().status().restPort().getAsInt();
         waitFor(5, TimeUnit.SECONDS, () -> robot.lookup(".sd-code").queryAll().stream()
                 .anyMatch(node -> node instanceof Label label && label.getText().contains(":" + restPort + "/v1/models/")));
