@@ -23,6 +23,7 @@ import dev.servedeck.core.source.FileSystemStoragePathSource;
 import dev.servedeck.core.source.MonitoredModel;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.tensorflow.SavedModelCompleteness;
 import dev.servedeck.core.tensorflow.SavedModelLoader;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelConfigList;
@@ -81,7 +82,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                 versionDir -> perModel
                         ? perModelBatching.wrap(versionDir, new SavedModelLoader(versionDir, options.tensorflow()))
                         : new SavedModelLoader(versionDir, options.tensorflow()),
-                manager, positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
+                new SavedModelCompleteness(), manager, monitor,
+                positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
         this.batching = batchingConfig.enabled()
                 ? Optional.of(new BatchScheduler(batchingConfig.options(), Ticker.system(),
                         instrumentation.batchObserver()))
@@ -168,8 +170,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
 
     /**
      * Version folders written just before this config was applied (a model copied in, demo models
-     * generated) are aspired only once they stop changing; polls until they have, so the server starts
-     * with them loaded rather than answering "not found" for a poll interval.
+     * generated) are checked, and aspired if complete, only once they stop changing; polls until they have,
+     * so the server starts with them loaded rather than answering "not found" for a poll interval.
      */
     private void awaitStableVersionFolders() {
         long deadline = System.nanoTime() + options.loadTimeout().toNanos();

@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * @param policy the version policy in TF Serving's words (model rows)
  * @param basePath where the versions are (model rows)
  * @param since when a version entered its state, local time (version rows; the state's tooltip)
- * @param details the error in the server's words, or empty
+ * @param details the error in the server's words, what a version waits for before it can load, or empty
  * @param versions the version rows of a model row (empty on version rows)
  */
 public record ModelRow(String model, OptionalLong version, String name, String state, ManagerState tone,

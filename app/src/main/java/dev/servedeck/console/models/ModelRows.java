@@ -59,7 +59,8 @@ final class ModelRows {
                 .map(Map.Entry::getKey).collect(Collectors.joining(", "));
         return new ModelRow(entry.name(), OptionalLong.of(versionEntry.version()), "version " + versionEntry.version(),
                 stateText(versionEntry), versionEntry.state(), versionEntry.failed(), labels, "", "",
-                sinceFormat.format(versionEntry.since()), versionEntry.error(), List.of());
+                sinceFormat.format(versionEntry.since()),
+                versionEntry.failed() ? versionEntry.error() : versionEntry.note(), List.of());
     }
 
     /** TF Serving's state name, with what END means in words. */

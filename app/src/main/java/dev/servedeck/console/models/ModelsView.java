@@ -285,7 +285,7 @@ public final class ModelsView {
         }
     }
 
-    /** The error in the server's words, red, in full on hover. */
+    /** The error (red), or what a version waits for, in the server's words; in full on hover. */
     private static final class DetailsCell extends TreeTableCell<ModelRow, ModelRow> {
         @Override
         protected void updateItem(ModelRow row, boolean empty) {

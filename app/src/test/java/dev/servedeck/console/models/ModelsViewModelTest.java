@@ -136,6 +136,20 @@ class ModelsViewModelTest {
     }
 
     @Test
+    void aVersionWaitingToBeCompleteSaysWhatForWithoutFailing() {
+        backend.models = List.of(FakeBackend.model("hp2", new ServableVersionPolicy.Latest(1), Map.of(), List.of(
+                new VersionEntry(1, ManagerState.AVAILABLE, "", NOON),
+                new VersionEntry(2, ManagerState.START, "", "waiting for variables/variables.index", NOON))));
+
+        backend.fireModelsChanged();
+
+        ModelRow waiting = viewModel.models().get(0).versions().get(1);
+        assertThat(waiting.state()).isEqualTo("START (waiting to load)");
+        assertThat(waiting.failed()).isFalse();
+        assertThat(waiting.details()).isEqualTo("waiting for variables/variables.index");
+    }
+
+    @Test
     void aBurstOfChangesCostsOneRefresh() {
         List<Runnable> posted = new ArrayList<>();
         Executor queued = posted::add;

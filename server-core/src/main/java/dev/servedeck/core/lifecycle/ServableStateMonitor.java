@@ -1,8 +1,11 @@
 package dev.servedeck.core.lifecycle;
 
+import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.status.Status;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -45,6 +48,43 @@ public final class ServableStateMonitor {
                     .put(state.id().version(), state);
             for (Consumer<ServableState> listener : listeners) {
                 notifyQuietly(listener, state);
+            }
+        }
+    }
+
+    /**
+     * Shows that a source found a version it does not aspire yet because it is not complete
+     * ({@link ServableState#waiting}). A wait never hides a version the manager holds: it is recorded only
+     * over nothing, an END, or an earlier wait, and only when its reason changed, so a source may repeat
+     * it at every poll and subscribers hear each new reason once.
+     *
+     * @return whether it was recorded
+     */
+    public boolean recordWaiting(ServableId id, String reason, Instant time) {
+        ServableState waiting = ServableState.waiting(id, reason, time);
+        synchronized (recordLock) {
+            Optional<ServableState> current = state(id);
+            boolean managed = current.isPresent() && !current.get().waiting()
+                    && current.get().state() != ManagerState.END;
+            boolean same = current.isPresent() && current.get().waiting()
+                    && current.get().health().equals(waiting.health());
+            if (managed || same) {
+                return false;
+            }
+            record(waiting);
+            return true;
+        }
+    }
+
+    /**
+     * Ends a wait recorded by {@link #recordWaiting} (END, status OK, as the manager records a version
+     * dropped before it loaded) if it is still the version's latest state: its folder went away, or the
+     * source no longer wants it. A version the manager took over in the meantime is left alone.
+     */
+    public void endWaiting(ServableId id, Instant time) {
+        synchronized (recordLock) {
+            if (state(id).filter(ServableState::waiting).isPresent()) {
+                record(new ServableState(id, ManagerState.END, Status.OK, time));
             }
         }
     }

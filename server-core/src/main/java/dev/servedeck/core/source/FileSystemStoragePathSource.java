@@ -3,6 +3,9 @@ package dev.servedeck.core.source;
 import dev.servedeck.core.lifecycle.AspiredVersion;
 import dev.servedeck.core.lifecycle.AspiredVersionsCallback;
 import dev.servedeck.core.lifecycle.Loader;
+import dev.servedeck.core.lifecycle.ServableStateMonitor;
+import dev.servedeck.core.servable.ServableId;
+import dev.servedeck.core.servable.ServableState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * versions to serve (TF Serving's FileSystemStoragePathSource).
  *
  * <p>Version folders are the children of the base path named by digits only ({@code 00000123} is
- * version 123). A folder is aspired only once it is stable (see {@link VersionDirectory}), so a model that
- * is still being copied is never loaded half-written; the model's {@link ServableVersionPolicy} then picks
- * among the stable versions. The target hears a model's aspired set only when it changed, and at the
- * first poll after every {@link #updateConfig}. A missing base path is logged once and leaves the target
- * with what it had.
+ * version 123). A folder is aspired only once its {@link VersionReadiness} finds it complete (checked while
+ * its files are not changing, see {@link VersionDirectory}), so a model that is still being copied, or whose
+ * copy paused, is never loaded half-written; the model's {@link ServableVersionPolicy} picks among the
+ * complete versions. A version the policy would pick that is not complete shows in the state monitor as a
+ * {@link ServableState#waiting} state saying what it waits for, and is looked at again at the next poll.
+ * The target hears a model's aspired set only when it changed, and at the first poll after every
+ * {@link #updateConfig}. A missing base path is logged once and leaves the target with what it had.
  *
  * <p>Threads: {@link #start()} runs one named daemon poller thread; {@link #pollOnce()} may also be called
  * from any thread. Polls and configuration updates are serialised by one lock, so the target receives a
@@ -43,7 +48,9 @@ public final class FileSystemStoragePathSource implements AutoCloseable {
     public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(1);
 
     private final Function<Path, Loader> loaderFactory;
+    private final VersionReadiness readiness;
     private final AspiredVersionsCallback target;
+    private final ServableStateMonitor monitor;
     private final Duration pollInterval;
     private final Clock clock;
     private final Duration quietPeriod;
@@ -56,17 +63,22 @@ public final class FileSystemStoragePathSource implements AutoCloseable {
     /**
      * @param loaderFactory makes the loader of a version, given its folder; called once per version while
      *     it stays aspired
+     * @param readiness tells whether a version folder is complete
+     * @param monitor where versions waiting to be complete are shown (the manager's own state monitor)
      */
-    public FileSystemStoragePathSource(Function<Path, Loader> loaderFactory, AspiredVersionsCallback target,
-            Duration pollInterval, Clock clock) {
-        this(loaderFactory, target, pollInterval, clock, DEFAULT_QUIET_PERIOD);
+    public FileSystemStoragePathSource(Function<Path, Loader> loaderFactory, VersionReadiness readiness,
+            AspiredVersionsCallback target, ServableStateMonitor monitor, Duration pollInterval, Clock clock) {
+        this(loaderFactory, readiness, target, monitor, pollInterval, clock, DEFAULT_QUIET_PERIOD);
     }
 
-    /** @param quietPeriod how long a folder seen for the first time must have been unchanged to be aspired at once */
-    public FileSystemStoragePathSource(Function<Path, Loader> loaderFactory, AspiredVersionsCallback target,
-            Duration pollInterval, Clock clock, Duration quietPeriod) {
+    /** @param quietPeriod how long a folder seen for the first time must have been unchanged to be checked at once */
+    public FileSystemStoragePathSource(Function<Path, Loader> loaderFactory, VersionReadiness readiness,
+            AspiredVersionsCallback target, ServableStateMonitor monitor, Duration pollInterval, Clock clock,
+            Duration quietPeriod) {
         this.loaderFactory = Objects.requireNonNull(loaderFactory, "loaderFactory");
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.target = Objects.requireNonNull(target, "target");
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
         this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.quietPeriod = Objects.requireNonNull(quietPeriod, "quietPeriod");
@@ -93,9 +105,11 @@ public final class FileSystemStoragePathSource implements AutoCloseable {
             Set<String> removed = new HashSet<>(watches.keySet());
             removed.removeAll(byName.keySet());
             for (String name : removed) {
-                watches.remove(name);
+                ModelWatch watch = watches.remove(name);
                 log.info("Model {} is no longer configured; unloading all its versions", name);
                 tellTarget(name, List.of());
+                Instant now = clock.instant();
+                watch.waiting().keySet().forEach(version -> monitor.endWaiting(new ServableId(name, version), now));
             }
             byName.forEach((name, model) -> watches.computeIfAbsent(name, n -> new ModelWatch(model)).reconfigure(model));
         }
@@ -117,8 +131,8 @@ public final class FileSystemStoragePathSource implements AutoCloseable {
 
     /**
      * True while some model has a version folder that was still changing at the last poll: it will be
-     * aspired once a later poll finds it unchanged. Lets a server wait for folders written just before it
-     * started.
+     * checked, and aspired if complete, once a later poll finds it unchanged. Lets a server wait for folders
+     * written just before it started (a folder that is quiet but incomplete is not waited for).
      */
     public boolean hasUnstableVersions() {
         synchronized (lock) {
@@ -126,7 +140,7 @@ public final class FileSystemStoragePathSource implements AutoCloseable {
         }
     }
 
-    /** The time between two polls: what a folder must stay unchanged for to count as stable. */
+    /** The time between two polls: what a folder must stay unchanged for to be checked for completeness. */
     public Duration pollInterval() {
         return pollInterval;
     }
@@ -173,12 +187,16 @@ public final class FileSystemStoragePathSource implements AutoCloseable {
 
     private void poll(ModelWatch watch, Instant now) {
         try {
-            watch.poll(now, quietPeriod, loaderFactory).ifPresent(change -> {
+            ModelWatch.PollResult result = watch.poll(now, quietPeriod, readiness, loaderFactory);
+            result.waiting().forEach((version, reason) ->
+                    monitor.recordWaiting(new ServableId(watch.name(), version), reason, now));
+            result.change().ifPresent(change -> {
                 log.info("Model {}: aspiring versions {}", watch.name(), change.versions());
                 if (tellTarget(watch.name(), change.aspired())) {
                     watch.published(change.versions());
                 }
             });
+            result.endedWaits().forEach(version -> monitor.endWaiting(new ServableId(watch.name(), version), now));
         } catch (IOException | RuntimeException e) {
             log.warn("Could not poll the versions of model {}: {}", watch.name(), e.toString());
         }

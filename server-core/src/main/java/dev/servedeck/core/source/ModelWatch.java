@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -23,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source's memory of one model between polls: the version folders seen and how stable they are, the
- * loader of each aspired version (one loader per version for as long as it stays aspired), and the last
- * aspired set given to the target. Guarded by the source's lock.
+ * The source's memory of one model between polls: the version folders seen and whether they are complete,
+ * the loader of each aspired version (one loader per version for as long as it stays aspired), the last
+ * aspired set given to the target and the versions waiting to be complete. Guarded by the source's lock.
  */
 final class ModelWatch {
 
@@ -37,6 +39,8 @@ final class ModelWatch {
     private final Map<Long, Loader> loaders = new HashMap<>();
     /** The aspired set the target last accepted; null when the next poll must tell it again. */
     private SortedSet<Long> published;
+    private Map<Long, String> waiting = Map.of();
+    private boolean changing;
     private boolean reportedMissingBasePath;
 
     ModelWatch(MonitoredModel model) {
@@ -59,29 +63,54 @@ final class ModelWatch {
     }
 
     /**
-     * Looks at the base path and works out the aspired versions.
-     *
-     * @return the aspired versions if the target needs to hear them, empty if nothing changed or the base
-     *     path is missing (then the target keeps what it had)
+     * Looks at the base path and works out the aspired versions: the policy's choice among the complete
+     * version folders. A folder the policy would pick that is not complete yet waits, and the policy picks
+     * again without it, so under Latest(n) a waiting version never counts as one of the n, and never
+     * displaces a version that serves.
      */
-    Optional<AspiredChange> poll(Instant now, Duration quietPeriod, Function<Path, Loader> loaderFactory)
+    PollResult poll(Instant now, Duration quietPeriod, VersionReadiness readiness, Function<Path, Loader> loaderFactory)
             throws IOException {
         Optional<Map<Long, Path>> onDisk = listVersionFolders();
         if (onDisk.isEmpty()) {
-            return Optional.empty();
+            return new PollResult(Optional.empty(), waiting, Set.of());
         }
         Map<Long, Path> folders = onDisk.get();
         versionDirectories.entrySet().removeIf(entry -> !entry.getValue().path().equals(folders.get(entry.getKey())));
-        folders.forEach((version, path) -> versionDirectories
-                .computeIfAbsent(version, v -> new VersionDirectory(path))
-                .observe(now, quietPeriod));
-        SortedSet<Long> stable = new TreeSet<>();
-        versionDirectories.forEach((version, directory) -> {
-            if (directory.stable()) {
-                stable.add(version);
+        folders.forEach((version, path) -> versionDirectories.computeIfAbsent(version, v -> new VersionDirectory(path)));
+        Map<Long, String> nowWaiting = new TreeMap<>();
+        SortedSet<Long> aspired = selectCompleteVersions(now, quietPeriod, readiness, nowWaiting);
+        Set<Long> endedWaits = new TreeSet<>(waiting.keySet());
+        endedWaits.removeAll(nowWaiting.keySet());
+        endedWaits.removeAll(aspired);
+        logWaits(nowWaiting);
+        waiting = Collections.unmodifiableMap(nowWaiting);
+        changing = nowWaiting.keySet().stream().anyMatch(version -> versionDirectories.get(version).changing());
+        return new PollResult(aspiredChange(aspired, loaderFactory), waiting, Collections.unmodifiableSet(endedWaits));
+    }
+
+    private SortedSet<Long> selectCompleteVersions(Instant now, Duration quietPeriod, VersionReadiness readiness,
+            Map<Long, String> waitingVersions) {
+        SortedSet<Long> candidates = new TreeSet<>(versionDirectories.keySet());
+        while (true) {
+            SortedSet<Long> selected = model.policy().select(candidates);
+            boolean allReady = true;
+            for (long version : selected) {
+                VersionDirectory directory = versionDirectories.get(version);
+                // Each folder is observed once per poll: a waiting one leaves the candidates, a ready one returns at once.
+                directory.observe(now, quietPeriod, readiness);
+                if (!directory.ready()) {
+                    waitingVersions.put(version, directory.waitingFor());
+                    candidates.remove(version);
+                    allReady = false;
+                }
             }
-        });
-        SortedSet<Long> aspired = model.policy().select(stable);
+            if (allReady) {
+                return selected;
+            }
+        }
+    }
+
+    private Optional<AspiredChange> aspiredChange(SortedSet<Long> aspired, Function<Path, Loader> loaderFactory) {
         // A loader loads at most once: a version that stops being aspired and comes back gets a new one.
         loaders.keySet().retainAll(aspired);
         if (aspired.equals(published)) {
@@ -96,9 +125,22 @@ final class ModelWatch {
         return Optional.of(new AspiredChange(aspired, List.copyOf(versions)));
     }
 
-    /** True while a version folder seen at the last poll is still changing (so not yet aspired). */
+    private void logWaits(Map<Long, String> nowWaiting) {
+        nowWaiting.forEach((version, reason) -> {
+            if (!reason.equals(waiting.get(version))) {
+                log.info("Model {} version {} is not complete: {}", model.name(), version, reason);
+            }
+        });
+    }
+
+    /** True while a version folder the policy wants was still changing at the last poll (so not yet checked). */
     boolean hasUnstableVersions() {
-        return versionDirectories.values().stream().anyMatch(directory -> !directory.stable());
+        return changing;
+    }
+
+    /** The versions the policy wants that are not complete yet, with what each waits for (as of the last poll). */
+    Map<Long, String> waiting() {
+        return waiting;
     }
 
     void published(SortedSet<Long> versions) {
@@ -153,5 +195,13 @@ final class ModelWatch {
 
     /** The aspired set worked out at a poll, and what to give the target for it. */
     record AspiredChange(SortedSet<Long> versions, List<AspiredVersion> aspired) {
+    }
+
+    /**
+     * What a poll found: the aspired set if the target needs to hear it (empty if nothing changed or the base
+     * path is missing, then the target keeps what it had), the versions waiting to be complete, and those that
+     * waited at the previous poll but no longer do without being aspired (gone, or no longer wanted).
+     */
+    record PollResult(Optional<AspiredChange> change, Map<Long, String> waiting, Set<Long> endedWaits) {
     }
 }

@@ -68,9 +68,4 @@ record VersionFingerprint(Map<String, Stamp> entries, Instant newestModification
     boolean quietFor(Duration quietPeriod, Instant now) {
         return newestModification.isBefore(now.minus(quietPeriod));
     }
-
-    /** A model is files; an empty folder (just created, copy not started) is never ready to load. */
-    boolean hasFiles() {
-        return entries.values().stream().anyMatch(stamp -> !stamp.directory());
-    }
 }

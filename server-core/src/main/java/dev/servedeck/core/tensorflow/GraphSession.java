@@ -1,6 +1,5 @@
 package dev.servedeck.core.tensorflow;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.proto.AssetFileDef;
 import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SaverDef;
@@ -45,7 +43,6 @@ final class GraphSession implements AutoCloseable {
     static final String INIT_OP_SIGNATURE_KEY = "__saved_model_init_op";
     private static final String MAIN_OP_COLLECTION = "saved_model_main_op";
     private static final String LEGACY_INIT_OP_COLLECTION = "legacy_init_op";
-    private static final String ASSETS_COLLECTION = "saved_model_assets";
 
     private final Graph graph;
     private final Session session;
@@ -99,12 +96,13 @@ final class GraphSession implements AutoCloseable {
     }
 
     private static void restoreVariables(Path exportDir, SaverDef saver, Session session, List<AssetFeed> assets) {
-        Path variablesIndex = exportDir.resolve("variables").resolve("variables.index");
+        Path variables = exportDir.resolve(SavedModelFiles.VARIABLES_FOLDER);
+        Path variablesIndex = variables.resolve(SavedModelFiles.VARIABLES_INDEX);
         if (!Files.exists(variablesIndex) || saver.getRestoreOpName().isEmpty()) {
             LOG.debug("SavedModel {} has no variables to restore", exportDir);
             return;
         }
-        String prefix = exportDir.resolve("variables").resolve("variables").toString();
+        String prefix = variables.resolve(SavedModelFiles.VARIABLES_PREFIX).toString();
         List<AssetFeed> feeds = new ArrayList<>(assets);
         feeds.add(new AssetFeed(saver.getFilenameTensorName(), prefix));
         run(session, feeds, operationName(saver.getRestoreOpName()));
@@ -155,40 +153,15 @@ final class GraphSession implements AutoCloseable {
                 .orElse(false);
     }
 
-    /** Asset files: TF2 lists them in the MetaGraphDef, TF1 in the saved_model_assets collection. */
     private static List<AssetFeed> assetFeeds(Path exportDir, MetaGraphDef metaGraph) {
-        List<AssetFileDef> defs = new ArrayList<>(metaGraph.getAssetFileDefList());
-        CollectionDef legacy = metaGraph.getCollectionDefMap().get(ASSETS_COLLECTION);
-        if (defs.isEmpty() && legacy != null) {
-            for (var any : legacy.getAnyList().getValueList()) {
-                try {
-                    defs.add(any.unpack(AssetFileDef.class));
-                } catch (InvalidProtocolBufferException e) {
-                    throw new IllegalArgumentException("unreadable " + ASSETS_COLLECTION + " entry: " + e.getMessage(), e);
-                }
-            }
-        }
-        Path assetsDir = exportDir.resolve("assets").normalize();
-        return defs.stream()
-                .map(def -> new AssetFeed(def.getTensorInfo().getName(), assetPath(assetsDir, def.getFilename())))
+        return SavedModelAssets.of(metaGraph).stream()
+                .map(def -> new AssetFeed(def.getTensorInfo().getName(),
+                        SavedModelAssets.path(exportDir, def.getFilename()).toString()))
                 .toList();
     }
 
-    /**
-     * The absolute path of an asset, which must lie inside the version's {@code assets/} folder: a SavedModel
-     * names its assets by file name, and one that names {@code ../../etc/shadow} must not make the server read
-     * (or tell a client about) files outside the model.
-     */
-    private static String assetPath(Path assetsDir, String fileName) {
-        Path path = assetsDir.resolve(fileName).normalize();
-        if (fileName.isEmpty() || !path.startsWith(assetsDir) || path.equals(assetsDir)) {
-            throw new IllegalArgumentException("asset file \"" + fileName + "\" is not inside the version's assets/ folder");
-        }
-        return path.toString();
-    }
-
     /** "save/restore_all" from "save/restore_all" or "save/restore_all:0". */
-    private static String operationName(String tensorOrOperation) {
+    static String operationName(String tensorOrOperation) {
         int colon = tensorOrOperation.lastIndexOf(':');
         return colon < 0 ? tensorOrOperation : tensorOrOperation.substring(0, colon);
     }

@@ -38,6 +38,58 @@ class ServableStateMonitorTest {
     }
 
     @Test
+    void aWaitShowsOverNothingAnEndOrAnotherWaitAndOnlyWhenItsReasonChanges() {
+        List<ServableState> events = new CopyOnWriteArrayList<>();
+        monitor.subscribe(events::add);
+        ServableId id = new ServableId("m", 2);
+
+        assertThat(monitor.recordWaiting(id, "waiting for variables/variables.index", NOW)).isTrue();
+        assertThat(monitor.recordWaiting(id, "waiting for variables/variables.index", NOW.plusSeconds(1))).isFalse();
+        assertThat(monitor.recordWaiting(id, "waiting for assets/vocab.txt", NOW.plusSeconds(2))).isTrue();
+
+        assertThat(events).extracting(state -> state.health().message())
+                .containsExactly("waiting for variables/variables.index", "waiting for assets/vocab.txt");
+        ServableState waiting = monitor.state(id).orElseThrow();
+        assertThat(waiting.state()).isEqualTo(ManagerState.START);
+        assertThat(waiting.health().code()).isEqualTo(Code.OK);
+        assertThat(waiting.waiting()).isTrue();
+        assertThat(waiting.failed()).isFalse();
+
+        monitor.record(state("m", 3, ManagerState.END));
+        assertThat(monitor.recordWaiting(new ServableId("m", 3), "waiting for saved_model.pb", NOW)).isTrue();
+    }
+
+    @Test
+    void aWaitNeverHidesAVersionTheManagerHolds() {
+        ServableId id = new ServableId("m", 2);
+        for (ManagerState held : List.of(ManagerState.START, ManagerState.LOADING, ManagerState.AVAILABLE,
+                ManagerState.UNLOADING)) {
+            monitor.record(new ServableState(id, held, Status.OK, NOW));
+
+            assertThat(monitor.recordWaiting(id, "waiting for saved_model.pb", NOW)).isFalse();
+            monitor.endWaiting(id, NOW);
+
+            assertThat(monitor.state(id).map(ServableState::state)).contains(held);
+            assertThat(monitor.state(id).map(ServableState::waiting)).contains(false);
+        }
+    }
+
+    @Test
+    void anEndedWaitIsAnEndWithoutAnError() {
+        ServableId id = new ServableId("m", 2);
+        monitor.recordWaiting(id, "waiting for saved_model.pb", NOW);
+
+        monitor.endWaiting(id, NOW.plusSeconds(1));
+        monitor.endWaiting(id, NOW.plusSeconds(2));
+
+        assertThat(monitor.state(id)).hasValueSatisfying(state -> {
+            assertThat(state.state()).isEqualTo(ManagerState.END);
+            assertThat(state.failed()).isFalse();
+            assertThat(state.time()).isEqualTo(NOW.plusSeconds(1));
+        });
+    }
+
+    @Test
     void returnsCopies() {
         monitor.record(state("m", 1, ManagerState.START));
         var before = monitor.versionStates("m");

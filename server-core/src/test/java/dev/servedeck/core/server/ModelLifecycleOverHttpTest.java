@@ -8,20 +8,19 @@ import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.testing.Await;
 import dev.servedeck.core.testing.HttpJsonClient;
+import dev.servedeck.core.testing.PredictLoad;
+import dev.servedeck.core.testing.TestFolders;
 import dev.servedeck.core.testing.TfServingTestData;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,24 +40,25 @@ class ModelLifecycleOverHttpTest {
     void hotAddAndRemoveOfAVersionFolderFailsNoRequest() throws Exception {
         Path twoVersions = TfServingTestData.model("saved_model_half_plus_two_2_versions");
         Path base = Files.createDirectories(temp.resolve("model"));
-        copyTree(twoVersions.resolve("00000123"), base.resolve("123"));
+        TestFolders.copy(twoVersions.resolve("00000123"), base.resolve("123"));
         String config = "model_config_list { config { name: \"m\" base_path: \"" + base + "\" } }";
         try (ModelServer server = start(ModelServerConfigFile.parse(config, "test"), Optional.empty())) {
             List<ServableState> events = new CopyOnWriteArrayList<>();
             try (AutoCloseable subscription = server.core().monitor().subscribe(events::add);
-                    Load load = new Load(server.restPort().orElseThrow(), "/v1/models/m:predict")) {
+                    PredictLoad load = new PredictLoad(server.restPort().orElseThrow(), "/v1/models/m:predict", 3,
+                            Set.of(3.0))) {
                 // A slow, file-by-file copy: the half-written folder must not be loaded before it is complete.
                 copyTreeSlowly(twoVersions.resolve("00000124"), base.resolve("124"), Duration.ofMillis(150));
-                awaitTrue(() -> availableVersions(server, "m").equals(List.of(124L)), Duration.ofSeconds(30));
-                int beforeRemoval = load.succeeded.get();
+                Await.until(() -> availableVersions(server, "m").equals(List.of(124L)), Duration.ofSeconds(30));
+                int beforeRemoval = load.succeeded();
 
-                deleteTree(base.resolve("124"));
-                awaitTrue(() -> availableVersions(server, "m").equals(List.of(123L)), Duration.ofSeconds(30));
-                awaitTrue(() -> load.succeeded.get() > beforeRemoval + 20, Duration.ofSeconds(10));
+                TestFolders.delete(base.resolve("124"));
+                Await.until(() -> availableVersions(server, "m").equals(List.of(123L)), Duration.ofSeconds(30));
+                Await.until(() -> load.succeeded() > beforeRemoval + 20, Duration.ofSeconds(10));
 
                 load.stop();
-                assertThat(load.failures).as("failed requests during the swaps").isEmpty();
-                assertThat(load.succeeded.get()).isGreaterThan(50);
+                assertThat(load.failures()).as("failed requests during the swaps").isEmpty();
+                assertThat(load.succeeded()).isGreaterThan(50);
             }
             assertThat(events).as("no version ever failed to load")
                     .noneMatch(ServableState::failed);
@@ -78,9 +78,9 @@ class ModelLifecycleOverHttpTest {
             assertThat(client.post("/v1/models/a:predict", "{\"instances\": [2.0]}").status()).isEqualTo(200);
 
             Files.writeString(file, "model_config_list { config { name: \"b\" base_path: \"" + halfPlusThree + "\" } }");
-            awaitTrue(() -> client.post("/v1/models/b:predict", "{\"instances\": [2.0]}").status() == 200,
+            Await.until(() -> client.post("/v1/models/b:predict", "{\"instances\": [2.0]}").status() == 200,
                     Duration.ofSeconds(30));
-            awaitTrue(() -> client.post("/v1/models/a:predict", "{\"instances\": [2.0]}").status() == 404,
+            Await.until(() -> client.post("/v1/models/a:predict", "{\"instances\": [2.0]}").status() == 404,
                     Duration.ofSeconds(30));
             assertThat(client.get("/v1/models/a").body().path("model_version_status").get(0).path("state").asText())
                     .isEqualTo("END");
@@ -137,77 +137,12 @@ class ModelLifecycleOverHttpTest {
                 file, POLL), config);
     }
 
-    /** Clients calling one endpoint in a loop until stopped, recording every failure. */
-    private static final class Load implements AutoCloseable {
-        final AtomicInteger succeeded = new AtomicInteger();
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads;
-
-        Load(int port, String path) {
-            threads = Stream.generate(() -> new Thread(() -> {
-                HttpJsonClient client = new HttpJsonClient(port);
-                while (running.get()) {
-                    HttpJsonClient.Reply reply = client.post(path, "{\"instances\": [2.0]}");
-                    if (reply.status() == 200 && reply.body().path("predictions").get(0).asDouble() == 3.0) {
-                        succeeded.incrementAndGet();
-                    } else {
-                        failures.add(reply.status() + " " + reply.body());
-                    }
-                }
-            }, "load-client")).limit(3).toList();
-            threads.forEach(Thread::start);
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join(10_000);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop();
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : paths.toList()) {
-                Files.copy(path, to.resolve(from.relativize(path).toString()));
-            }
-        }
-    }
-
     private static void copyTreeSlowly(Path from, Path to, Duration pause) throws IOException, InterruptedException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : paths.toList()) {
                 Files.copy(path, to.resolve(from.relativize(path).toString()));
                 Thread.sleep(pause.toMillis());
             }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }

@@ -12,9 +12,11 @@ import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableRequest;
+import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.source.ServableVersionPolicy.All;
 import dev.servedeck.core.source.ServableVersionPolicy.Latest;
 import dev.servedeck.core.source.ServableVersionPolicy.Specific;
+import dev.servedeck.core.testing.TestFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +44,11 @@ class FileSystemStoragePathSourceTest {
 
     private final AdjustableClock clock = new AdjustableClock(Instant.now());
     private final RecordingTarget target = new RecordingTarget();
+    private final ServableStateMonitor monitor = new ServableStateMonitor();
+    private final RequiredFilesReadiness readiness = new RequiredFilesReadiness("saved_model.pb", "variables/variables.index");
     private final Map<Path, Integer> loadersMade = new ConcurrentHashMap<>();
-    private final FileSystemStoragePathSource source = new FileSystemStoragePathSource(this::loaderFor, target,
-            Duration.ofSeconds(1), clock);
+    private final FileSystemStoragePathSource source = new FileSystemStoragePathSource(this::loaderFor, readiness,
+            target, monitor, Duration.ofSeconds(1), clock);
 
     @AfterEach
     void closeSource() {
@@ -91,32 +95,147 @@ class FileSystemStoragePathSourceTest {
     }
 
     @Test
-    void aHalfCopiedFolderIsAspiredOnlyOnceItStopsChanging() throws IOException {
+    void aFolderIsNotCheckedWhileItsFilesChange() throws IOException {
         settledVersion("1");
         source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
         assertThat(target.last().versionNumbers()).containsExactly(1L);
 
         Path copying = Files.createDirectories(base.resolve("2"));
         Files.writeString(copying.resolve("saved_model.pb"), "graph");
+        Files.createDirectories(copying.resolve("variables"));
+        Files.writeString(copying.resolve("variables/variables.index"), "index");
         clock.set(Instant.now());
         source.pollOnce();
-        Files.createDirectories(copying.resolve("variables"));
         Files.writeString(copying.resolve("variables/variables.data-00000-of-00001"), "weights, part 1");
         source.pollOnce();
         Files.writeString(copying.resolve("variables/variables.data-00000-of-00001"), " and part 2", StandardOpenOption.APPEND);
         source.pollOnce();
         assertThat(target.calls()).as("still copying: nothing new aspired").hasSize(1);
+        assertThat(readiness.checksOf(copying)).as("nothing read while it is written").isZero();
+        assertThat(monitor.state(new ServableId("m", 2))).hasValueSatisfying(state ->
+                assertThat(state.health().message()).isEqualTo("waiting for its files to stop changing"));
+        assertThat(source.hasUnstableVersions()).isTrue();
 
         source.pollOnce();
 
         assertThat(target.calls()).hasSize(2);
         assertThat(target.last().versionNumbers()).containsExactly(2L);
+        assertThat(readiness.checksOf(copying)).isEqualTo(1);
+        assertThat(source.hasUnstableVersions()).isFalse();
+    }
+
+    @Test
+    void anIncompleteNewestVersionWaitsWithoutDisplacingTheServingOneAndIsAspiredOnceComplete() throws IOException {
+        settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        Path v2 = settle(writeFile(base.resolve("2/saved_model.pb"), "graph of 2"));
+
+        source.pollOnce();
+        source.pollOnce();
+
+        assertThat(target.calls()).as("a paused copy is quiet, not complete").singleElement()
+                .satisfies(call -> assertThat(call.versionNumbers()).containsExactly(1L));
+        ServableState waiting = monitor.state(new ServableId("m", 2)).orElseThrow();
+        assertThat(waiting.state()).isEqualTo(ManagerState.START);
+        assertThat(waiting.waiting()).isTrue();
+        assertThat(waiting.failed()).isFalse();
+        assertThat(waiting.health().message()).isEqualTo("waiting for variables/variables.index");
+        assertThat(readiness.checksOf(v2)).as("checked once while nothing changes").isEqualTo(1);
+        assertThat(source.hasUnstableVersions()).as("a quiet incomplete folder is not waited for").isFalse();
+
+        writeFile(v2.resolve("variables/variables.index"), "index");
+        source.pollOnce();
+        assertThat(target.calls()).as("the poll that sees the last write sees files changing").hasSize(1);
+        source.pollOnce();
+
+        assertThat(target.last().versionNumbers()).containsExactly(2L);
+        assertThat(((PathLoader) target.last().versions().get(0).loader()).path()).isEqualTo(v2);
+        assertThat(monitor.state(new ServableId("m", 2))).as("no END: the manager's START replaces the wait")
+                .map(ServableState::state).contains(ManagerState.START);
+    }
+
+    @Test
+    void aWaitingVersionNeverCountsAsOneOfTheLatest() throws IOException {
+        settledVersion("1");
+        settledVersion("2");
+        settle(writeFile(base.resolve("3/saved_model.pb"), "graph of 3"));
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(2))));
+
+        assertThat(target.last().versionNumbers()).containsExactly(1L, 2L);
+        assertThat(monitor.versionStates("m")).containsOnlyKeys(3L);
+    }
+
+    @Test
+    void everyPickedVersionThatIsIncompleteWaitsAndTheNextCompleteOneServes() throws IOException {
+        settledVersion("1");
+        settle(writeFile(base.resolve("2/saved_model.pb"), "graph of 2"));
+        settle(Files.createDirectories(base.resolve("3")));
+
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+        assertThat(monitor.versionStates("m")).containsOnlyKeys(2L, 3L);
+        assertThat(monitor.state(new ServableId("m", 3)).orElseThrow().health().message())
+                .isEqualTo("waiting for saved_model.pb");
+    }
+
+    @Test
+    void aWaitEndsWhenItsFolderGoesAwayOrANewerVersionIsComplete() throws IOException {
+        settledVersion("1");
+        Path v2 = settle(writeFile(base.resolve("2/saved_model.pb"), "graph of 2"));
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        assertThat(monitor.state(new ServableId("m", 2)).map(ServableState::waiting)).contains(true);
+
+        TestFolders.delete(v2);
+        source.pollOnce();
+
+        assertThat(monitor.state(new ServableId("m", 2))).hasValueSatisfying(state -> {
+            assertThat(state.state()).isEqualTo(ManagerState.END);
+            assertThat(state.failed()).isFalse();
+        });
+
+        settle(writeFile(base.resolve("3/saved_model.pb"), "graph of 3"));
+        source.pollOnce();
+        assertThat(monitor.state(new ServableId("m", 3)).map(ServableState::waiting)).contains(true);
+        settledVersion("4");
+        source.pollOnce();
+        assertThat(target.last().versionNumbers()).containsExactly(4L);
+        assertThat(monitor.state(new ServableId("m", 3)).map(ServableState::state)).contains(ManagerState.END);
+    }
+
+    @Test
+    void aModelDroppedFromTheConfigEndsItsWaits() throws IOException {
+        settle(writeFile(base.resolve("1/saved_model.pb"), "graph of 1"));
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        assertThat(monitor.state(new ServableId("m", 1)).map(ServableState::waiting)).contains(true);
+
+        source.updateConfig(List.of());
+
+        assertThat(monitor.state(new ServableId("m", 1)).map(ServableState::state)).contains(ManagerState.END);
+    }
+
+    @Test
+    void aReadinessCheckThatThrowsMakesTheVersionWait() throws IOException {
+        Path v1 = settledVersion("1");
+        FileSystemStoragePathSource throwing = new FileSystemStoragePathSource(this::loaderFor, folder -> {
+            throw new IllegalStateException("bug in a format check");
+        }, target, monitor, Duration.ofSeconds(1), clock);
+        try {
+            throwing.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        } finally {
+            throwing.close();
+        }
+
+        assertThat(target.last().versionNumbers()).isEmpty();
+        assertThat(monitor.state(new ServableId("m", 1)).orElseThrow().health().message())
+                .contains("bug in a format check");
+        assertThat(loadersMade).doesNotContainKey(v1);
     }
 
     @Test
     void aFolderSeenForTheFirstTimeIsAspiredAtOnceWhenQuietForTheQuietPeriod() throws IOException {
-        Path fresh = Files.createDirectories(base.resolve("1"));
-        Files.writeString(fresh.resolve("saved_model.pb"), "graph");
+        completeVersion(base, "1");
         clock.set(Instant.now().plus(FileSystemStoragePathSource.DEFAULT_QUIET_PERIOD).plusSeconds(1));
 
         source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
@@ -126,8 +245,7 @@ class FileSystemStoragePathSourceTest {
 
     @Test
     void aFreshFolderSeenForTheFirstTimeWaitsForTheNextPoll() throws IOException {
-        Path fresh = Files.createDirectories(base.resolve("1"));
-        Files.writeString(fresh.resolve("saved_model.pb"), "graph");
+        completeVersion(base, "1");
 
         source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
         assertThat(target.last().versionNumbers()).isEmpty();
@@ -159,6 +277,8 @@ class FileSystemStoragePathSourceTest {
         source.pollOnce();
 
         assertThat(target.calls()).singleElement().satisfies(call -> assertThat(call.versionNumbers()).containsExactly(1L));
+        assertThat(monitor.state(new ServableId("m", 2)).orElseThrow().health().message())
+                .isEqualTo("waiting for saved_model.pb");
     }
 
     @Test
@@ -198,7 +318,7 @@ class FileSystemStoragePathSourceTest {
 
         Path v2 = settledVersion("2");
         source.pollOnce();
-        deleteRecursively(v2);
+        TestFolders.delete(v2);
         source.pollOnce();
 
         assertThat(target.callsFor("m")).extracting(RecordingTarget.Call::versionNumbers)
@@ -212,7 +332,7 @@ class FileSystemStoragePathSourceTest {
         Path v2 = settledVersion("2");
         source.updateConfig(List.of(new MonitoredModel("m", base, new All())));
 
-        deleteRecursively(v2);
+        TestFolders.delete(v2);
         source.pollOnce();
 
         assertThat(target.last().versionNumbers()).containsExactly(1L);
@@ -239,8 +359,7 @@ class FileSystemStoragePathSourceTest {
         source.pollOnce();
         assertThat(target.calls()).isEmpty();
 
-        Files.createDirectories(missing);
-        settle(Files.writeString(Files.createDirectories(missing.resolve("3")).resolve("saved_model.pb"), "graph").getParent());
+        settledVersion(missing, "3");
         source.pollOnce();
 
         assertThat(target.last().versionNumbers()).containsExactly(3L);
@@ -248,8 +367,8 @@ class FileSystemStoragePathSourceTest {
 
     @Test
     void pollsOnANamedDaemonThreadOnceStarted() throws Exception {
-        FileSystemStoragePathSource polling = new FileSystemStoragePathSource(this::loaderFor, target,
-                Duration.ofMillis(10), clock);
+        FileSystemStoragePathSource polling = new FileSystemStoragePathSource(this::loaderFor, readiness, target,
+                monitor, Duration.ofMillis(10), clock);
         try {
             polling.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
             polling.start();
@@ -270,11 +389,11 @@ class FileSystemStoragePathSourceTest {
 
     @Test
     void feedsTheManagerEndToEnd() throws Exception {
-        ServableStateMonitor monitor = new ServableStateMonitor();
         try (AspiredVersionsManager manager = new AspiredVersionsManager(monitor, new AvailabilityPreservingPolicy(),
                 1, 1, Clock.systemUTC());
                 FileSystemStoragePathSource feeding = new FileSystemStoragePathSource(
-                        path -> FakeLoader.succeeding(path.getFileName().toString()), manager, Duration.ofSeconds(1), clock)) {
+                        path -> FakeLoader.succeeding(path.getFileName().toString()), readiness, manager, monitor,
+                        Duration.ofSeconds(1), clock)) {
             settledVersion("1");
             feeding.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
             assertThat(monitor.awaitState(new ServableId("m", 1), s -> s.state() == ManagerState.AVAILABLE,
@@ -317,11 +436,27 @@ class FileSystemStoragePathSourceTest {
 
     /** A complete version folder whose files were last written long ago. */
     private Path settledVersion(String name) throws IOException {
-        Path folder = Files.createDirectories(base.resolve(name));
+        return settledVersion(base, name);
+    }
+
+    private static Path settledVersion(Path basePath, String name) throws IOException {
+        return settle(completeVersion(basePath, name));
+    }
+
+    /** A version folder holding every file {@link #readiness} asks for, just written. */
+    private static Path completeVersion(Path basePath, String name) throws IOException {
+        Path folder = Files.createDirectories(basePath.resolve(name));
         Files.createDirectories(folder.resolve("variables"));
         Files.writeString(folder.resolve("saved_model.pb"), "graph of " + name);
         Files.writeString(folder.resolve("variables/variables.index"), "index");
-        return settle(folder);
+        return folder;
+    }
+
+    /** Writes a file, making its folders; returns its version folder (the base path's child). */
+    private Path writeFile(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return base.resolve(base.relativize(file).getName(0));
     }
 
     private static Path settle(Path folder) throws IOException {
@@ -331,13 +466,5 @@ class FileSystemStoragePathSourceTest {
             }
         }
         return folder;
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -307,7 +307,8 @@ public final class EmbeddedBackend implements ConsoleBackend {
             List<VersionEntry> versions = new ArrayList<>();
             for (ServableState versionState : states.getOrDefault(model.getName(), new java.util.TreeMap<>()).values()) {
                 versions.add(new VersionEntry(versionState.id().version(), versionState.state(),
-                        versionState.failed() ? versionState.health().message() : "", versionState.time()));
+                        versionState.failed() ? versionState.health().message() : "",
+                        versionState.waiting() ? versionState.health().message() : "", versionState.time()));
             }
             models.add(ModelEntry.of(model.getName(), Path.of(model.getBasePath()),
                     ServableVersionPolicy.fromProto(model.getModelVersionPolicy()),
@@ -722,7 +723,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
                     + " " + change.state() + ": " + change.health().message());
         } else {
             publish(ServerEvent.Severity.INFO, source, change.id().name() + " version " + change.id().version()
-                    + " is " + change.state());
+                    + " is " + change.state() + (change.waiting() ? ": " + change.health().message() : ""));
         }
         fireModelsChanged();
     }
