@@ -136,6 +136,9 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                 names.add(model.getName());
             }
             LOG.info("Applying model config with {} model(s): {}", models.size(), names);
+            if (models.isEmpty()) {
+                LOG.warn("The model config has no models: the server will serve none");
+            }
             source.updateConfig(models);
             awaitStableVersionFolders();
             awaitLoaded(names);

@@ -1,18 +1,21 @@
 package dev.servedeck.core.grpc;
 
+import dev.servedeck.core.ServerHealth;
 import dev.servedeck.core.lifecycle.ServableStateMonitor;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableState;
 import io.grpc.BindableService;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The standard {@code grpc.health.v1.Health} service, fed by the servable state monitor:
  * <ul>
- *   <li>service {@code ""} (what Kubernetes' gRPC probe asks by default): SERVING while the server runs,
+ *   <li>service {@code ""} (what Kubernetes' gRPC probe asks by default): the server's readiness, the rule
+ *       {@code /v1/health} answers with (SERVING while every configured model has an AVAILABLE version),
  *       NOT_SERVING once it shuts down;</li>
  *   <li>service {@code "<model name>"}: SERVING while at least one version of the model is AVAILABLE,
  *       NOT_SERVING otherwise (loading, unloaded, failed); a name never configured answers NOT_FOUND.</li>
@@ -24,10 +27,16 @@ final class ModelHealth implements AutoCloseable {
 
     private final HealthStatusManager health = new HealthStatusManager();
     private final ServableStateMonitor monitor;
+    private final Supplier<ServerHealth> serverHealth;
     private final AutoCloseable subscription;
 
-    ModelHealth(ServableStateMonitor monitor) {
+    /**
+     * @param serverHealth the whole server's readiness (every configured model has an AVAILABLE version), the
+     *     same rule {@code /v1/health} answers with: the empty service name reports it
+     */
+    ModelHealth(ServableStateMonitor monitor, Supplier<ServerHealth> serverHealth) {
         this.monitor = monitor;
+        this.serverHealth = serverHealth;
         // Subscribe first, then publish what is known, so that no change in between is missed.
         this.subscription = monitor.subscribe(this::onStateChange);
         monitor.allStates().keySet().forEach(this::publish);
@@ -45,6 +54,8 @@ final class ModelHealth implements AutoCloseable {
         boolean available = monitor.versionStates(model).values().stream()
                 .anyMatch(state -> state.state() == ManagerState.AVAILABLE);
         health.setStatus(model, available ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+                serverHealth.get().ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
     }
 
     /** Every service answers NOT_SERVING from now on (probes see the shutdown before connections close). */

@@ -42,6 +42,10 @@ final class ModelWatch {
     private Map<Long, String> waiting = Map.of();
     private boolean changing;
     private boolean reportedMissingBasePath;
+    /** The last non-empty aspired set and its folders: kept when every version folder vanishes. */
+    private SortedSet<Long> lastServed = new TreeSet<>();
+    private final Map<Long, Path> lastPaths = new HashMap<>();
+    private boolean keptAfterVersionsVanished;
 
     ModelWatch(MonitoredModel model) {
         this.model = model;
@@ -57,6 +61,9 @@ final class ModelWatch {
             versionDirectories.clear();
             loaders.clear();
             reportedMissingBasePath = false;
+            // The operator moved the model: what served from the old place is not kept for the new one.
+            lastServed = new TreeSet<>();
+            lastPaths.clear();
         }
         model = newModel;
         published = null;
@@ -111,6 +118,23 @@ final class ModelWatch {
     }
 
     private Optional<AspiredChange> aspiredChange(SortedSet<Long> aspired, Function<Path, Loader> loaderFactory) {
+        SortedSet<Long> kept = aspired.isEmpty() ? model.policy().select(lastServed) : new TreeSet<>();
+        if (!kept.isEmpty()) {
+            // No silent outage: when no version folder is left to serve (an NFS mount that lists empty for a
+            // poll, a deleted folder, the only new version still incomplete), the versions served last stay, as
+            // long as the policy still wants them; a newer complete version, a policy that no longer selects
+            // them (e.g. the console unloading the last version) or removing the model replaces them. TF
+            // Serving would unload them and serve nothing.
+            if (!keptAfterVersionsVanished) {
+                log.warn("Model {} has no version folder left to serve under {}; version(s) {} keep serving until "
+                        + "a new version is complete or the model is removed from the config", model.name(),
+                        model.basePath(), kept);
+                keptAfterVersionsVanished = true;
+            }
+            aspired = kept;
+        } else {
+            keptAfterVersionsVanished = false;
+        }
         // A loader loads at most once: a version that stops being aspired and comes back gets a new one.
         loaders.keySet().retainAll(aspired);
         if (aspired.equals(published)) {
@@ -118,11 +142,22 @@ final class ModelWatch {
         }
         List<AspiredVersion> versions = new ArrayList<>(aspired.size());
         for (long version : aspired) {
-            Loader loader = loaders.computeIfAbsent(version,
-                    v -> loaderFactory.apply(versionDirectories.get(v).path()));
+            // A kept version's folder may be gone: its loader (already loaded) is reused; a new one would be
+            // made only after a config reload, and then from the path it was loaded from.
+            Loader loader = loaders.computeIfAbsent(version, v -> loaderFactory.apply(versionPath(v)));
             versions.add(new AspiredVersion(new ServableId(model.name(), version), loader));
         }
+        if (!aspired.isEmpty()) {
+            lastServed = new TreeSet<>(aspired);
+            aspired.forEach(version -> lastPaths.put(version, versionPath(version)));
+            lastPaths.keySet().retainAll(aspired);
+        }
         return Optional.of(new AspiredChange(aspired, List.copyOf(versions)));
+    }
+
+    private Path versionPath(long version) {
+        VersionDirectory directory = versionDirectories.get(version);
+        return directory != null ? directory.path() : lastPaths.get(version);
     }
 
     private void logWaits(Map<Long, String> nowWaiting) {

@@ -68,6 +68,33 @@ class ModelLifecycleOverHttpTest {
     }
 
     @Test
+    void aModelWhoseLastVersionFolderVanishesKeepsServingItUntilANewVersionIsAvailable() throws Exception {
+        Path twoVersions = TfServingTestData.model("saved_model_half_plus_two_2_versions");
+        Path base = Files.createDirectories(temp.resolve("model"));
+        TestFolders.copy(twoVersions.resolve("00000123"), base.resolve("123"));
+        String config = "model_config_list { config { name: \"m\" base_path: \"" + base + "\" } }";
+        try (ModelServer server = start(ModelServerConfigFile.parse(config, "test"), Optional.empty());
+                PredictLoad load = new PredictLoad(server.restPort().orElseThrow(), "/v1/models/m:predict", 2,
+                        Set.of(3.0))) {
+            HttpJsonClient client = new HttpJsonClient(server.restPort().orElseThrow());
+            Await.until(() -> load.succeeded() > 10, Duration.ofSeconds(10));
+
+            // An NFS mount that lists empty, a deleted folder: TF Serving would unload 123 and serve nothing.
+            TestFolders.delete(base.resolve("123"));
+            Thread.sleep(POLL.toMillis() * 5);
+            int afterRemoval = load.succeeded();
+            Await.until(() -> load.succeeded() > afterRemoval + 20, Duration.ofSeconds(10));
+            assertThat(availableVersions(server, "m")).containsExactly(123L);
+            assertThat(client.get("/v1/health").status()).isEqualTo(200);
+
+            TestFolders.copy(twoVersions.resolve("00000124"), base.resolve("124"));
+            Await.until(() -> availableVersions(server, "m").equals(List.of(124L)), Duration.ofSeconds(30));
+            load.stop();
+            assertThat(load.failures()).as("failed requests while the folder was gone").isEmpty();
+        }
+    }
+
+    @Test
     void configFileReloadAddsAndRemovesModelsAndSurvivesABrokenFile() throws Exception {
         Path halfPlusTwo = TfServingTestData.model("saved_model_half_plus_two_cpu");
         Path halfPlusThree = TfServingTestData.model("saved_model_half_plus_three");

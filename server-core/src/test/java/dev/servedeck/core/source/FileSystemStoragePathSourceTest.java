@@ -205,6 +205,46 @@ class FileSystemStoragePathSourceTest {
     }
 
     @Test
+    void theLastVersionKeepsServingWhenEveryVersionFolderVanishesUntilANewOneIsComplete() throws IOException {
+        Path v1 = settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+
+        // An NFS mount that lists empty for a poll, or a deleted folder: nothing to serve on disk.
+        TestFolders.delete(v1);
+        source.pollOnce();
+        source.pollOnce();
+        assertThat(target.calls()).as("the target is never told to serve nothing").hasSize(1);
+
+        // A config reload re-tells the target what it serves: still version 1, with the loader it had.
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+        assertThat(((PathLoader) target.last().versions().get(0).loader()).path()).isEqualTo(v1);
+
+        // The only new version is incomplete: version 1 still serves.
+        settle(writeFile(base.resolve("2/saved_model.pb"), "graph of 2"));
+        source.pollOnce();
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+
+        settledVersion("3");
+        source.pollOnce();
+        assertThat(target.last().versionNumbers()).containsExactly(3L);
+    }
+
+    @Test
+    void aPolicyThatNoLongerSelectsTheKeptVersionUnloadsIt() throws IOException {
+        Path v1 = settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        TestFolders.delete(v1);
+        source.pollOnce();
+
+        // What the console does to unload the last version: a specific policy without it.
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Specific(new TreeSet<>()))));
+
+        assertThat(target.last().versionNumbers()).isEmpty();
+    }
+
+    @Test
     void aModelDroppedFromTheConfigEndsItsWaits() throws IOException {
         settle(writeFile(base.resolve("1/saved_model.pb"), "graph of 1"));
         source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
