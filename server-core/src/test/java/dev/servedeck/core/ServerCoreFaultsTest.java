@@ -14,9 +14,14 @@ import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.demo.DemoModels;
 import dev.servedeck.core.testing.FloatColumns;
+import dev.servedeck.core.testing.TestFolders;
+import dev.servedeck.core.testing.TfServingTestData;
 import dev.servedeck.proto.config.ModelServerConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +106,40 @@ class ServerCoreFaultsTest {
             assertThat(y(core.predict(ModelSpec.latest("m"), Set.of(), signature -> Map.of("x", FloatColumns.column(4f)))))
                     .containsExactly(4f);
             assertUnloadsPromptly(core);
+        }
+    }
+
+    /**
+     * A version whose variables shard is corrupt (the right size, so it looks complete) fails to load; fixed in
+     * place, it loads at the next poll, without a rename or a restart, and the old version served meanwhile.
+     */
+    @Test
+    void aVersionFixedInPlaceAfterAFailedLoadLoadsWithoutARestart() throws Exception {
+        Path base = dir.resolve("m");
+        TestFolders.copy(TfServingTestData.version("saved_model_half_plus_two_cpu", "00000123"), base.resolve("1"));
+        ServerCoreOptions options = ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ofMillis(200));
+        try (ServerCore core = ServerCore.start(options, config("m"))) {
+            Path v2 = TestFolders.copy(base.resolve("1"), dir.resolve("staging"));
+            Path shard = v2.resolve("variables/variables.data-00000-of-00001");
+            byte[] good = Files.readAllBytes(shard);
+            Files.write(shard, new byte[good.length]);
+            // Written long ago, so the fix below differs even on a file system with coarse modification times.
+            Files.setLastModifiedTime(shard, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+            Files.move(v2, base.resolve("2"));
+            ServableId m2 = new ServableId("m", 2);
+
+            assertThat(core.monitor().awaitState(m2, state -> state.state() == ManagerState.END, Duration.ofSeconds(30)))
+                    .isTrue();
+            assertThat(core.monitor().state(m2).orElseThrow().failed()).isTrue();
+            assertThat(core.predict(ModelSpec.latest("m"), Set.of(), signature -> Map.of("x", FloatColumns.column(2f)))
+                    .servedBy()).as("the good version serves meanwhile").isEqualTo(M1);
+
+            Files.write(base.resolve("2/variables/variables.data-00000-of-00001"), good);
+
+            assertThat(core.monitor().awaitState(m2, state -> state.state() == ManagerState.AVAILABLE,
+                    Duration.ofSeconds(30))).isTrue();
+            assertThat(y(core.predict(ModelSpec.latest("m"), Set.of(), signature -> Map.of("x", FloatColumns.column(2f)))))
+                    .containsExactly(3f);
         }
     }
 
