@@ -11,6 +11,7 @@ import dev.servedeck.core.batching.Ticker;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.lifecycle.AspiredVersionsManager;
 import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
+import dev.servedeck.core.lifecycle.Loader;
 import dev.servedeck.core.lifecycle.ServableHandle;
 import dev.servedeck.core.lifecycle.ServableStateMonitor;
 import dev.servedeck.core.servable.ExampleBatch;
@@ -43,6 +44,7 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.SignatureDef;
@@ -69,19 +71,20 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     private volatile ModelServerConfig config = ModelServerConfig.getDefaultInstance();
     private volatile VersionLabels labels = VersionLabels.EMPTY;
 
-    private ServerCore(ServerCoreOptions options, CoreInstrumentation instrumentation) {
+    private ServerCore(ServerCoreOptions options, CoreInstrumentation instrumentation, UnaryOperator<Loader> loaders) {
         this.options = options;
         this.runtimeLatency = instrumentation.runtimeLatency();
         monitor.subscribe(instrumentation.stateListener());
         Clock clock = Clock.systemUTC();
-        this.manager = new AspiredVersionsManager(monitor, new AvailabilityPreservingPolicy(), options.loadThreads(), 1,
-                clock);
+        this.manager = AspiredVersionsManager.builder(monitor).policy(new AvailabilityPreservingPolicy())
+                .loadThreads(options.loadThreads()).unloadThreads(options.unloadThreads())
+                .loadRetries(options.loadRetries()).clock(clock).build();
         BatchingConfig batchingConfig = options.batching();
         boolean perModel = batchingConfig.enabled() && batchingConfig.perModelParameters();
         this.source = new FileSystemStoragePathSource(
-                versionDir -> perModel
+                versionDir -> loaders.apply(perModel
                         ? perModelBatching.wrap(versionDir, new SavedModelLoader(versionDir, options.tensorflow()))
-                        : new SavedModelLoader(versionDir, options.tensorflow()),
+                        : new SavedModelLoader(versionDir, options.tensorflow())),
                 new SavedModelCompleteness(), manager, monitor,
                 positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
         this.batching = batchingConfig.enabled()
@@ -104,7 +107,16 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     /** As {@link #start(ServerCoreOptions, ModelServerConfig)}, reporting model calls and state changes to monitoring. */
     public static ServerCore start(ServerCoreOptions options, ModelServerConfig config,
             CoreInstrumentation instrumentation) {
-        ServerCore core = new ServerCore(options, instrumentation);
+        return start(options, config, instrumentation, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(ServerCoreOptions, ModelServerConfig, CoreInstrumentation)}, with every version's loader
+     * passed through {@code loaders}: the seam fault tests use to put a misbehaving servable behind a real one.
+     */
+    static ServerCore start(ServerCoreOptions options, ModelServerConfig config, CoreInstrumentation instrumentation,
+            UnaryOperator<Loader> loaders) {
+        ServerCore core = new ServerCore(options, instrumentation, loaders);
         try {
             core.reloadConfig(config);
             if (!options.fileSystemPollWait().isNegative() && !options.fileSystemPollWait().isZero()) {
@@ -112,7 +124,13 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             }
             return core;
         } catch (RuntimeException e) {
+            // A start cut short by an interrupt (SIGTERM while models load) still closes as an orderly close does,
+            // waiting for loads in progress so that their native resources are released before the JVM exits.
+            boolean interrupted = Thread.interrupted();
             core.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
     }
@@ -222,7 +240,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     /**
      * Predict. With batching enabled, a request that can share a batch ({@link BatchableInputs}) is queued
      * and the future completes on a batch thread; anything else runs at once on the caller's thread. The
-     * version's handle is held until the future completes.
+     * version's handle is held until the future completes. An {@link Error} from the model (out of memory, a
+     * stack overflow, an assertion) answers INTERNAL like any unexpected failure, batched or not.
      */
     @Override
     public CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
@@ -233,6 +252,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        boolean batchHoldsHandle = false;
         try {
             Servable servable = handle.servable();
             String signature = signatureName(spec);
@@ -241,18 +261,33 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             Optional<CompletableFuture<Map<String, TensorProto>>> batched = batching.flatMap(scheduler ->
                     schedule(scheduler, handle, servable, signature, def, inputs, outputFilter, timeout));
             if (batched.isPresent()) {
+                batchHoldsHandle = true;
                 ServableId id = handle.id();
                 return batched.get()
                         .whenComplete((outputs, error) -> handle.close())
                         .thenApply(outputs -> new PredictResult(id, signature, outputs));
             }
             Map<String, TensorProto> outputs = timedPredict(handle.id(), servable, signature, inputs, outputFilter);
-            handle.close();
             return CompletableFuture.completedFuture(new PredictResult(handle.id(), signature, outputs));
         } catch (RuntimeException e) {
-            handle.close();
             return CompletableFuture.failedFuture(e);
+        } catch (Error e) {
+            return CompletableFuture.failedFuture(servableFault("Predict", handle.id(), e));
+        } finally {
+            if (!batchHoldsHandle) {
+                handle.close();
+            }
         }
+    }
+
+    /**
+     * The answer to an {@link Error} thrown while a model ran: INTERNAL, naming the kind of failure but not its
+     * stack trace, which goes to the log. The request thread lives on and the version's handle is released, so
+     * one broken model or request never takes the server, or a version's unload, down with it.
+     */
+    private static ServingException servableFault(String api, ServableId id, Error error) {
+        LOG.error("{} on servable {} failed with {}; answering INTERNAL", api, id, error.getClass().getName(), error);
+        return ServingException.unexpected(api + " on servable " + id, error);
     }
 
     private Optional<CompletableFuture<Map<String, TensorProto>>> schedule(BatchScheduler scheduler,
@@ -295,7 +330,12 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         try (ServableHandle handle = manager.acquire(resolve(spec))) {
             String signature = signatureName(spec);
             long start = System.nanoTime();
-            T answer = call.apply(handle.servable(), signature);
+            T answer;
+            try {
+                answer = call.apply(handle.servable(), signature);
+            } catch (Error e) {
+                throw servableFault(api, handle.id(), e);
+            }
             runtimeLatency.record(spec.name(), api, System.nanoTime() - start);
             return result.create(handle.id(), signature, answer);
         }

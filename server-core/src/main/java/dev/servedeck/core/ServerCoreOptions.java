@@ -1,6 +1,7 @@
 package dev.servedeck.core;
 
 import dev.servedeck.core.batching.BatchingConfig;
+import dev.servedeck.core.lifecycle.LoadRetries;
 import dev.servedeck.core.tensorflow.TensorflowOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -10,9 +11,12 @@ import java.util.Objects;
  *
  * @param fileSystemPollWait how often model base paths are scanned for new or removed versions
  *     ({@code --file_system_poll_wait_seconds}); zero or negative scans once at start-up only
- * @param tensorflow how SavedModels are loaded (tags, op parallelism)
+ * @param tensorflow how SavedModels are loaded (tags, session config, op parallelism)
  * @param allowVersionLabelsForUnavailableModels lets a label point at a version that is not AVAILABLE
- * @param loadThreads how many versions may load at once
+ * @param loadThreads how many versions may load at once ({@code --num_load_threads})
+ * @param unloadThreads how many versions may unload at once ({@code --num_unload_threads})
+ * @param loadRetries how often a failed load is tried again ({@code --max_num_load_retries},
+ *     {@code --load_retry_interval_micros})
  * @param loadTimeout how long a config change waits for its models to finish loading before answering
  * @param batching whether and how Predict requests are batched
  */
@@ -21,40 +25,58 @@ public record ServerCoreOptions(
         TensorflowOptions tensorflow,
         boolean allowVersionLabelsForUnavailableModels,
         int loadThreads,
+        int unloadThreads,
+        LoadRetries loadRetries,
         Duration loadTimeout,
         BatchingConfig batching) {
 
     public ServerCoreOptions {
         Objects.requireNonNull(fileSystemPollWait, "fileSystemPollWait");
         Objects.requireNonNull(tensorflow, "tensorflow");
+        Objects.requireNonNull(loadRetries, "loadRetries");
         Objects.requireNonNull(loadTimeout, "loadTimeout");
         Objects.requireNonNull(batching, "batching");
-        if (loadThreads < 1) {
-            throw new IllegalArgumentException("loadThreads must be at least 1");
+        if (loadThreads < 1 || unloadThreads < 1) {
+            throw new IllegalArgumentException("loadThreads and unloadThreads must be at least 1");
         }
     }
 
+    /**
+     * Two load threads, one unload thread, and a failed load is final ({@link LoadRetries#NONE}): an embedding
+     * program sees a broken model at once. The command line asks for TF Serving's retries (5, a minute apart).
+     */
     public static ServerCoreOptions defaults() {
-        return new ServerCoreOptions(Duration.ofSeconds(1), TensorflowOptions.defaults(), false, 2, Duration.ofMinutes(10),
-                BatchingConfig.disabled());
+        return new ServerCoreOptions(Duration.ofSeconds(1), TensorflowOptions.defaults(), false, 2, 1, LoadRetries.NONE,
+                Duration.ofMinutes(10), BatchingConfig.disabled());
     }
 
     public ServerCoreOptions withFileSystemPollWait(Duration wait) {
-        return new ServerCoreOptions(wait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads, loadTimeout,
-                batching);
+        return new ServerCoreOptions(wait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
+                unloadThreads, loadRetries, loadTimeout, batching);
     }
 
     public ServerCoreOptions withAllowVersionLabelsForUnavailableModels(boolean allow) {
-        return new ServerCoreOptions(fileSystemPollWait, tensorflow, allow, loadThreads, loadTimeout, batching);
+        return new ServerCoreOptions(fileSystemPollWait, tensorflow, allow, loadThreads, unloadThreads, loadRetries,
+                loadTimeout, batching);
     }
 
     public ServerCoreOptions withTensorflow(TensorflowOptions options) {
         return new ServerCoreOptions(fileSystemPollWait, options, allowVersionLabelsForUnavailableModels, loadThreads,
-                loadTimeout, batching);
+                unloadThreads, loadRetries, loadTimeout, batching);
     }
 
     public ServerCoreOptions withBatching(BatchingConfig config) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                loadTimeout, config);
+                unloadThreads, loadRetries, loadTimeout, config);
+    }
+
+    public ServerCoreOptions withLoadThreads(int load, int unload) {
+        return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, load,
+                unload, loadRetries, loadTimeout, batching);
+    }
+
+    public ServerCoreOptions withLoadRetries(LoadRetries retries) {
+        return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
+                unloadThreads, retries, loadTimeout, batching);
     }
 }

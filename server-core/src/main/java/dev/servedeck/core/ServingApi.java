@@ -70,7 +70,11 @@ public interface ServingApi {
      */
     List<ServableState> status(ModelSpec spec);
 
-    /** The failure a future completed with, as thrown by the call itself. */
+    /**
+     * The failure a future completed with, as thrown by the call itself. Never throws: an {@link Error} becomes
+     * INTERNAL, because callers run this in the future's completion, where a throw would leave the request
+     * without an answer.
+     */
     static RuntimeException unwrap(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
@@ -79,9 +83,6 @@ public interface ServingApi {
         if (cause instanceof RuntimeException runtime) {
             return runtime;
         }
-        if (cause instanceof Error fatal) {
-            throw fatal;
-        }
-        return ServingException.internal("Predict failed: " + cause, cause);
+        return ServingException.unexpected("Predict", cause);
     }
 }

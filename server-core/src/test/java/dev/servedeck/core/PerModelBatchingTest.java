@@ -3,7 +3,6 @@ package dev.servedeck.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
 import dev.servedeck.core.batching.BatchingConfig;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.config.ModelServerConfigFile;
@@ -11,8 +10,7 @@ import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.demo.DemoModels;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.servedeck.core.testing.FloatColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 
 /** --enable_per_model_batching_parameters: a version's batching_params.pbtxt replaces the shared parameters. */
 class PerModelBatchingTest {
@@ -37,14 +33,14 @@ class PerModelBatchingTest {
                         .withNumBatchThreads(1)).withPerModelParameters(true));
 
         try (ServerCore core = ServerCore.start(options, config(dir, "own", "shared"))) {
-            TensorProto threeRows = floats(3, 1, 2, 3);
+            TensorProto threeRows = FloatColumns.column(1, 2, 3);
 
-            assertThat(values(core.predict(ModelSpec.latest("shared"), Set.of(), sig -> Map.of("x", threeRows))))
+            assertThat(y(core.predict(ModelSpec.latest("shared"), Set.of(), sig -> Map.of("x", threeRows))))
                     .containsExactly(2.5f, 3f, 3.5f);
             assertThatThrownBy(() -> core.predict(ModelSpec.latest("own"), Set.of(), sig -> Map.of("x", threeRows)))
                     .isInstanceOf(ServingException.class)
                     .hasMessage("Task size 3 is larger than maximum input batch size 2");
-            assertThat(values(core.predict(ModelSpec.latest("own"), Set.of(), sig -> Map.of("x", floats(2, 4, 6)))))
+            assertThat(y(core.predict(ModelSpec.latest("own"), Set.of(), sig -> Map.of("x", FloatColumns.column(4, 6)))))
                     .containsExactly(4f, 5f);
             assertThat(core.batchingStats().batches()).isEqualTo(2);
         }
@@ -76,22 +72,7 @@ class PerModelBatchingTest {
         return ModelServerConfigFile.parse(text.append("}\n").toString(), "test");
     }
 
-    private static TensorProto floats(int rows, float... values) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float value : values) {
-            bytes.putFloat(value);
-        }
-        return TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
-                .setTensorShape(TensorShapeProto.newBuilder().addDim(TensorShapeProto.Dim.newBuilder().setSize(rows))
-                        .addDim(TensorShapeProto.Dim.newBuilder().setSize(1)))
-                .setTensorContent(ByteString.copyFrom(bytes.array())).build();
-    }
-
-    private static float[] values(PredictResult result) {
-        ByteBuffer bytes = result.outputs().get("y").getTensorContent().asReadOnlyByteBuffer()
-                .order(ByteOrder.LITTLE_ENDIAN);
-        float[] values = new float[bytes.remaining() / 4];
-        bytes.asFloatBuffer().get(values);
-        return values;
+    private static float[] y(PredictResult result) {
+        return FloatColumns.values(result.outputs().get("y"));
     }
 }

@@ -14,7 +14,8 @@ import org.tensorflow.proto.TensorProto;
 /**
  * Runs one formed batch: merges the pieces' inputs along dimension 0 (padding inner dimensions and the row
  * count as the options ask), runs the model once, and hands every piece exactly its own rows of each output.
- * A failure of the run fails every request in the batch with the same error.
+ * A failure of the run fails every request in the batch with the same error; an unexpected one (a bug, or an
+ * {@link Error}) with INTERNAL.
  */
 final class BatchExecution {
 
@@ -62,10 +63,11 @@ final class BatchExecution {
             }
         } catch (ServingException e) {
             fail(pieces.subList(answered, pieces.size()), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Even an Error (out of memory, a stack overflow, an assertion in the model): every request of the
+            // batch hears back, which releases its version, and this batch thread lives on for the next batch.
             LOG.error("A batch of {} rows failed unexpectedly", rows, e);
-            fail(pieces.subList(answered, pieces.size()),
-                    ServingException.internal("Batch failed: " + e.getMessage(), e));
+            fail(pieces.subList(answered, pieces.size()), ServingException.unexpected("Batch", e));
         }
     }
 

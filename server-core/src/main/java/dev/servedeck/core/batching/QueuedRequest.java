@@ -111,7 +111,8 @@ final class QueuedRequest {
         Map<String, TensorProto> whole;
         try {
             whole = reassemble();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Even out of memory while putting the pieces together: the request must hear back.
             result.completeExceptionally(e);
             return;
         }

@@ -44,6 +44,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every state change is recorded in the {@link ServableStateMonitor}, after the serving map already
  * reflects it: whoever sees AVAILABLE can acquire the version.
+ *
+ * <p>Failed loads are retried as TF Serving's {@code --max_num_load_retries} and
+ * {@code --load_retry_interval_micros} ask ({@link LoadRetries}): only load failures, the version LOADING
+ * meanwhile with a status that counts the attempts, then END with the last error. A version no longer aspired
+ * stops retrying at once. Between attempts no load thread is held: the {@link LoadRetryScheduler} hands the
+ * next attempt back to the manager thread when it is due. A source that aspires a failed version with a
+ * different {@link Loader} (its files changed) gets it loaded again with a fresh set of attempts.
+ *
+ * <p>Closing interrupts the loads in progress: a loader that can stop early (warmup replay does) gives up, one
+ * that cannot (TensorFlow's own restore) finishes, and what it loaded is unloaded and closed like the rest.
  */
 public final class AspiredVersionsManager implements AspiredVersionsCallback, AutoCloseable {
 
@@ -56,6 +66,8 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
     private final ServableStateMonitor monitor;
     private final AspiredVersionPolicy policy;
     private final Clock clock;
+    private final LoadRetries retries;
+    private final LoadRetryScheduler retryScheduler;
     private final Duration drainTimeout;
     private final Duration closeTimeout;
     private final ExecutorService managerThread;
@@ -80,6 +92,8 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
         this.monitor = builder.monitor;
         this.policy = builder.policy;
         this.clock = builder.clock;
+        this.retries = builder.retries;
+        this.retryScheduler = builder.retryScheduler != null ? builder.retryScheduler : LoadRetryScheduler.daemonThread();
         this.drainTimeout = builder.drainTimeout;
         this.closeTimeout = builder.closeTimeout;
         this.managerThread = fixedPool(1, "servedeck-manager");
@@ -135,8 +149,9 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
 
     /**
      * Waits until no aspired version of the named streams is still waiting to load or loading, i.e. each
-     * is AVAILABLE or failed. Aspired sets handed over before this call are taken into account (the check
-     * runs on the manager thread, after them).
+     * is AVAILABLE or has failed (a version waiting to retry counts as failed, so that one broken model does
+     * not hold up a start for every retry interval; it keeps retrying in the background). Aspired sets handed
+     * over before this call are taken into account (the check runs on the manager thread, after them).
      *
      * @return false if the timeout passed first
      */
@@ -206,6 +221,7 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
         managerThread.shutdown();
         loadPool.shutdownNow();
         unloadPool.shutdownNow();
+        retryScheduler.close();
         servingMap = ServingMap.EMPTY;
     }
 
@@ -227,6 +243,9 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
 
     private void unloadEverything() {
         closing = true;
+        // Loads in progress are pointless now: interrupting them lets a loader that can stop early give up
+        // (warmup replay checks between requests) instead of holding the shutdown up. No load starts after this.
+        loadPool.shutdownNow();
         deferredRequests.clear();
         for (String name : List.copyOf(streams.keySet())) {
             applyAspiredVersions(name, List.of());
@@ -263,8 +282,12 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
             LoaderHarness existing = harnesses.get(version);
             if (existing != null) {
                 existing.setAspired(true);
+                if (existing.offerLoader(aspired.loader())) {
+                    changed(existing);
+                    log.info("Servable {} is aspired with a new loader after a failed load; loading it again", aspired.id());
+                }
             } else {
-                LoaderHarness harness = new LoaderHarness(aspired.id(), aspired.loader());
+                LoaderHarness harness = new LoaderHarness(aspired.id(), aspired.loader(), retries);
                 harnesses.put(version, harness);
                 changed(harness);
                 log.debug("Servable {} is aspired", aspired.id());
@@ -283,6 +306,13 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
                 harnesses.remove(harness.id().version());
                 changed(harness);
                 log.debug("Servable {} is no longer aspired; it never started loading", harness.id());
+            }
+            case WAITING_TO_RETRY -> {
+                harness.setAspired(false);
+                harness.loadFailed();
+                harnesses.remove(harness.id().version());
+                changed(harness);
+                log.info("Servable {} is no longer aspired; it stops retrying its load", harness.id());
             }
             // The monitor keeps the final state (and a load error) of a forgotten version.
             case ERROR, DISABLED -> harnesses.remove(harness.id().version());
@@ -339,9 +369,18 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
         harness.startLoading();
         changed(harness);
         log.info("Loading servable {}", harness.id());
-        Loader loader = harness.loader();
-        loadPool.execute(() -> runLoad(harness, loader));
+        submitAttempt(harness);
         return true;
+    }
+
+    private void submitAttempt(LoaderHarness harness) {
+        Loader loader = harness.loader();
+        try {
+            loadPool.execute(() -> runLoad(harness, loader));
+        } catch (RejectedExecutionException e) {
+            // Only once closing has stopped the pool; the attempt fails like any other, so nothing waits for it.
+            finishLoad(harness, null, ServingException.unavailable("the server is shutting down"), 0);
+        }
     }
 
     private void finishLoad(LoaderHarness harness, Servable servable, Throwable failure, long elapsedMillis) {
@@ -350,12 +389,65 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
             changed(harness);
             log.info("Servable {} is AVAILABLE (loaded in {} ms)", harness.id(), elapsedMillis);
         } else {
-            Status error = errorStatus(failure);
-            harness.loadFailed(error);
-            changed(harness);
-            log.error("Failed to load servable {} after {} ms: {}", harness.id(), elapsedMillis, error.message(), failure);
+            loadAttemptFailed(harness, errorStatus(failure), failure, elapsedMillis);
         }
         reconcile();
+    }
+
+    /** Retries the load, starts it over with a loader handed over meanwhile, or gives up with the error. */
+    private void loadAttemptFailed(LoaderHarness harness, Status error, Throwable failure, long elapsedMillis) {
+        harness.attemptFailed(error);
+        LoadAttempts attempts = harness.attempts();
+        if (closing) {
+            harness.loadFailed();
+            log.info("Load of servable {} abandoned after {} ms: the server is shutting down ({})", harness.id(),
+                    elapsedMillis, error.message());
+        } else if (harness.aspired() && harness.startOverWithNextLoader()) {
+            log.info("Load attempt of servable {} failed ({}); it was aspired with a new loader meanwhile: loading "
+                    + "it again", harness.id(), error.message());
+        } else if (harness.aspired() && !attempts.exhausted()) {
+            harness.waitToRetry(retries.interval());
+            changed(harness);
+            log.warn("Servable {}: {} (the attempt took {} ms)", harness.id(), harness.health().message(), elapsedMillis);
+            scheduleRetry(harness);
+            return;
+        } else {
+            harness.loadFailed();
+            log.error("Failed to load servable {} after {} ms{}: {}", harness.id(), elapsedMillis,
+                    attempts.started() > 1 ? " (attempt " + attempts.started() + " of " + attempts.max() + ")" : "",
+                    error.message(), failure);
+        }
+        changed(harness);
+        if (harness.terminal() && !harness.aspired()) {
+            // Nobody wants it any more (unaspired during the attempt, or closing): forget it, the monitor keeps
+            // its END and error; otherwise a close would wait for it forever.
+            forget(harness);
+        }
+    }
+
+    private void scheduleRetry(LoaderHarness harness) {
+        long generation = harness.retryGeneration();
+        if (retries.interval().isZero()) {
+            startRetry(harness, generation);
+            return;
+        }
+        retryScheduler.schedule(retries.interval(), () -> runOnManagerThread(() -> {
+            startRetry(harness, generation);
+            reconcile();
+        }));
+    }
+
+    /** The retry is due: runs it unless the version moved on meanwhile (unaspired, started over, closing). */
+    private void startRetry(LoaderHarness harness, long generation) {
+        if (closing || harness.state() != LoaderHarness.State.WAITING_TO_RETRY
+                || harness.retryGeneration() != generation) {
+            return;
+        }
+        harness.startRetry();
+        changed(harness);
+        log.info("Retrying the load of servable {} (attempt {} of {})", harness.id(), harness.attempts().started(),
+                harness.attempts().max());
+        submitAttempt(harness);
     }
 
     private boolean startUnload(LoaderHarness harness) {
@@ -375,11 +467,7 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
     private void finishUnload(LoaderHarness harness) {
         harness.unloaded();
         String name = harness.id().name();
-        NavigableMap<Long, LoaderHarness> harnesses = streams.get(name);
-        harnesses.remove(harness.id().version());
-        if (harnesses.isEmpty()) {
-            streams.remove(name);
-        }
+        forget(harness);
         changed(harness);
         log.info("Unloaded servable {}", harness.id());
         List<AspiredVersion> deferred = deferredRequests.remove(name);
@@ -387,6 +475,19 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
             applyAspiredVersions(name, deferred);
         }
         reconcile();
+    }
+
+    /** Drops a version in a final state from its stream (and the stream once it is empty). */
+    private void forget(LoaderHarness harness) {
+        String name = harness.id().name();
+        NavigableMap<Long, LoaderHarness> harnesses = streams.get(name);
+        if (harnesses != null && harnesses.get(harness.id().version()) == harness) {
+            harnesses.remove(harness.id().version());
+            if (harnesses.isEmpty()) {
+                streams.remove(name);
+            }
+            publish();
+        }
     }
 
     /** Publishes the new serving map, then tells the monitor: observers never see a state ahead of the map. */
@@ -484,6 +585,8 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
         private int loadThreads = 2;
         private int unloadThreads = 2;
         private Clock clock = Clock.systemUTC();
+        private LoadRetries retries = LoadRetries.NONE;
+        private LoadRetryScheduler retryScheduler;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
@@ -509,6 +612,18 @@ public final class AspiredVersionsManager implements AspiredVersionsCallback, Au
         /** Timestamps of the recorded states. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How often failed loads are tried again ({@link LoadRetries#NONE} by default). */
+        public Builder loadRetries(LoadRetries retries) {
+            this.retries = Objects.requireNonNull(retries, "retries");
+            return this;
+        }
+
+        /** What waits between load attempts ({@link LoadRetryScheduler#daemonThread()} by default). */
+        public Builder retryScheduler(LoadRetryScheduler scheduler) {
+            this.retryScheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

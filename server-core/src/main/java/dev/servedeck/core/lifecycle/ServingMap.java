@@ -26,7 +26,12 @@ final class ServingMap {
     private record VersionView(ManagerState state, Status health, LoadedVersion loaded) {
 
         String whyNotAvailable() {
-            return health.ok() ? "it is " + state : "it failed to load: " + health.message();
+            if (health.ok()) {
+                return "it is " + state;
+            }
+            // A load that failed for good, or one between attempts whose status says so.
+            return state == ManagerState.END ? "it failed to load: " + health.message() : "it is " + state + ": "
+                    + health.message();
         }
     }
 

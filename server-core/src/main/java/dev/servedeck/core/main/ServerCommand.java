@@ -4,8 +4,9 @@ import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.batching.BatchingConfig;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.batching.BatchingParametersFile;
-import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.config.MonitoringConfigFile;
+import dev.servedeck.core.config.PlatformConfigFile;
+import dev.servedeck.core.config.TensorflowPlatform;
 import dev.servedeck.core.grpc.ChannelArguments;
 import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.metrics.LiveStatisticsOptions;
@@ -15,31 +16,47 @@ import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.core.status.ServingException;
-import dev.servedeck.core.tensorflow.ModelWarmupOptions;
-import dev.servedeck.core.tensorflow.TensorflowOptions;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code tensorflow_model_server}'s command line, flag for flag where ServeDeck implements the feature,
- * plus a few ServeDeck extensions (marked as such in their descriptions).
+ * {@code tensorflow_model_server}'s command line: every flag of its 2.x {@code main.cc} is accepted, honoured
+ * where ServeDeck has the feature and otherwise named in a warning ({@link IgnoredFlag}), so a script that starts
+ * tensorflow_model_server starts ServeDeck unchanged; plus a few ServeDeck extensions (marked as such in their
+ * descriptions). Build it with {@link #commandLine}, which declares the ignored flags too.
  */
-@Command(name = "servedeck-server", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
+@Command(name = "servedeck-server", versionProvider = VersionInfo.class,
         sortOptions = false, usageHelpWidth = 110,
         description = "A TensorFlow-Serving-compatible model server (gRPC and REST APIs of tensorflow_model_server).")
 public final class ServerCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean helpRequested;
+
+    // A plain boolean rather than picocli's versionHelp, which would print for --version=false too.
+    @Option(names = {"-V", "--version"}, arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "Print the version and exit (--version=true, as tensorflow_model_server takes it, too).")
+    boolean versionRequested;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8500",
             description = "Port for the gRPC API (default ${DEFAULT-VALUE}); 0 does not export it.")
@@ -96,7 +113,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + "MODEL_NAME is set).")
     String modelBasePath;
 
-    @Option(names = "--model_config_file", paramLabel = "FILE",
+    @Option(names = "--model_config_file", paramLabel = "FILE", converter = PathOrUnset.class,
             description = "ModelServerConfig in protobuf text format; overrides --model_name/--model_base_path.")
     Path modelConfigFile;
 
@@ -112,43 +129,41 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "false", description = "Allow labels to point at versions that are not AVAILABLE.")
     boolean allowVersionLabelsForUnavailableModels;
 
-    @Option(names = "--saved_model_tags", paramLabel = "TAGS", defaultValue = "serve",
-            description = "Comma-separated tags of the MetaGraph to load (default ${DEFAULT-VALUE}).")
-    String savedModelTags;
+    @Mixin
+    ModelLoadingFlags loading;
 
-    @Option(names = "--tensorflow_intra_op_parallelism", paramLabel = "N", defaultValue = "0",
-            description = "Threads for one TensorFlow op; 0 lets TensorFlow choose.")
-    int intraOpParallelism;
+    @Mixin
+    TensorflowFlags tensorflow;
 
-    @Option(names = "--tensorflow_inter_op_parallelism", paramLabel = "N", defaultValue = "-1",
-            description = "Threads for independent TensorFlow ops; 0 lets TensorFlow choose; -1 (ServeDeck's "
-                    + "default) runs them on the request's own thread.")
-    int interOpParallelism;
-
-    @Option(names = "--enable_signature_method_name_check", arity = "0..1", fallbackValue = "true",
-            defaultValue = "false", description = "Classify and Regress only on signatures whose method name is "
-                    + "tensorflow/serving/classify or .../regress (TF Serving's flag; default false, so TF2 exports, "
-                    + "whose signatures are all .../predict, classify and regress too).")
-    boolean enableSignatureMethodNameCheck;
+    @Option(names = "--platform_config_file", paramLabel = "FILE", converter = PathOrUnset.class,
+            description = "PlatformConfigMap in protobuf text format; its tensorflow platform's SessionBundleConfig "
+                    + "(session config, batching parameters, tags, warmup) replaces --enable_batching and the session "
+                    + "flags, as in tensorflow_model_server. What ServeDeck cannot honour is named in a warning.")
+    Path platformConfigFile;
 
     @Option(names = "--demo", arity = "0..1", fallbackValue = "true", defaultValue = "false",
             description = "ServeDeck: generate demo models (half_plus_two, mlp) if missing and serve them.")
     boolean demo;
 
-    @Option(names = "--demo_models_dir", paramLabel = "DIR",
+    @Option(names = "--demo_models_dir", paramLabel = "DIR", converter = PathOrUnset.class,
             description = "ServeDeck: where --demo keeps its models (default ~/.servedeck/demo-models).")
     Path demoModelsDir;
 
-    @Option(names = "--ssl_config_file", paramLabel = "FILE",
+    @Option(names = "--ssl_config_file", paramLabel = "FILE", converter = PathOrUnset.class,
             description = "Not yet supported (TLS comes with the security issue); the server refuses to start "
                     + "rather than serve in plain text.")
     Path sslConfigFile;
+
+    @Option(names = "--use_alts_credentials", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "Google ALTS is not supported: with true the server refuses to start rather than serve "
+                    + "without it.")
+    boolean useAltsCredentials;
 
     @Option(names = "--enable_batching", arity = "0..1", fallbackValue = "true", defaultValue = "false",
             description = "Batch Predict requests that can share a batch (parameters: --batching_parameters_file).")
     boolean enableBatching;
 
-    @Option(names = "--batching_parameters_file", paramLabel = "FILE",
+    @Option(names = "--batching_parameters_file", paramLabel = "FILE", converter = PathOrUnset.class,
             description = "BatchingParameters in protobuf text format; without it, TF Serving's defaults.")
     Path batchingParametersFile;
 
@@ -158,12 +173,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + "parameters for that version.")
     boolean enablePerModelBatchingParameters;
 
-    @Option(names = "--monitoring_config_file", paramLabel = "FILE",
+    @Option(names = "--monitoring_config_file", paramLabel = "FILE", converter = PathOrUnset.class,
             description = "MonitoringConfig in protobuf text format; prometheus_config { enable: true } serves "
                     + "Prometheus metrics on the REST port (default path /monitoring/prometheus/metrics).")
     Path monitoringConfigFile;
 
-    @Option(names = "--request_log_file", paramLabel = "FILE",
+    @Option(names = "--request_log_file", paramLabel = "FILE", converter = PathOrUnset.class,
             description = "ServeDeck: write sampled requests as JSON lines to FILE (rotated by size).")
     Path requestLogFile;
 
@@ -188,24 +203,28 @@ public final class ServerCommand implements Callable<Integer> {
             description = "ServeDeck: serve without measuring (to measure what metrics cost).")
     boolean disableMetrics;
 
-    @Option(names = "--enable_model_warmup", arity = "0..1", fallbackValue = "true", defaultValue = "true",
-            description = "Replay a version's assets.extra/tf_serving_warmup_requests before it becomes AVAILABLE "
-                    + "(TF Serving's flag; default ${DEFAULT-VALUE}).")
-    boolean enableModelWarmup;
-
-    @Option(names = "--num_request_iterations_for_warmup", paramLabel = "N", defaultValue = "0",
-            description = "Times each warmup request is replayed; used only if > 0, else once (TF Serving's flag).")
-    int numRequestIterationsForWarmup;
-
-    @Option(names = "--grpc_socket_path", paramLabel = "VALUE", hidden = true,
-            description = "Accepted for compatibility; not yet supported.")
-    String[] notYetSupported;
+    /** The command line, with the flags ServeDeck accepts and ignores declared too; use it to run or parse. */
+    public static CommandLine commandLine(ServerCommand command) {
+        CommandLine commandLine = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+        IgnoredFlag.declareOn(commandLine.getCommandSpec());
+        return commandLine;
+    }
 
     @Override
     public Integer call() throws Exception {
-        warnAboutUnsupportedFlags();
+        if (versionRequested) {
+            spec.commandLine().printVersionHelp(spec.commandLine().getOut());
+            return 0;
+        }
+        // First, so that SIGTERM while models load stops the start and exits 0 instead of killing the JVM.
+        ShutdownSignal shutdown = new ShutdownSignal();
+        IgnoredFlag.warnings(spec.commandLine().getParseResult()).forEach(LOG::warn);
         if (sslConfigFile != null) {
             LOG.error("--ssl_config_file is not supported yet; refusing to serve without the TLS you asked for");
+            return 1;
+        }
+        if (useAltsCredentials) {
+            LOG.error("--use_alts_credentials is not supported; refusing to serve without the credentials you asked for");
             return 1;
         }
         ModelServerConfig config;
@@ -225,33 +244,37 @@ public final class ServerCommand implements Callable<Integer> {
         }
         ModelServer server;
         try {
-            server = ModelServer.start(options, config);
-        } catch (ServingException | IllegalArgumentException | UncheckedIOException e) {
-            LOG.error("Cannot start: {}", e.getMessage());
-            return 1;
+            server = shutdown.interruptingOnSignal(() -> ModelServer.start(options, config));
+        } catch (RuntimeException e) {
+            if (shutdown.received()) {
+                LOG.info("Stopped before the server was up ({}); exiting", e.getMessage());
+                return 0;
+            }
+            if (e instanceof ServingException || e instanceof IllegalArgumentException
+                    || e instanceof UncheckedIOException) {
+                LOG.error("Cannot start: {}", e.getMessage());
+                return 1;
+            }
+            throw e;
         }
         LOG.info("ServeDeck serving {} model(s){}{}", config.getModelConfigList().getConfigCount(),
                 server.grpcPort().map(port -> "; gRPC on port " + port).orElse("; gRPC API not exported"),
                 server.restPort().map(port -> "; REST on port " + port).orElse("; REST API not exported "
                         + "(use --rest_api_port)"));
-        new ShutdownSignal().awaitTermination();
+        shutdown.awaitTermination();
         server.close();
         return 0;
     }
 
     /** The options the flags ask for; package-private so tests check flag handling without starting a server. */
     ModelServerOptions serverOptions() {
-        TensorflowOptions tensorflow = TensorflowOptions.defaults()
-                .withTags(new LinkedHashSet<>(Arrays.asList(savedModelTags.split(","))))
-                .withParallelism(intraOpParallelism, interOpParallelism)
-                .withSignatureMethodNameCheck(enableSignatureMethodNameCheck)
-                // As tensorflow_model_server: the iterations count only when positive, otherwise once.
-                .withWarmup(new ModelWarmupOptions(enableModelWarmup, Math.max(1, numRequestIterationsForWarmup)));
-        ServerCoreOptions core = ServerCoreOptions.defaults()
+        Optional<TensorflowPlatform> platform = platformConfig();
+        ServerCoreOptions core = loading.applyTo(ServerCoreOptions.defaults())
                 .withFileSystemPollWait(Duration.ofSeconds(fileSystemPollWaitSeconds))
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)
-                .withTensorflow(tensorflow)
-                .withBatching(batchingConfig());
+                .withTensorflow(platform.map(TensorflowPlatform::tensorflow).orElseGet(tensorflow::options))
+                .withBatching(platform.map(p -> p.batching().withPerModelParameters(enablePerModelBatchingParameters))
+                        .orElseGet(this::batchingConfig));
         int threads = restApiNumThreads > 0 ? restApiNumThreads : RestOptions.defaultNumThreads();
         Optional<RestOptions> rest = restApiPort > 0
                 ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
@@ -304,9 +327,27 @@ public final class ServerCommand implements Callable<Integer> {
         return BatchingConfig.enabled(options).withPerModelParameters(enablePerModelBatchingParameters);
     }
 
-    private void warnAboutUnsupportedFlags() {
-        if (notYetSupported != null) {
-            LOG.warn("Flags accepted but not yet supported, ignored: {}", Arrays.toString(notYetSupported));
+    /**
+     * As tensorflow_model_server: a platform config file decides how SavedModels load and whether requests are
+     * batched, and the flags it replaces are ignored (here with a warning that names them).
+     */
+    private Optional<TensorflowPlatform> platformConfig() {
+        if (platformConfigFile == null) {
+            return Optional.empty();
         }
+        List<String> replaced = new ArrayList<>(TensorflowFlags.REPLACED_BY_PLATFORM_CONFIG);
+        replaced.addAll(List.of("--enable_batching", "--batching_parameters_file"));
+        for (String flag : replaced) {
+            if (given(flag)) {
+                LOG.warn("{} is ignored: --platform_config_file decides how models load and batch (as in "
+                        + "tensorflow_model_server)", flag);
+            }
+        }
+        return Optional.of(PlatformConfigFile.read(platformConfigFile, tensorflow.baseForPlatformConfig()));
+    }
+
+    private boolean given(String flag) {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption(flag);
     }
 }

@@ -1,7 +1,6 @@
 package dev.servedeck.core.main;
 
 import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
-import picocli.CommandLine;
 
 /**
  * The headless server's entry point: {@code java -jar servedeck-server.jar [tensorflow_model_server flags]}.
@@ -18,9 +17,7 @@ public final class ServerMain {
         }
         JulToSlf4j.install();
         JavaCppPhysicalMemoryCheck.switchOffUnlessConfigured();
-        int exitCode = new CommandLine(new ServerCommand())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args);
+        int exitCode = ServerCommand.commandLine(new ServerCommand()).execute(args);
         System.exit(exitCode);
     }
 }

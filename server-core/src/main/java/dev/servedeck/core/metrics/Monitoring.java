@@ -174,7 +174,8 @@ public final class Monitoring implements AutoCloseable {
     private void registerRequestLogCounters(RequestLog log) {
         metrics.registry().register(CounterWithCallback.builder()
                 .name("servedeck_request_log_dropped_total")
-                .help("ServeDeck: sampled requests the request log dropped because its writer fell behind.")
+                .help("ServeDeck: sampled requests the request log dropped: its writer fell behind, or its file could not "
+                        + "be written (disk full).")
                 .callback(callback -> callback.call(log.dropped()))
                 .build());
         metrics.registry().register(CounterWithCallback.builder()

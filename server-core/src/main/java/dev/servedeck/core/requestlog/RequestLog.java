@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * entry over ({@link #offer}), which never blocks: a full queue drops the entry and counts it. One named
  * daemon thread writes JSON lines to the (rotated) file, keeps the latest entries for {@link #recent} and
  * tells live subscribers.
+ *
+ * <p>A file that cannot be written (disk full, file size limit, I/O error) costs log lines, never requests:
+ * the lines are counted in {@link #dropped()}, the failure is logged once (not once per line), the live tail
+ * and {@link #recent} keep working, and writing resumes by itself with the first batch the file takes again.
  */
 public final class RequestLog implements AutoCloseable {
 
@@ -39,6 +43,8 @@ public final class RequestLog implements AutoCloseable {
     private final LongAdder written = new LongAdder();
     private final Thread writer;
     private volatile boolean closing;
+    /** Lines lost since the file last took a write; non-zero means "failing", for logging once. Writer thread only. */
+    private long lostSinceLastWrite;
 
     private RequestLog(RequestLogOptions options, ModelSamplingRates modelRates, DoubleSupplier uniform,
             Optional<RotatingFileWriter> file) {
@@ -60,8 +66,15 @@ public final class RequestLog implements AutoCloseable {
      */
     public static RequestLog start(RequestLogOptions options, ModelSamplingRates modelRates, DoubleSupplier uniform)
             throws IOException {
+        return start(options, modelRates, uniform, LogFileOpener.files());
+    }
+
+    /** As {@link #start(RequestLogOptions, ModelSamplingRates, DoubleSupplier)}, opening the file with {@code opener}. */
+    static RequestLog start(RequestLogOptions options, ModelSamplingRates modelRates, DoubleSupplier uniform,
+            LogFileOpener opener) throws IOException {
         Optional<RotatingFileWriter> file = options.file().isPresent()
-                ? Optional.of(new RotatingFileWriter(options.file().get(), options.maxFileBytes(), options.maxFiles()))
+                ? Optional.of(new RotatingFileWriter(options.file().get(), options.maxFileBytes(), options.maxFiles(),
+                        opener))
                 : Optional.empty();
         RequestLog log = new RequestLog(options, modelRates, uniform, file);
         log.writer.start();
@@ -91,12 +104,12 @@ public final class RequestLog implements AutoCloseable {
         }
     }
 
-    /** Entries dropped because the writer fell behind. */
+    /** Entries dropped because the writer fell behind, or because the file could not take them (disk full). */
     public long dropped() {
         return dropped.sum();
     }
 
-    /** Entries written (to the file when there is one, else to memory). */
+    /** Entries written (to the file when there is one, else to memory); those the file lost count as dropped. */
     public long written() {
         return written.sum();
     }
@@ -141,8 +154,8 @@ public final class RequestLog implements AutoCloseable {
     }
 
     private void writeAll(List<RequestLogEntry> batch) {
+        int lost = file.map(out -> writeLines(out, batch)).orElse(0);
         for (RequestLogEntry entry : batch) {
-            file.ifPresent(out -> writeLine(out, entry));
             synchronized (recent) {
                 if (options.recentCapacity() > 0) {
                     if (recent.size() == options.recentCapacity()) {
@@ -158,26 +171,34 @@ public final class RequestLog implements AutoCloseable {
                     LOG.warn("A request log subscriber failed; ignoring it", e);
                 }
             }
-            written.increment();
         }
-        file.ifPresent(RequestLog::flush);
+        written.add(batch.size() - lost);
+        dropped.add(lost);
     }
 
-    private void writeLine(RotatingFileWriter out, RequestLogEntry entry) {
-        try {
-            out.writeLine(json.line(entry));
-        } catch (IOException e) {
-            dropped.increment();
-            LOG.warn("Cannot write the request log: {}", e.toString());
+    /** Writes the batch to the file; returns how many of its lines the file could not take. */
+    private int writeLines(RotatingFileWriter out, List<RequestLogEntry> batch) {
+        List<String> lines = new ArrayList<>(batch.size());
+        for (RequestLogEntry entry : batch) {
+            lines.add(json.line(entry));
         }
-    }
-
-    private static void flush(RotatingFileWriter out) {
         try {
-            out.flush();
-        } catch (IOException e) {
-            LOG.warn("Cannot flush the request log: {}", e.toString());
+            out.append(lines);
+        } catch (LinesNotWrittenException e) {
+            if (lostSinceLastWrite == 0) {
+                LOG.warn("Cannot write the request log {} ({}): dropping request log lines until it can be written "
+                        + "again; they are counted as dropped (servedeck_request_log_dropped_total)",
+                        options.file().orElseThrow(), e.getCause().getMessage());
+            }
+            lostSinceLastWrite += e.lost();
+            return e.lost();
         }
+        if (lostSinceLastWrite > 0) {
+            LOG.info("Writing the request log {} again, after dropping {} line(s)", options.file().orElseThrow(),
+                    lostSinceLastWrite);
+            lostSinceLastWrite = 0;
+        }
+        return 0;
     }
 
     /**

@@ -1,17 +1,24 @@
 package dev.servedeck.core.requestlog;
 
-import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Appends lines to a file and rotates it by size, keeping {@code maxFiles} files: {@code file} (current),
  * {@code file.1} (the newest full one) ... {@code file.(maxFiles-1)}. Written by one thread only.
+ *
+ * <p>Whole lines or nothing: lines go out in one write per batch, and a write the file cannot take (disk full,
+ * the file size limit, an I/O error) is cut back to the last whole line before the failure is reported with
+ * the number of lines lost. The next batch simply tries again, so writing resumes by itself once there is
+ * space, and the file never holds half a line followed by the next one.
  *
  * <p>A small writer of our own rather than logback's RollingFileAppender: its size check runs behind a
  * time-based gate, so files overshoot their limit by an unpredictable amount, and server-core would need
@@ -22,13 +29,20 @@ final class RotatingFileWriter implements Closeable {
     private final Path file;
     private final long maxBytes;
     private final int maxFiles;
-    private BufferedWriter out;
+    private final LogFileOpener opener;
+    private FileChannel channel;
+    /** The bytes of whole lines in the current file: where the next line starts, and where a failed write is cut back to. */
     private long size;
 
     RotatingFileWriter(Path file, long maxBytes, int maxFiles) throws IOException {
+        this(file, maxBytes, maxFiles, LogFileOpener.files());
+    }
+
+    RotatingFileWriter(Path file, long maxBytes, int maxFiles, LogFileOpener opener) throws IOException {
         this.file = file.toAbsolutePath();
         this.maxBytes = maxBytes;
         this.maxFiles = maxFiles;
+        this.opener = opener;
         Path parent = this.file.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -36,23 +50,68 @@ final class RotatingFileWriter implements Closeable {
         open();
     }
 
-    /** Writes one line (a newline is added), rotating first when the line would not fit. */
-    void writeLine(String line) throws IOException {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        if (size > 0 && size + bytes.length > maxBytes) {
-            rotate();
+    /**
+     * Appends the lines (a newline is added to each), rotating first before a line that would not fit.
+     *
+     * @throws LinesNotWrittenException when some of the lines could not be written; the file then ends with the
+     *     last line that was
+     */
+    void append(List<String> lines) throws LinesNotWrittenException {
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        int inBlock = 0;
+        int written = 0;
+        try {
+            for (String line : lines) {
+                byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+                if (size + block.size() > 0 && size + block.size() + bytes.length > maxBytes) {
+                    writeBlock(block);
+                    written += inBlock;
+                    inBlock = 0;
+                    rotate();
+                }
+                block.write(bytes, 0, bytes.length);
+                inBlock++;
+            }
+            writeBlock(block);
+        } catch (IOException e) {
+            throw new LinesNotWrittenException(lines.size() - written, e);
         }
-        out.write(line);
-        out.write('\n');
-        size += bytes.length;
     }
 
-    void flush() throws IOException {
-        out.flush();
+    private void writeBlock(ByteArrayOutputStream block) throws IOException {
+        if (block.size() == 0) {
+            return;
+        }
+        if (channel == null || !channel.isOpen()) {
+            open();
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(block.toByteArray());
+        try {
+            channel.position(size);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            cutBackToLastWholeLine();
+            throw e;
+        }
+        size += block.size();
+        block.reset();
+    }
+
+    /** A write that failed half way (the disk filled up during it) leaves part of a line: remove it. */
+    private void cutBackToLastWholeLine() {
+        try {
+            if (channel.isOpen() && channel.size() > size) {
+                channel.truncate(size);
+            }
+        } catch (IOException e) {
+            // Shrinking needs no space; if even that fails, the next write starts at size and overwrites the part.
+        }
     }
 
     private void rotate() throws IOException {
-        out.close();
+        channel.close();
         if (maxFiles == 1) {
             Files.delete(file);
         } else {
@@ -72,12 +131,14 @@ final class RotatingFileWriter implements Closeable {
     }
 
     private void open() throws IOException {
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        size = Files.size(file);
+        channel = opener.open(file);
+        size = channel.size();
     }
 
     @Override
     public void close() throws IOException {
-        out.close();
+        if (channel != null) {
+            channel.close();
+        }
     }
 }

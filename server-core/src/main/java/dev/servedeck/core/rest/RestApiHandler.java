@@ -71,6 +71,11 @@ final class RestApiHandler {
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failure(call, e, alloc));
+        } catch (Error e) {
+            // Reading or writing the JSON ran out of memory or stack: still an answer, never a dropped connection.
+            LOG.error("REST {} on model {} failed with {}", call.method(), call.model(), e.getClass().getName(), e);
+            return CompletableFuture.completedFuture(
+                    failure(call, ServingException.unexpected("REST " + call.method(), e), alloc));
         }
         return response.exceptionally(error -> failure(call, ServingApi.unwrap(error), alloc));
     }

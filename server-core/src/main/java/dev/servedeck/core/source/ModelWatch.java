@@ -36,7 +36,7 @@ final class ModelWatch {
 
     private MonitoredModel model;
     private final Map<Long, VersionDirectory> versionDirectories = new TreeMap<>();
-    private final Map<Long, Loader> loaders = new HashMap<>();
+    private final Map<Long, WatchedVersionLoader> loaders = new HashMap<>();
     /** The aspired set the target last accepted; null when the next poll must tell it again. */
     private SortedSet<Long> published;
     private Map<Long, String> waiting = Map.of();
@@ -137,6 +137,11 @@ final class ModelWatch {
         }
         // A loader loads at most once: a version that stops being aspired and comes back gets a new one.
         loaders.keySet().retainAll(aspired);
+        // So does a version whose load failed and whose files changed since: the manager loads it again.
+        if (loaders.values().removeIf(WatchedVersionLoader::failedAndChangedSince)) {
+            log.info("Model {}: a version that failed to load changed on disk; loading it again", model.name());
+            published = null;
+        }
         if (aspired.equals(published)) {
             return Optional.empty();
         }
@@ -144,7 +149,8 @@ final class ModelWatch {
         for (long version : aspired) {
             // A kept version's folder may be gone: its loader (already loaded) is reused; a new one would be
             // made only after a config reload, and then from the path it was loaded from.
-            Loader loader = loaders.computeIfAbsent(version, v -> loaderFactory.apply(versionPath(v)));
+            Loader loader = loaders.computeIfAbsent(version,
+                    v -> new WatchedVersionLoader(versionPath(v), loaderFactory.apply(versionPath(v))));
             versions.add(new AspiredVersion(new ServableId(model.name(), version), loader));
         }
         if (!aspired.isEmpty()) {

@@ -47,4 +47,17 @@ public class ServingException extends RuntimeException {
     public static ServingException internal(String message, Throwable cause) {
         return new ServingException(Code.INTERNAL, message, cause);
     }
+
+    /**
+     * INTERNAL for a failure no check foresaw: a bug, or an {@link Error} (OutOfMemoryError, StackOverflowError,
+     * an AssertionError inside a model). The message says what failed and how: an exception's own message, or
+     * just the kind of an Error (its message may describe the server's insides). The stack trace stays with the
+     * cause, for the server log only.
+     */
+    public static ServingException unexpected(String what, Throwable cause) {
+        String message = cause.getMessage();
+        String how = cause instanceof Error || message == null || message.isBlank()
+                ? cause.getClass().getSimpleName() : message;
+        return internal(what + " failed: " + how, cause);
+    }
 }

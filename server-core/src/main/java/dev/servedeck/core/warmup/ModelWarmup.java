@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Replay goes straight to the servable: no front end, no batching, no metrics, so warmup requests are not
  * counted as client requests. Any failure fails the load with a message that names the file and the record
  * (counted from 0): a request the version refuses, a record that is not a PredictionLog, a corrupt TFRecord
- * (DATA_LOSS, in TensorFlow's words), more than {@value WarmupFile#MAX_RECORDS} records.
+ * (DATA_LOSS, in TensorFlow's words), more than {@value WarmupFile#MAX_RECORDS} records. An interrupted loader
+ * thread (the server shutting down) stops the replay between two requests with CANCELLED.
  */
 public final class ModelWarmup {
 
@@ -60,6 +61,7 @@ public final class ModelWarmup {
                 }
                 PredictionLog log = parse(record.get(), records, file);
                 for (int i = 0; i < iterations; i++) {
+                    stopIfInterrupted(records, file);
                     if (!replayOne(servable, log, records, file)) {
                         skipped++;
                         LOG.warn("Warmup record {} of {} holds no predict, classify, regress or multi-inference log"
@@ -78,6 +80,17 @@ public final class ModelWarmup {
         LOG.info("Finished reading warmup data for model at {}. Number of warmup records read: {}{}. Elapsed time"
                 + " (microseconds): {}.", file, records, skipped == 0 ? "" : " (" + skipped + " skipped)",
                 (System.nanoTime() - start) / 1_000);
+    }
+
+    /**
+     * The manager interrupts loads when the server shuts down: a long warmup then stops between two requests
+     * instead of holding the shutdown up (the loader closes the version it had loaded).
+     */
+    private static void stopIfInterrupted(int index, Path file) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ServingException(Code.CANCELLED, "Warmup stopped at record " + index + " of " + file
+                    + ": the load was cancelled");
+        }
     }
 
     private static PredictionLog parse(byte[] record, int index, Path file) {

@@ -25,9 +25,21 @@ final class FakeServingApi implements ServingApi {
     static final PredictResult EMPTY_ANSWER = new PredictResult(new ServableId("fake", 1), "serving_default", Map.of());
 
     private final Supplier<PredictResult> predict;
+    /** When set, predict's future completes with this failure (as a batch's does, on another thread). */
+    private final Throwable asyncFailure;
 
     FakeServingApi(Supplier<PredictResult> predict) {
+        this(predict, null);
+    }
+
+    private FakeServingApi(Supplier<PredictResult> predict, Throwable asyncFailure) {
         this.predict = predict;
+        this.asyncFailure = asyncFailure;
+    }
+
+    /** Predict's future fails with {@code failure}, an Error included. */
+    static FakeServingApi failingLater(Throwable failure) {
+        return new FakeServingApi(() -> EMPTY_ANSWER, failure);
     }
 
     static FakeServingApi throwing(RuntimeException failure) {
@@ -40,6 +52,9 @@ final class FakeServingApi implements ServingApi {
     @Override
     public CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
             Function<SignatureDef, Map<String, TensorProto>> inputDecoder, Duration timeout) {
+        if (asyncFailure != null) {
+            return CompletableFuture.failedFuture(asyncFailure);
+        }
         return CompletableFuture.completedFuture(predict.get());
     }
 

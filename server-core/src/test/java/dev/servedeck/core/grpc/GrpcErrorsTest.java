@@ -115,6 +115,18 @@ class GrpcErrorsTest {
     }
 
     @Test
+    void anErrorCompletingAPredictIsAnsweredInternalNotLeftHanging() throws Exception {
+        FakeServingApi api = FakeServingApi.failingLater(new StackOverflowError("deep inside the model"));
+        try (InProcessGrpcServer grpc = InProcessGrpcServer.start(api, emptyCore, GrpcOptions.defaults().withMaxThreads(1))) {
+            assertThatThrownBy(() -> grpc.prediction().withDeadlineAfter(10, TimeUnit.SECONDS).predict(ANY_REQUEST))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+                        assertThat(e.getStatus().getDescription()).doesNotContain("deep inside");
+                    });
+        }
+    }
+
+    @Test
     void callsBeyondTheInFlightLimitAreResourceExhausted() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -111,6 +111,41 @@ class RequestLogTest {
         }
     }
 
+    @Test
+    void aFullDiskLosesWholeLinesCountsThemAndWritingResumesWhenThereIsSpace() throws Exception {
+        Path file = temp.resolve("requests.jsonl");
+        long lineBytes = (new RequestLogJson().line(entry(0)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        // Room for two and a half lines: the third is cut in the middle, as a disk filling up during a write does.
+        SpaceLimitedChannel.Disk disk = new SpaceLimitedChannel.Disk(lineBytes * 5 / 2);
+        RequestLogOptions options = RequestLogOptions.defaults().withFile(file).withSamplingRate(1);
+        try (RequestLog log = RequestLog.start(options, new ModelSamplingRates(() -> CONFIG), () -> 0.0,
+                disk.opener())) {
+            for (int i = 0; i < 10; i++) {
+                log.offer(entry(i));
+                assertThat(log.awaitWritten(i + 1, 5_000)).isTrue();
+            }
+            assertThat(log.written()).isEqualTo(2);
+            assertThat(log.dropped()).isEqualTo(8);
+            assertThat(log.recent(10)).as("the live tail keeps every entry").hasSize(10);
+            assertThat(Files.readAllLines(file)).as("whole lines only, nothing of the line cut short").hasSize(2);
+            assertThat(Files.size(file)).isEqualTo(2 * lineBytes);
+
+            disk.release(1_000_000);
+            for (int i = 10; i < 15; i++) {
+                log.offer(entry(i));
+            }
+            assertThat(log.awaitWritten(15, 5_000)).isTrue();
+            assertThat(log.dropped()).isEqualTo(8);
+            assertThat(log.written()).isEqualTo(7);
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(7);
+        for (String line : lines) {
+            new ObjectMapper().readTree(line);
+        }
+        assertThat(new ObjectMapper().readTree(lines.get(6)).path("latency_us").asLong()).isEqualTo(14);
+    }
+
     private static RequestLogEntry entry(int i) {
         return new RequestLogEntry(Instant.parse("2025-01-01T00:00:00Z"), "plain", OptionalLong.of(7), "serving_default",
                 "Predict", "REST", Code.OK, i, 12, 8, Optional.of("{\"x\":1}"), Optional.empty());

@@ -1,6 +1,7 @@
 package dev.servedeck.core.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.servedeck.core.lifecycle.AspiredVersionsManager;
 import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
@@ -71,7 +72,7 @@ class FileSystemStoragePathSourceTest {
             assertThat(call.name()).isEqualTo("m");
             assertThat(call.versionNumbers()).containsExactly(1L, 2L, 123L);
             assertThat(call.versions()).allSatisfy(v -> assertThat(v.id().name()).isEqualTo("m"));
-            assertThat(((PathLoader) call.versions().get(2).loader()).path()).isEqualTo(base.resolve("00000123"));
+            assertThat(pathOf(call.versions().get(2).loader())).isEqualTo(base.resolve("00000123"));
         });
     }
 
@@ -149,7 +150,7 @@ class FileSystemStoragePathSourceTest {
         source.pollOnce();
 
         assertThat(target.last().versionNumbers()).containsExactly(2L);
-        assertThat(((PathLoader) target.last().versions().get(0).loader()).path()).isEqualTo(v2);
+        assertThat(pathOf(target.last().versions().get(0).loader())).isEqualTo(v2);
         assertThat(monitor.state(new ServableId("m", 2))).as("no END: the manager's START replaces the wait")
                 .map(ServableState::state).contains(ManagerState.START);
     }
@@ -219,7 +220,7 @@ class FileSystemStoragePathSourceTest {
         // A config reload re-tells the target what it serves: still version 1, with the loader it had.
         source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
         assertThat(target.last().versionNumbers()).containsExactly(1L);
-        assertThat(((PathLoader) target.last().versions().get(0).loader()).path()).isEqualTo(v1);
+        assertThat(pathOf(target.last().versions().get(0).loader())).isEqualTo(v1);
 
         // The only new version is incomplete: version 1 still serves.
         settle(writeFile(base.resolve("2/saved_model.pb"), "graph of 2"));
@@ -367,6 +368,38 @@ class FileSystemStoragePathSourceTest {
     }
 
     @Test
+    void aVersionWhoseLoadFailedGetsANewLoaderOnceItsFilesChange() throws Exception {
+        Path v1 = settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+        Loader failed = target.last().versions().get(0).loader();
+        assertThatThrownBy(failed::load).as("this test's loaders always fail").isInstanceOf(UnsupportedOperationException.class);
+
+        source.pollOnce();
+        assertThat(target.calls()).as("same files, same loader: retries stay the manager's").hasSize(1);
+
+        // The broken copy is fixed in place: no rename, no restart.
+        Files.writeString(v1.resolve("variables/variables.data-00000-of-00001"), "the shard that was missing");
+        source.pollOnce();
+
+        assertThat(target.calls()).hasSize(2);
+        assertThat(target.last().versionNumbers()).containsExactly(1L);
+        assertThat(target.last().versions().get(0).loader()).isNotSameAs(failed);
+        assertThat(loadersMade).containsEntry(v1, 2);
+    }
+
+    @Test
+    void aVersionThatNeverFailedKeepsItsLoaderWhenItsFilesChange() throws Exception {
+        Path v1 = settledVersion("1");
+        source.updateConfig(List.of(new MonitoredModel("m", base, new Latest(1))));
+
+        Files.writeString(v1.resolve("assets.extra.txt"), "written after the load");
+        source.pollOnce();
+
+        assertThat(target.calls()).hasSize(1);
+        assertThat(loadersMade).containsEntry(v1, 1);
+    }
+
+    @Test
     void aRemovedFolderIsUnaspired() throws IOException {
         settledVersion("1");
         Path v2 = settledVersion("2");
@@ -506,5 +539,10 @@ class FileSystemStoragePathSourceTest {
             }
         }
         return folder;
+    }
+
+    /** The folder a version's loader loads, through the source's watching wrapper. */
+    private static Path pathOf(Loader loader) {
+        return ((PathLoader) ((WatchedVersionLoader) loader).watched()).path();
     }
 }
