@@ -1,7 +1,6 @@
 package dev.servedeck.core.tls;
 
-import static dev.servedeck.core.tls.TlsOverRestAndGrpcTest.grpcChannel;
-import static dev.servedeck.core.tls.TlsOverRestAndGrpcTest.predict;
+import static dev.servedeck.core.tls.TlsOverRestAndGrpcTest.predictOnce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,14 +8,12 @@ import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.testing.HttpJsonClient;
 import dev.servedeck.core.testing.TestPki;
 import dev.servedeck.core.testing.TestPki.Issued;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,25 +62,13 @@ class MutualTlsTest {
     void grpcRefusesClientsWithoutACertificateOrWithOneFromAnotherCa() throws Exception {
         Issued stranger = TestPki.client(TestPki.ca("Stranger CA"), "stranger");
 
-        assertRefused(null);
-        assertRefused(stranger);
-
-        ManagedChannel channel = grpcChannel(server.grpcPort().orElseThrow(), serverCa, TestPki.client(clientCa, "app"));
-        try {
-            assertThat(predict(channel)).containsExactly(2.5f, 3.0f);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        for (Issued refused : new Issued[] {null, stranger}) {
+            assertThatThrownBy(() -> predictOnce(server, serverCa, refused))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         }
-    }
 
-    private static void assertRefused(Issued identity) throws Exception {
-        ManagedChannel channel = grpcChannel(server.grpcPort().orElseThrow(), serverCa, identity);
-        try {
-            assertThatThrownBy(() -> predict(channel)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                    e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        assertThat(predictOnce(server, serverCa, TestPki.client(clientCa, "app"))).containsExactly(2.5f, 3.0f);
     }
 
     private static HttpJsonClient rest(Issued identity) {

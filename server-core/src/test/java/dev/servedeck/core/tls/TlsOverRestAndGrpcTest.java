@@ -104,12 +104,7 @@ class TlsOverRestAndGrpcTest {
 
     @Test
     void grpcAnswersOverTls() throws Exception {
-        ManagedChannel channel = grpcChannel(server.grpcPort().orElseThrow(), ca, null);
-        try {
-            assertThat(predict(channel)).containsExactly(2.5f, 3.0f);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        assertThat(predictOnce(server, ca, null)).containsExactly(2.5f, 3.0f);
     }
 
     @Test
@@ -130,12 +125,7 @@ class TlsOverRestAndGrpcTest {
 
         assertThat(https(trustingCa).post("/v1/models/default:predict", "{\"instances\": [1.0]}").status())
                 .isEqualTo(200);
-        ManagedChannel channel = grpcChannel(server.grpcPort().orElseThrow(), ca, null);
-        try {
-            assertThat(predict(channel)).containsExactly(2.5f, 3.0f);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        assertThat(predictOnce(server, ca, null)).containsExactly(2.5f, 3.0f);
     }
 
     @Test
@@ -217,6 +207,16 @@ class TlsOverRestAndGrpcTest {
             tls.keyManager(identity.key(), identity.certificate());
         }
         return NettyChannelBuilder.forAddress("localhost", port).sslContext(tls.build()).build();
+    }
+
+    /** One Predict on a channel of its own, closed after. */
+    static List<Float> predictOnce(ModelServer server, Issued trusted, Issued identity) throws Exception {
+        ManagedChannel channel = grpcChannel(server.grpcPort().orElseThrow(), trusted, identity);
+        try {
+            return predict(channel);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     static List<Float> predict(ManagedChannel channel) {
