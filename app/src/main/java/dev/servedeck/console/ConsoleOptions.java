@@ -2,6 +2,7 @@ package dev.servedeck.console;
 
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
+import dev.servedeck.console.backend.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,16 @@ public final class ConsoleOptions {
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the console keeps demo models, its saved model config and the request log (default ~/.servedeck).")
     Path dataDir;
+
+    @Option(names = "--ssl_config_file", paramLabel = "FILE",
+            description = "Serve REST and gRPC over TLS with this TF Serving SSLConfig (as servedeck-server's flag); "
+                    + "the console's own requests trust the certificate it serves.")
+    Path sslConfigFile;
+
+    @Option(names = "--ssl_client_pem", paramLabel = "FILE",
+            description = "With an SSL config that has client_verify: true, the key and certificate (PEM, one file) "
+                    + "the console presents to its own server.")
+    Path sslClientPem;
 
     @Option(names = "--smoke-test", description = "Start, wait until the server serves and the first chart point arrives, log the times, exit.")
     boolean smokeTest;
@@ -107,6 +118,8 @@ public final class ConsoleOptions {
                 grpcPort != null ? grpcPort : fallback.grpcPort(),
                 !noBatching && fallback.batching(),
                 models(),
-                dataDir().resolve("logs"));
+                dataDir().resolve("logs"),
+                sslConfigFile == null ? fallback.tls() : Optional.of(new TlsSettings(sslConfigFile.toAbsolutePath(),
+                        Optional.ofNullable(sslClientPem).map(Path::toAbsolutePath))));
     }
 }

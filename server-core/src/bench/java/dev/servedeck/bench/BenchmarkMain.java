@@ -73,6 +73,10 @@ public final class BenchmarkMain {
             runLoadTimeOnly(output);
             return;
         }
+        if (only.equals("tls")) {
+            runTlsCostOnly(output, serverConfig);
+            return;
+        }
         List<LoadTimeResult> loadTimes = new LoadTimeSuite().run(output.resolve("models-load"));
         List<FloorResult> floors = measureFloor(models);
         FloorResult batchFloor = fastest(floors.subList(FIRST_BATCH_FLOOR, floors.size()));
@@ -94,6 +98,7 @@ public final class BenchmarkMain {
         }
         List<BatchingComparison> batching = runBatching(wrk, serverConfig, batchFloor);
         MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
+        TlsCostResult tlsCost = new TlsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         MemoryResult memory;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
             memory = new MemorySoak(wrk, warnings).run(serveDeck, settings.firstRssRequests(),
@@ -103,6 +108,7 @@ public final class BenchmarkMain {
         List<Verdict> verdicts = new ArrayList<>(TargetVerdicts.evaluate(floors.get(0), http, grpc, memory));
         batching.forEach(comparison -> verdicts.addAll(TargetVerdicts.batching(comparison)));
         verdicts.add(TargetVerdicts.metricsCost(metricsCost));
+        verdicts.addAll(TargetVerdicts.tlsCost(tlsCost));
         verdicts.add(TargetVerdicts.loadTime(loadTimes));
         ResultsTable report = new ResultsTable()
                 .serverJvm(settings.serverJvmArgs())
@@ -112,6 +118,7 @@ public final class BenchmarkMain {
                 .grpc(grpc, http);
         batching.forEach(report::batching);
         report.metricsCost(metricsCost)
+                .tlsCost(tlsCost)
                 .loadTime(loadTimes)
                 .memory(memory)
                 .warmUps(steady)
@@ -159,6 +166,19 @@ public final class BenchmarkMain {
                 .targets(List.of(TargetVerdicts.metricsCost(metricsCost)))
                 .warnings(warnings.all());
         publish(report, output.resolve("results-metrics.md"));
+    }
+
+    /** The TLS-cost A/B alone (-Dbench.only=tls): a few minutes. */
+    private void runTlsCostOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
+        TlsCostResult cost = new TlsCostSuite(new WrkRunner(output.resolve("wrk")), settings, steady, warnings)
+                .run(serverConfig);
+        ResultsTable report = new ResultsTable()
+                .serverJvm(settings.serverJvmArgs())
+                .tlsCost(cost)
+                .warmUps(steady)
+                .targets(TargetVerdicts.tlsCost(cost))
+                .warnings(warnings.all());
+        publish(report, output.resolve("results-tls.md"));
     }
 
     /** The TF1-vs-TF2 load times alone (-Dbench.only=load), about a minute. */

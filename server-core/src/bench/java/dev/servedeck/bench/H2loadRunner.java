@@ -50,6 +50,12 @@ final class H2loadRunner {
      */
     GrpcLoadClient.Result predict(int port, PredictRequest request, int responseMessageBytes, LoadLevel level,
             Duration duration) throws IOException, InterruptedException {
+        return predict("http://127.0.0.1:" + port, request, responseMessageBytes, level, duration);
+    }
+
+    /** Against {@code baseUrl}: {@code https://...} speaks TLS with ALPN h2 (h2load does not verify the certificate). */
+    GrpcLoadClient.Result predict(String baseUrl, PredictRequest request, int responseMessageBytes, LoadLevel level,
+            Duration duration) throws IOException, InterruptedException {
         String model = request.getModelSpec().getName();
         Path body = dir.resolve(model + "-predict.grpc");
         Files.write(body, framed(request.toByteArray()));
@@ -63,7 +69,7 @@ final class H2loadRunner {
                 "--data=" + body,
                 "-H", "content-type: application/grpc", "-H", "te: trailers",
                 "--log-file=" + log,
-                "http://127.0.0.1:" + port + PREDICT_PATH);
+                baseUrl + PREDICT_PATH);
         String output = CommandOutput.runChecked(command, duration.plus(OVERHEAD));
         return parse(output, readLatencies(log), GRPC_FRAME_HEADER + responseMessageBytes);
     }

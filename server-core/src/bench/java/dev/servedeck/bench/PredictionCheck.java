@@ -17,16 +17,15 @@ final class PredictionCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(TIMEOUT)
-            .build();
+    private final HttpClient http;
     private final String server;
-    private final int port;
+    private final String baseUrl;
 
-    PredictionCheck(String server, int port) {
+    /** @param baseUrl e.g. {@code http://127.0.0.1:8501}; {@code http} must trust its certificate for https */
+    PredictionCheck(String server, String baseUrl, HttpClient http) {
         this.server = server;
-        this.port = port;
+        this.baseUrl = baseUrl;
+        this.http = http;
     }
 
     /**
@@ -80,7 +79,7 @@ final class PredictionCheck {
     }
 
     private HttpResponse<String> post(Workload workload) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + workload.path()))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + workload.path()))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(workload.requestBody()))

@@ -27,8 +27,8 @@ final class PrometheusScrape {
     }
 
     static PrometheusScrape of(RunningServer server) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + PATH))
+        HttpClient http = server.httpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.restUrl() + PATH))
                 .timeout(TIMEOUT)
                 .GET()
                 .build();

@@ -146,6 +146,46 @@ final class ResultsTable {
                 + String.format("%,d", cost.requestLogLines()) + " request log lines written).", table);
     }
 
+    ResultsTable tlsCost(TlsCostResult cost) {
+        MarkdownTable table = new MarkdownTable("round", "API", "TLS", "rows/s", "p50", "p99", "errors");
+        for (int round = 0; round < cost.restOff().size(); round++) {
+            tlsRestRow(table, round + 1, "off", cost.restOff().get(round));
+            tlsRestRow(table, round + 1, "on", cost.restOn().get(round));
+        }
+        for (int round = 0; round < cost.grpcOff().size(); round++) {
+            tlsGrpcRow(table, round + 1, "off", cost.grpcOff().get(round));
+            tlsGrpcRow(table, round + 1, "on", cost.grpcOn().get(round));
+        }
+        table.row("mean", "REST", "off", Format.rate(TlsCostResult.mean(cost.restOff(), WrkResult::requestsPerSecond)),
+                "", "", "");
+        table.row("mean", "REST", "on", Format.rate(TlsCostResult.mean(cost.restOn(), WrkResult::requestsPerSecond)),
+                "", "", "");
+        table.row("mean", "gRPC", "off", Format.rate(TlsCostResult.mean(cost.grpcOff(),
+                GrpcLoadClient.Result::callsPerSecond)), "", "", "");
+        table.row("mean", "gRPC", "on", Format.rate(TlsCostResult.mean(cost.grpcOn(),
+                GrpcLoadClient.Result::callsPerSecond)), "", "", "");
+        table.row("cost", "REST", "", String.format("%.1f%%", cost.restCost() * 100), "", "", "");
+        table.row("cost", "gRPC", "", String.format("%.1f%%", cost.grpcCost() * 100), "", "", "");
+        return section("TLS cost (MLP with batching, c64, REST and gRPC)", "Two ServeDeck processes up side by "
+                + "side, both with batching and Prometheus, one of them with `--ssl_config_file` (" + cost.certificate()
+                + "; TLS implementation: " + cost.tlsImplementation() + "), measured alternately (REST off, on, gRPC "
+                + "off, on, per round), each run after a warm-up; the idle one waits. REST: wrk over HTTPS, 64 "
+                + "keep-alive connections; gRPC: h2load over TLS with ALPN h2, 2 connections x 32 streams. Mean batch "
+                + "size over the measured runs: off " + cost.batchSizeOff().label() + ", on "
+                + cost.batchSizeOn().label() + ".", table);
+    }
+
+    private static void tlsRestRow(MarkdownTable table, int round, String variant, WrkResult wrk) {
+        table.row(round, "REST", variant, Format.rate(wrk.requestsPerSecond()), Format.micros(wrk.p50Micros()),
+                Format.micros(wrk.p99Micros()), wrk.non2xx() + wrk.socketErrors());
+    }
+
+    private static void tlsGrpcRow(MarkdownTable table, int round, String variant, GrpcLoadClient.Result grpc) {
+        table.row(round, "gRPC", variant, Format.rate(grpc.callsPerSecond()),
+                Format.micros(grpc.p50().toNanos() / 1_000.0), Format.micros(grpc.p99().toNanos() / 1_000.0),
+                grpc.failures());
+    }
+
     private static void metricsRow(MarkdownTable table, int round, String variant, WrkResult wrk) {
         table.row(round, variant, Format.rate(wrk.requestsPerSecond()), Format.micros(wrk.p50Micros()),
                 Format.micros(wrk.p99Micros()), wrk.non2xx(), wrk.socketErrors());

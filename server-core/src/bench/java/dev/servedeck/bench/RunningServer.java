@@ -1,11 +1,14 @@
 package dev.servedeck.bench;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A contender started as its own JVM on a free loopback port: the naive baseline or ServeDeck. Both get the
@@ -28,12 +31,18 @@ final class RunningServer implements AutoCloseable {
     private final int port;
     private final int grpcPort;
     private final ChildProcess process;
+    /** A client context trusting the server's certificate when it serves TLS (both ports then). */
+    private final Optional<SSLContext> tls;
+    private final Path log;
 
-    private RunningServer(String name, int port, int grpcPort, ChildProcess process) {
+    private RunningServer(String name, int port, int grpcPort, ChildProcess process, Optional<SSLContext> tls,
+            Path log) {
         this.name = name;
         this.port = port;
         this.grpcPort = grpcPort;
         this.process = process;
+        this.tls = tls;
+        this.log = log;
     }
 
     static RunningServer startBaseline(BenchmarkSettings settings, DemoModelSet models)
@@ -46,7 +55,8 @@ final class RunningServer implements AutoCloseable {
                 Integer.toString(port),
                 "half_plus_two=" + models.halfPlusTwo(),
                 "mlp=" + models.mlp()));
-        return startAndVerify(BASELINE, port, NO_GRPC, command, settings.outputDir().resolve("logs/baseline.log"));
+        return startAndVerify(BASELINE, port, NO_GRPC, command, settings.outputDir().resolve("logs/baseline.log"),
+                Optional.empty());
     }
 
     static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName)
@@ -57,6 +67,15 @@ final class RunningServer implements AutoCloseable {
     /** With {@code variantFlags} (batching, monitoring, ...) after {@code bench.serverArgs}, so they win. */
     static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName,
             List<String> variantFlags) throws IOException, InterruptedException {
+        return startServeDeck(settings, modelConfig, logName, variantFlags, Optional.empty());
+    }
+
+    /**
+     * With TLS when {@code tls} is given: {@code variantFlags} then hold {@code --ssl_config_file}, and the
+     * context trusts its certificate (the benchmark's own checks and scrapes; wrk and h2load do not verify).
+     */
+    static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName,
+            List<String> variantFlags, Optional<SSLContext> tls) throws IOException, InterruptedException {
         int port = FreePort.find();
         // Always a free port: ServeDeck's default gRPC port (8500) may be taken by another server or run.
         int grpcPort = FreePort.findOtherThan(port);
@@ -69,7 +88,7 @@ final class RunningServer implements AutoCloseable {
         command.addAll(settings.serverArgs());
         command.addAll(variantFlags);
         return startAndVerify(SERVEDECK, port, grpcPort, command,
-                settings.outputDir().resolve("logs/" + logName + ".log"));
+                settings.outputDir().resolve("logs/" + logName + ".log"), tls);
     }
 
     private static List<String> javaCommand(BenchmarkSettings settings) {
@@ -79,15 +98,15 @@ final class RunningServer implements AutoCloseable {
         return command;
     }
 
-    private static RunningServer startAndVerify(String name, int port, int grpcPort, List<String> command, Path log)
-            throws IOException, InterruptedException {
+    private static RunningServer startAndVerify(String name, int port, int grpcPort, List<String> command, Path log,
+            Optional<SSLContext> tls) throws IOException, InterruptedException {
         ChildProcess process = ChildProcess.start(name, command, ENVIRONMENT, log);
         try {
-            PredictionCheck check = new PredictionCheck(name, port);
+            PredictionCheck check = new PredictionCheck(name, scheme(tls) + "127.0.0.1:" + port, httpClient(tls));
             process.awaitReady(() -> check.answers(Workload.halfPlusTwo()) && check.answers(Workload.mlp()),
                     STARTUP_TIMEOUT);
             check.verifyAnswers();
-            return new RunningServer(name, port, grpcPort, process);
+            return new RunningServer(name, port, grpcPort, process, tls, log);
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.close();
             throw e;
@@ -100,6 +119,42 @@ final class RunningServer implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** {@code http://127.0.0.1:PORT}, or https when the server serves TLS. */
+    String restUrl() {
+        return scheme(tls) + "127.0.0.1:" + port;
+    }
+
+    /** The gRPC port as h2load takes it: {@code https://} makes it speak TLS with ALPN h2. */
+    String grpcUrl() {
+        return scheme(tls) + "127.0.0.1:" + grpcPort();
+    }
+
+    /** An HTTP/1.1 client for the REST port: trusting the server's certificate when it serves TLS. */
+    HttpClient httpClient() {
+        return httpClient(tls);
+    }
+
+    boolean tls() {
+        return tls.isPresent();
+    }
+
+    /** The server's own log, for what it says about itself (e.g. which TLS implementation it uses). */
+    Path log() {
+        return log;
+    }
+
+    private static String scheme(Optional<SSLContext> tls) {
+        return tls.isPresent() ? "https://" : "http://";
+    }
+
+    private static HttpClient httpClient(Optional<SSLContext> tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10));
+        tls.ifPresent(builder::sslContext);
+        return builder.build();
     }
 
     int grpcPort() {

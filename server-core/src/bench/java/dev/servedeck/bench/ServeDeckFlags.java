@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import dev.servedeck.core.testing.TestPki;
 
 /** The command-line flags (and the files they point to) that turn ServeDeck's features on or off. */
 final class ServeDeckFlags {
@@ -43,6 +45,22 @@ final class ServeDeckFlags {
 
     static List<String> requestLog(Path file) {
         return List.of("--request_log_file=" + file, "--request_log_sampling_rate=" + REQUEST_LOG_SAMPLING_RATE);
+    }
+
+    /** TLS on both ports and the client context that trusts it. */
+    record Tls(List<String> flags, SSLContext client, String certificate) {
+    }
+
+    /**
+     * An SSL config in TF Serving's format with a fresh CA and an EC P-256 server certificate for 127.0.0.1 (what
+     * cert-manager issues by default), reloading switched off so that no poll runs during the measurement.
+     */
+    static Tls tls(Path dir) throws IOException {
+        TestPki.Issued ca = TestPki.ca("ServeDeck Benchmark CA");
+        TestPki.Issued server = TestPki.server(ca, 1);
+        Path config = write(dir.resolve("ssl.config"), TestPki.sslConfig(server));
+        return new Tls(List.of("--ssl_config_file=" + config, "--ssl_config_file_poll_wait_seconds=0"),
+                TestPki.clientContext(ca, null), "EC P-256, signed by a test CA");
     }
 
     /** The hidden flag that serves requests unmeasured, to measure what metrics cost. */

@@ -13,6 +13,7 @@ final class TargetVerdicts {
     static final double BATCHING_SPEED_UP = 4;
     static final double BATCHING_SHARE_OF_FLOOR = 0.60;
     static final double METRICS_COST_LIMIT = 0.05;
+    static final double TLS_COST_LIMIT = 0.25;
     /** A TF2-layout load may take this many times a TF1-layout load (see {@link #loadTime}). */
     static final double LOAD_TIME_NOISE = 1.10;
 
@@ -100,6 +101,25 @@ final class TargetVerdicts {
                         cost.meanOff(), cost.on().size(), cost.cost() * 100,
                         clean ? "" : ", with errors (see Warnings)"),
                 cost.cost() <= METRICS_COST_LIMIT && clean);
+    }
+
+    static List<Verdict> tlsCost(TlsCostResult cost) {
+        String errors = cost.clean() ? "" : ", with errors (see Warnings)";
+        return List.of(
+                new Verdict(String.format("TLS cost, REST MLP c64 with batching, <= %.0f%% of rows/s",
+                        TLS_COST_LIMIT * 100),
+                        String.format("%,.0f on vs %,.0f off rows/s (mean of %d each) = %.1f%%%s",
+                                TlsCostResult.mean(cost.restOn(), WrkResult::requestsPerSecond),
+                                TlsCostResult.mean(cost.restOff(), WrkResult::requestsPerSecond), cost.restOn().size(),
+                                cost.restCost() * 100, errors),
+                        cost.restCost() <= TLS_COST_LIMIT && cost.clean()),
+                new Verdict(String.format("TLS cost, gRPC MLP c64 with batching, <= %.0f%% of rows/s",
+                        TLS_COST_LIMIT * 100),
+                        String.format("%,.0f on vs %,.0f off rows/s (mean of %d each) = %.1f%%%s",
+                                TlsCostResult.mean(cost.grpcOn(), GrpcLoadClient.Result::callsPerSecond),
+                                TlsCostResult.mean(cost.grpcOff(), GrpcLoadClient.Result::callsPerSecond),
+                                cost.grpcOn().size(), cost.grpcCost() * 100, errors),
+                        cost.grpcCost() <= TLS_COST_LIMIT && cost.clean()));
     }
 
     /**

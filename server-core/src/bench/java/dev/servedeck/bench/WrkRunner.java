@@ -25,7 +25,13 @@ final class WrkRunner {
     /** Runs for {@code duration}. */
     WrkResult run(int port, Workload workload, LoadLevel level, Duration duration)
             throws IOException, InterruptedException {
-        return execute(port, level, duration, postScript(workload, ""));
+        return run("http://127.0.0.1:" + port, workload, level, duration);
+    }
+
+    /** Against {@code baseUrl}, e.g. {@code https://127.0.0.1:8501} (wrk speaks TLS, without verifying). */
+    WrkResult run(String baseUrl, Workload workload, LoadLevel level, Duration duration)
+            throws IOException, InterruptedException {
+        return execute(baseUrl, level, duration, postScript(workload, ""));
     }
 
     /**
@@ -43,16 +49,16 @@ final class WrkRunner {
                   if answered >= %d then wrk.thread:stop() end
                 end
                 """.formatted(perThread);
-        return execute(port, level, cap, postScript(workload, stopAfter));
+        return execute("http://127.0.0.1:" + port, level, cap, postScript(workload, stopAfter));
     }
 
-    private WrkResult execute(int port, LoadLevel level, Duration duration, Path script)
+    private WrkResult execute(String baseUrl, LoadLevel level, Duration duration, Path script)
             throws IOException, InterruptedException {
         List<String> command = List.of("wrk",
                 "-t" + level.threads(), "-c" + level.connections(),
                 "-d" + Math.max(1, duration.toSeconds()) + "s",
                 "--latency", "-s", script.toString(),
-                "http://127.0.0.1:" + port + "/");
+                baseUrl + "/");
         String output = CommandOutput.runChecked(command, duration.plus(WRK_OVERHEAD));
         return WrkResult.parse(output);
     }

@@ -37,9 +37,33 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheRestPackageUsesNetty = noClasses()
-            .that().resideOutsideOfPackage("dev.servedeck.core.rest..")
+            .that().resideOutsideOfPackages("dev.servedeck.core.rest..", "dev.servedeck.core.tls..")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
-            .because("one third-party library per package: Netty is the REST front end's");
+            .because("one third-party library per package: Netty is the REST front end's, and its TLS is core.tls's "
+                    + "(gRPC gets the SslContext core.tls built through grpc-netty's builder)");
+
+    @ArchTest
+    static final ArchRule theTlsPackageUsesOnlyNettysTls = noClasses()
+            .that().resideInAPackage("dev.servedeck.core.tls..")
+            .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                    "are Netty classes other than its TLS (io.netty.handler.ssl, HTTP/2's cipher list, the buffer "
+                            + "allocator that SslContext's methods take)",
+                    (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith("io.netty")
+                            && !c.getPackageName().startsWith("io.netty.handler.ssl")
+                            && !c.getName().equals("io.netty.handler.codec.http2.Http2SecurityUtil")
+                            && !c.getName().equals("io.netty.buffer.ByteBufAllocator")))
+            .orShould().dependOnClassesThat().resideInAnyPackage("io.grpc..", "dev.servedeck.core.rest..",
+                    "dev.servedeck.core.grpc..")
+            .because("core.tls reads SSL configs and builds TLS contexts for both front ends, knowing neither");
+
+    @ArchTest
+    static final ArchRule tlsContextsAreBuiltInOnePlace = noClasses()
+            .that().resideOutsideOfPackage("dev.servedeck.core.tls..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.netty.handler.ssl.SslContextBuilder")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("io.netty.handler.ssl.SslProvider")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("io.grpc.netty.GrpcSslContexts")
+            .because("one place (core.tls) builds the REST and gRPC TLS contexts from one SSL config, so both ports "
+                    + "always present the same certificate and ask for the same client certificates");
 
     @ArchTest
     static final ArchRule onlyTheGrpcPackageUsesGrpc = noClasses()

@@ -5,6 +5,7 @@ import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
+import dev.servedeck.console.backend.TlsSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +60,8 @@ public final class ServerViewModel {
     private final BooleanProperty batching = new SimpleBooleanProperty(true);
     private final ObjectProperty<ModelSource> modelSource = new SimpleObjectProperty<>();
     private final Path requestLogDir;
+    /** TLS comes from the command line and is kept across restarts from this page. */
+    private final Optional<TlsSettings> tls;
 
     private final BooleanBinding canStart;
     private final BooleanBinding canStop;
@@ -73,6 +76,7 @@ public final class ServerViewModel {
         this.clock = clock;
         this.restartConfig = restartConfig;
         this.requestLogDir = initial.requestLogDir();
+        this.tls = initial.tls();
         host.set(initial.host());
         restPort.set(Integer.toString(initial.restPort()));
         grpcEnabled.set(initial.grpcPort() != ServerSettings.NO_GRPC);
@@ -150,7 +154,8 @@ public final class ServerViewModel {
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ServerSettings(hostText, rest, grpc, batching.get(), modelSource.get(), requestLogDir));
+        return Optional.of(new ServerSettings(hostText, rest, grpc, batching.get(), modelSource.get(), requestLogDir,
+                tls));
     }
 
     private static int port(String what, String text, List<String> problems) {

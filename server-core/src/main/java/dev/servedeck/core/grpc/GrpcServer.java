@@ -2,6 +2,7 @@ package dev.servedeck.core.grpc;
 
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.tls.ServerTls;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import io.grpc.Server;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -69,9 +71,18 @@ public final class GrpcServer implements AutoCloseable {
      * wrapped by monitoring); model management and health still talk to {@code core}.
      */
     public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options) {
+        return start(api, core, options, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(ServingApi, ServerCore, GrpcOptions)}, over TLS when {@code tls} is given, as
+     * tensorflow_model_server with {@code --ssl_config_file}: every service, health and reflection included.
+     */
+    public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls) {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.host(), options.port()))
                 .maxInboundMessageSize(options.maxMessageBytes());
+        tls.ifPresent(server -> builder.sslContext(server.grpcContext()));
         // After the size above, so that grpc.max_receive_message_length wins, as in tensorflow_model_server.
         ChannelArguments.apply(options.channelArguments(), builder);
         return start(api, core, options, builder, options.host() + ":" + options.port());

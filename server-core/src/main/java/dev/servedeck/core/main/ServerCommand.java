@@ -16,6 +16,7 @@ import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.core.status.ServingException;
+import dev.servedeck.core.tls.TlsOptions;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -150,9 +151,16 @@ public final class ServerCommand implements Callable<Integer> {
     Path demoModelsDir;
 
     @Option(names = "--ssl_config_file", paramLabel = "FILE", converter = PathOrUnset.class,
-            description = "Not yet supported (TLS comes with the security issue); the server refuses to start "
-                    + "rather than serve in plain text.")
+            description = "SSLConfig in protobuf text format (server_key, server_cert, custom_ca, client_verify, as "
+                    + "PEM text; ServeDeck also takes server_key_file, server_cert_file, custom_ca_file): TLS on the "
+                    + "gRPC port as in tensorflow_model_server and, beyond it, on the REST port; client_verify: true "
+                    + "requires client certificates signed by custom_ca on both.")
     Path sslConfigFile;
+
+    @Option(names = "--ssl_config_file_poll_wait_seconds", paramLabel = "S", defaultValue = "60",
+            description = "ServeDeck: check --ssl_config_file and the PEM files it names this often and serve new "
+                    + "certificates to new connections without a restart; 0 reads it once (default ${DEFAULT-VALUE}).")
+    int sslConfigFilePollWaitSeconds;
 
     @Option(names = "--use_alts_credentials", arity = "0..1", fallbackValue = "true", defaultValue = "false",
             description = "Google ALTS is not supported: with true the server refuses to start rather than serve "
@@ -219,10 +227,6 @@ public final class ServerCommand implements Callable<Integer> {
         // First, so that SIGTERM while models load stops the start and exits 0 instead of killing the JVM.
         ShutdownSignal shutdown = new ShutdownSignal();
         IgnoredFlag.warnings(spec.commandLine().getParseResult()).forEach(LOG::warn);
-        if (sslConfigFile != null) {
-            LOG.error("--ssl_config_file is not supported yet; refusing to serve without the TLS you asked for");
-            return 1;
-        }
         if (useAltsCredentials) {
             LOG.error("--use_alts_credentials is not supported; refusing to serve without the credentials you asked for");
             return 1;
@@ -281,7 +285,18 @@ public final class ServerCommand implements Callable<Integer> {
                         restApiEnableCors, restApiMaxBodyBytes))
                 : Optional.empty();
         return new ModelServerOptions(core, rest, grpcOptions(), Optional.ofNullable(modelConfigFile),
-                Duration.ofSeconds(modelConfigFilePollWaitSeconds), monitoringOptions());
+                Duration.ofSeconds(modelConfigFilePollWaitSeconds), monitoringOptions(), tlsOptions());
+    }
+
+    private Optional<TlsOptions> tlsOptions() {
+        if (sslConfigFile == null) {
+            return Optional.empty();
+        }
+        if (sslConfigFilePollWaitSeconds < 0) {
+            throw new IllegalArgumentException("--ssl_config_file_poll_wait_seconds must not be negative, was "
+                    + sslConfigFilePollWaitSeconds);
+        }
+        return Optional.of(new TlsOptions(sslConfigFile, Duration.ofSeconds(sslConfigFilePollWaitSeconds)));
     }
 
     private MonitoringOptions monitoringOptions() {

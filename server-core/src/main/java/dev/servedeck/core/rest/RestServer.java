@@ -1,6 +1,7 @@
 package dev.servedeck.core.rest;
 
 import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,17 @@ public final class RestServer implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
      */
     public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring) {
+        return start(api, options, monitoring, Optional.empty());
+    }
+
+    /**
+     * Binds and starts serving the model API and the monitoring paths, over TLS when {@code tls} is given (every
+     * path then, health and metrics included).
+     *
+     * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
+     */
+    public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring,
+            Optional<ServerTls> tls) {
         NettyTransport transport = NettyTransport.detect();
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("servedeck-rest-accept", true), transport.ioHandlers());
@@ -100,6 +113,7 @@ public final class RestServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            tls.ifPresent(server -> HttpsOnlyHandler.addTo(ch.pipeline(), server.restContext()));
                             ch.pipeline()
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("body", new OversizedRequestAggregator(options.maxBodyBytes()))

@@ -11,6 +11,7 @@ import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
+import dev.servedeck.core.tls.ServerTls;
 import dev.servedeck.core.warmup.RecentRequests;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
@@ -34,9 +35,11 @@ public final class ModelServer implements AutoCloseable {
     private final Optional<GrpcServer> grpc;
     private final Optional<ModelConfigFileWatcher> configWatcher;
     private final RecentRequests recentRequests;
+    private final Optional<ServerTls> tls;
 
     private ModelServer(ServerCore core, Monitoring monitoring, RecentRequests recentRequests, Optional<RestServer> rest,
-            Optional<GrpcServer> grpc, Optional<ModelConfigFileWatcher> configWatcher) {
+            Optional<GrpcServer> grpc, Optional<ModelConfigFileWatcher> configWatcher, Optional<ServerTls> tls) {
+        this.tls = tls;
         this.core = core;
         this.monitoring = monitoring;
         this.recentRequests = recentRequests;
@@ -55,14 +58,23 @@ public final class ModelServer implements AutoCloseable {
                     + " requests will be much slower. Start the JVM with -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
                     + " (ServeDeck's own launchers do)", JavaCppPhysicalMemoryCheck.limitBytes() >> 20);
         }
+        // First: a broken SSL config is a start-up error before any model loads, as a flag error would be.
+        Optional<ServerTls> tls = options.tls().map(ServerTls::start);
         // The config being applied, for monitoring to find model paths before the core has applied it.
         AtomicReference<ModelServerConfig> applying = new AtomicReference<>(config);
-        Monitoring monitoring = startMonitoring(options, applying);
+        Monitoring monitoring;
         ServerCore core;
+        try {
+            monitoring = startMonitoring(options, applying);
+        } catch (RuntimeException e) {
+            tls.ifPresent(ServerTls::close);
+            throw e;
+        }
         try {
             core = ServerCore.start(options.core(), config, monitoring.instrumentation());
         } catch (RuntimeException e) {
             monitoring.close();
+            tls.ifPresent(ServerTls::close);
             throw e;
         }
         monitoring.attach(core);
@@ -84,7 +96,7 @@ public final class ModelServer implements AutoCloseable {
             MonitoringRoutes routes = new MonitoringRoutes(options.monitoring().prometheusPath(),
                     Optional.of(monitoring.exposition()), Optional.of(core::health));
             rest = options.rest().map(restOptions ->
-                    RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes));
+                    RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes, tls));
             rest.ifPresent(server -> LOG.info("Exporting HTTP/REST API at {}:{}", options.rest().get().host(),
                     server.port()));
             if (rest.isPresent()) {
@@ -95,16 +107,17 @@ public final class ModelServer implements AutoCloseable {
                         + "nothing serves them");
             }
             grpc = options.grpc().map(grpcOptions ->
-                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions));
+                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
-            return new ModelServer(core, monitoring, recentRequests, rest, grpc, watcher);
+            return new ModelServer(core, monitoring, recentRequests, rest, grpc, watcher, tls);
         } catch (RuntimeException e) {
             grpc.ifPresent(GrpcServer::close);
             rest.ifPresent(RestServer::close);
             watcher.ifPresent(ModelConfigFileWatcher::close);
             core.close();
             monitoring.close();
+            tls.ifPresent(ServerTls::close);
             throw e;
         }
     }
@@ -144,6 +157,11 @@ public final class ModelServer implements AutoCloseable {
         return recentRequests;
     }
 
+    /** TLS of both front ends, when {@code --ssl_config_file} asked for it: its credentials in force. */
+    public Optional<ServerTls> tls() {
+        return tls;
+    }
+
     /** The bound REST port (useful when started on port 0). */
     public Optional<Integer> restPort() {
         return rest.map(RestServer::port);
@@ -161,6 +179,7 @@ public final class ModelServer implements AutoCloseable {
         grpc.ifPresent(GrpcServer::close);
         rest.ifPresent(RestServer::close);
         configWatcher.ifPresent(ModelConfigFileWatcher::close);
+        tls.ifPresent(ServerTls::close);
         core.close();
         monitoring.close();
         LOG.info("Server stopped");

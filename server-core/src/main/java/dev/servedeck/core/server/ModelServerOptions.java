@@ -4,6 +4,7 @@ import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.rest.RestOptions;
+import dev.servedeck.core.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param configFile the {@code --model_config_file} to re-read, if any
  * @param configFilePollWait {@code --model_config_file_poll_wait_seconds}; zero means read once
  * @param monitoring metrics, live statistics and the request log
+ * @param tls TLS (and client certificates) on both front ends, from {@code --ssl_config_file}; absent: plain text
  */
 public record ModelServerOptions(
         ServerCoreOptions core,
@@ -25,7 +27,14 @@ public record ModelServerOptions(
         Optional<GrpcOptions> grpc,
         Optional<Path> configFile,
         Duration configFilePollWait,
-        MonitoringOptions monitoring) {
+        MonitoringOptions monitoring,
+        Optional<TlsOptions> tls) {
+
+    /** Without TLS. */
+    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<GrpcOptions> grpc,
+            Optional<Path> configFile, Duration configFilePollWait, MonitoringOptions monitoring) {
+        this(core, rest, grpc, configFile, configFilePollWait, monitoring, Optional.empty());
+    }
 
     /** Without gRPC, with default monitoring: metrics recorded, no Prometheus endpoint, no request log. */
     public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<Path> configFile,
@@ -46,13 +55,20 @@ public record ModelServerOptions(
         Objects.requireNonNull(configFile, "configFile");
         Objects.requireNonNull(configFilePollWait, "configFilePollWait");
         Objects.requireNonNull(monitoring, "monitoring");
+        Objects.requireNonNull(tls, "tls");
     }
 
     public ModelServerOptions withMonitoring(MonitoringOptions newMonitoring) {
-        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, newMonitoring);
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, newMonitoring, tls);
     }
 
     public ModelServerOptions withGrpc(GrpcOptions options) {
-        return new ModelServerOptions(core, rest, Optional.of(options), configFile, configFilePollWait, monitoring);
+        return new ModelServerOptions(core, rest, Optional.of(options), configFile, configFilePollWait, monitoring,
+                tls);
+    }
+
+    public ModelServerOptions withTls(TlsOptions options) {
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, monitoring,
+                Optional.of(options));
     }
 }

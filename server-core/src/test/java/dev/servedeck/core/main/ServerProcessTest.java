@@ -11,6 +11,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import dev.servedeck.core.tensorflow.demo.DemoModels;
 import dev.servedeck.core.testing.PlatformConfigs;
+import dev.servedeck.core.testing.TestPki;
 import dev.servedeck.core.testing.TfServingTestData;
 import dev.servedeck.core.testing.WarmupFixtures;
 import java.io.IOException;
@@ -284,6 +285,20 @@ class ServerProcessTest {
         assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(server.exitValue()).isNotZero();
         assertThat(Files.readString(temp.resolve("server.log"))).contains(bad.toString());
+    }
+
+    @Test
+    void aKeyOfAnotherCertificateExitsNonZeroBeforeAnyModelLoads() throws Exception {
+        TestPki.Issued ca = TestPki.ca("Process Test CA");
+        Path config = Files.writeString(temp.resolve("ssl.config"), TestPki.sslConfig(
+                TestPki.server(ca, 2).keyPem(), TestPki.server(ca, 3).certificatePem(), "", false));
+        Process server = launch("--ssl_config_file=" + config, "--model_base_path=" + temp.resolve("no-such-model"),
+                "--rest_api_port=" + freePort(), "--port=0");
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isNotZero();
+        assertThat(Files.readString(temp.resolve("server.log")))
+                .contains("Cannot start: server_key does not belong to server_cert")
+                .doesNotContain("no-such-model");
     }
 
     @Test

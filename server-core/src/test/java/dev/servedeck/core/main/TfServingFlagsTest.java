@@ -7,6 +7,7 @@ import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.lifecycle.LoadRetries;
 import dev.servedeck.core.tensorflow.ModelWarmupOptions;
 import dev.servedeck.core.tensorflow.TensorflowOptions;
+import dev.servedeck.core.tls.TlsOptions;
 import dev.servedeck.core.testing.PlatformConfigs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -125,6 +126,15 @@ class TfServingFlagsTest {
         assertThat(command.sslConfigFile).isNull();
         assertThat(command.platformConfigFile).isNull();
         assertThat(command.serverOptions().core().tensorflow()).isEqualTo(TensorflowOptions.defaults());
+    }
+
+    @Test
+    void sslConfigFileTurnsOnTlsReloadedEveryMinuteUnlessToldOtherwise() {
+        assertThat(parse("--ssl_config_file=/etc/tls/ssl.config").serverOptions().tls())
+                .contains(new TlsOptions(Path.of("/etc/tls/ssl.config"), Duration.ofSeconds(60)));
+        assertThat(parse("--ssl_config_file=ssl.config", "--ssl_config_file_poll_wait_seconds=0").serverOptions().tls())
+                .contains(new TlsOptions(Path.of("ssl.config"), Duration.ZERO));
+        assertThat(parse().serverOptions().tls()).isEmpty();
     }
 
     @Test

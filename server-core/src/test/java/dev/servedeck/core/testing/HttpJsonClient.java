@@ -15,14 +15,20 @@ public final class HttpJsonClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final HttpClient http;
     private final String base;
 
     public HttpJsonClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build());
+    }
+
+    /** Against {@code base} (e.g. {@code https://localhost:8501}) through {@code http} (e.g. one with TLS). */
+    public HttpJsonClient(String base, HttpClient http) {
+        this.base = base;
+        this.http = http;
     }
 
     /** A status code with the parsed JSON body (a text node when the body is not JSON). */

@@ -12,6 +12,7 @@ import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
+import dev.servedeck.console.backend.TlsSettings;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.backend.WarmupTarget;
@@ -37,6 +38,8 @@ import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
 import dev.servedeck.core.tensorflow.demo.DemoModelSet;
+import dev.servedeck.core.tls.PemIdentity;
+import dev.servedeck.core.tls.TlsOptions;
 import dev.servedeck.core.warmup.WarmupFile;
 import dev.servedeck.proto.apis.PredictionLog;
 import dev.servedeck.proto.config.ModelConfig;
@@ -101,10 +104,6 @@ public final class EmbeddedBackend implements ConsoleBackend {
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
     private final List<Consumer<ServerEvent>> eventListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> modelListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<RequestLogEntry>> requestListeners = new CopyOnWriteArrayList<>();
@@ -115,9 +114,9 @@ public final class EmbeddedBackend implements ConsoleBackend {
     private volatile String failure = "";
     private volatile ServerSettings lastSettings;
 
-    /** A started server and what the backend hung on it. */
+    /** A started server and what the backend hung on it, with the client of its REST API (HTTPS with TLS). */
     private record Running(ModelServer server, ServerSettings settings, Instant startedAt, OptionalInt restPort,
-            OptionalInt grpcPort, List<AutoCloseable> subscriptions) {
+            OptionalInt grpcPort, List<AutoCloseable> subscriptions, HttpClient http) {
     }
 
     public EmbeddedBackend() {
@@ -144,7 +143,10 @@ public final class EmbeddedBackend implements ConsoleBackend {
             fireModelsChanged();
             try {
                 ModelServerConfig config = initialConfig(settings.models());
+                // Read before the server starts, so a bad client PEM stops the start rather than every request.
+                Optional<PemIdentity> identity = settings.tls().flatMap(TlsSettings::clientPem).map(PemIdentity::read);
                 ModelServer server = ModelServer.start(serverOptions(settings), config);
+                warnIfConsoleCannotConnect(server, identity);
                 List<AutoCloseable> subscriptions = new ArrayList<>();
                 subscriptions.add(server.core().monitor().subscribe(this::onStateChange));
                 // The first loads happened inside start(), before anyone listened: report where each version
@@ -157,7 +159,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 server.recentRequests().setRecording(true);
                 // Ports read once: a closing gRPC server refuses to tell its port.
                 running = new Running(server, settings, clock.instant(), optionalInt(server.restPort()),
-                        optionalInt(server.grpcPort()), subscriptions);
+                        optionalInt(server.grpcPort()), subscriptions, ConsoleHttpClient.create(server.tls(), identity));
                 state = ServerStatus.State.RUNNING;
                 publish(ServerEvent.Severity.INFO, "server", "Serving " + config.getModelConfigList().getConfigCount()
                         + " model(s); REST at " + restBaseUrl().orElse("(off)")
@@ -173,6 +175,15 @@ public final class EmbeddedBackend implements ConsoleBackend {
             }
             return status();
         });
+    }
+
+    private void warnIfConsoleCannotConnect(ModelServer server, Optional<PemIdentity> identity) {
+        boolean clientVerify = server.tls().map(tls -> tls.credentials().clientVerify()).orElse(false);
+        if (clientVerify && identity.isEmpty()) {
+            publish(ServerEvent.Severity.WARNING, "server", "The SSL config requires client certificates "
+                    + "(client_verify): the console's own requests (Predict, load generator) will be refused until it "
+                    + "is started with --ssl_client_pem");
+        }
     }
 
     /**
@@ -221,6 +232,9 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 .withStatistics(CONSOLE_STATISTICS);
         ModelServerOptions options = new ModelServerOptions(core, Optional.of(rest), Optional.empty(),
                 Optional.empty(), Duration.ZERO, monitoring);
+        if (settings.tls().isPresent()) {
+            options = options.withTls(TlsOptions.of(settings.tls().get().sslConfigFile()));
+        }
         if (settings.grpcPort() != ServerSettings.NO_GRPC) {
             options = options.withGrpc(GrpcOptions.defaults().withHost(settings.host()).withPort(settings.grpcPort()));
         }
@@ -641,8 +655,9 @@ public final class EmbeddedBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<RestReply> sendRest(RestCall call) {
+        Running current = running;
         Optional<String> base = restBaseUrl();
-        if (base.isEmpty()) {
+        if (current == null || base.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("The server is not running"));
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.get() + call.path()))
@@ -654,7 +669,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
                     .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
         }
         long started = System.nanoTime();
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        return current.http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .thenApply(response -> new RestReply(response.statusCode(), response.body(),
                         Duration.ofNanos(System.nanoTime() - started)));
     }
@@ -669,8 +684,9 @@ public final class EmbeddedBackend implements ConsoleBackend {
         // A wildcard bind is reachable on loopback; IPv6 literals need brackets in a URL.
         String urlHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
                 : host.contains(":") ? "[" + host + "]" : host;
+        String scheme = current.server().tls().isPresent() ? "https://" : "http://";
         return current.restPort().isPresent()
-                ? Optional.of("http://" + urlHost + ":" + current.restPort().getAsInt()) : Optional.empty();
+                ? Optional.of(scheme + urlHost + ":" + current.restPort().getAsInt()) : Optional.empty();
     }
 
     // ---- monitor and logs ----
