@@ -9,6 +9,7 @@ import dev.servedeck.core.batching.BatchingParametersFile;
 import dev.servedeck.core.batching.BatchingStats;
 import dev.servedeck.core.batching.Ticker;
 import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.lifecycle.AspiredVersionsManager;
 import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
 import dev.servedeck.core.lifecycle.Loader;
@@ -83,14 +84,19 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         boolean perModel = batchingConfig.enabled() && batchingConfig.perModelParameters();
         this.source = new FileSystemStoragePathSource(
                 versionDir -> loaders.apply(perModel
-                        ? perModelBatching.wrap(versionDir, new SavedModelLoader(versionDir, options.tensorflow()))
-                        : new SavedModelLoader(versionDir, options.tensorflow())),
+                        ? perModelBatching.wrap(versionDir, loaderOf(versionDir, options))
+                        : loaderOf(versionDir, options)),
                 new SavedModelCompleteness(), manager, monitor,
                 positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
         this.batching = batchingConfig.enabled()
                 ? Optional.of(new BatchScheduler(batchingConfig.options(), Ticker.system(),
                         instrumentation.batchObserver()))
                 : Optional.empty();
+    }
+
+    /** A version's loader; its warmup records are held to the same tensor bound as client requests. */
+    private static SavedModelLoader loaderOf(Path versionDir, ServerCoreOptions options) {
+        return new SavedModelLoader(versionDir, options.tensorflow(), options.tensorByteLimit());
     }
 
     /**
@@ -238,8 +244,9 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     }
 
     /**
-     * Predict. With batching enabled, a request that can share a batch ({@link BatchableInputs}) is queued
-     * and the future completes on a batch thread; anything else runs at once on the caller's thread. The
+     * Predict. The inputs' declared size is checked first ({@link TensorByteLimit}), before batching or TensorFlow
+     * allocates anything for them. With batching enabled, a request that can share a batch ({@link BatchableInputs})
+     * is queued and the future completes on a batch thread; anything else runs at once on the caller's thread. The
      * version's handle is held until the future completes. An {@link Error} from the model (out of memory, a
      * stack overflow, an assertion) answers INTERNAL like any unexpected failure, batched or not.
      */
@@ -258,6 +265,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             String signature = signatureName(spec);
             SignatureDef def = servable.predictSignature(signature);
             Map<String, TensorProto> inputs = inputDecoder.apply(def);
+            options.tensorByteLimit().checkInputs(inputs);
             Optional<CompletableFuture<Map<String, TensorProto>>> batched = batching.flatMap(scheduler ->
                     schedule(scheduler, handle, servable, signature, def, inputs, outputFilter, timeout));
             if (batched.isPresent()) {
@@ -314,12 +322,14 @@ public final class ServerCore implements ServingApi, AutoCloseable {
 
     @Override
     public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
+        options.tensorByteLimit().checkExamples(input);
         return runExamples(spec, "Classify", (servable, signature) -> servable.classify(signature, input),
                 ClassifyResult::new);
     }
 
     @Override
     public RegressResult regress(ModelSpec spec, ExampleBatch input) {
+        options.tensorByteLimit().checkExamples(input);
         return runExamples(spec, "Regress", (servable, signature) -> servable.regress(signature, input),
                 RegressResult::new);
     }
