@@ -118,8 +118,10 @@ public final class GrpcServer implements AutoCloseable {
                 .intercept(new AwaitingMessageLimit(options.maxCallsAwaitingMessage()))
                 .callExecutor(new ServiceCallExecutors(executor, Set.of(
                         PredictionServiceGrpc.SERVICE_NAME, ModelServiceGrpc.SERVICE_NAME)))
-                .addService(ServerInterceptors.intercept(new PredictionServiceImpl(api, executor), limit))
-                .addService(ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit))
+                .addService(RequestMessageParsing.wrap(
+                        ServerInterceptors.intercept(new PredictionServiceImpl(api, executor), limit)))
+                .addService(RequestMessageParsing.wrap(
+                        ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit)))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
         addLegacyReflection(builder);

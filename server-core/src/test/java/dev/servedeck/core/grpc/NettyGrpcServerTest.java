@@ -157,6 +157,22 @@ class NettyGrpcServerTest {
     }
 
     @Test
+    void bytesThatAreNotTheRequestMessageAnswerInvalidArgumentAndTheCallsAfterThemServe() {
+        byte[] valid = predict(spec("default"), floatVal(1f)).toByteArray();
+        byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 3);
+        for (byte[] bad : List.of(truncated, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF})) {
+            io.grpc.StatusRuntimeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> ClientCalls.blockingUnaryCall(channel, rawPredict(), CallOptions.DEFAULT
+                            .withDeadlineAfter(10, TimeUnit.SECONDS), bad), io.grpc.StatusRuntimeException.class);
+            // grpc-java alone answers UNKNOWN "Application error processing RPC" and logs a stack trace.
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(refused.getStatus().getDescription()).startsWith("Invalid protobuf byte sequence: ");
+        }
+        assertThat(PredictionServiceGrpc.newBlockingStub(channel).predict(predict(spec("default"), floatVal(2f)))
+                .getOutputsOrThrow("y").getTensorContent()).isNotEmpty();
+    }
+
+    @Test
     void messagesAboveTheLimitAreRefused() {
         TensorProto big = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
                 .setTensorShape(GrpcTestRequests.shape(MAX_MESSAGE_BYTES / 4 + 1))

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +40,12 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(Path log, List<String> jvmOptions, List<String> flags, String readyPath)
             throws IOException, InterruptedException {
+        return start(log, jvmOptions, flags, readyPath, Map.of());
+    }
+
+    /** As {@link #start(Path, List, List, String)}, with these environment variables set for the server. */
+    public static ServerProcess start(Path log, List<String> jvmOptions, List<String> flags, String readyPath,
+            Map<String, String> environment) throws IOException, InterruptedException {
         int restPort = freePort();
         int grpcPort = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -50,6 +57,7 @@ public final class ServerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("MODEL_NAME");
         builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "1");
+        builder.environment().putAll(environment);
         ServerProcess server = new ServerProcess(builder.start(), log, restPort, grpcPort);
         server.awaitReady(readyPath);
         return server;
