@@ -23,9 +23,14 @@ import org.tensorflow.proto.TensorProto;
  * before batching or running, and warmup checks every record before replaying it. Over the bound is the
  * client's mistake: INVALID_ARGUMENT (HTTP 400), naming the tensor and its size.
  *
+ * <p>A bound per request does not bound many requests at once: {@link #maxInFlightBytes()} bounds what the requests
+ * being served hold together ({@link InFlightTensorBytes}), which is the server's state, not the client's mistake.
+ *
  * @param maxBytes the largest number of bytes a request's input tensors may declare, each and together
+ * @param maxInFlightBytes the bytes all requests in flight may declare together ({@code --max_in_flight_tensor_bytes});
+ *     at least {@code maxBytes}, so that one request of the largest size always fits
  */
-public record TensorByteLimit(long maxBytes) {
+public record TensorByteLimit(long maxBytes, long maxInFlightBytes) {
 
     /** 256 MiB: the default gRPC message limit, so that no tensor a message can carry whole is refused. */
     public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
@@ -34,6 +39,14 @@ public record TensorByteLimit(long maxBytes) {
 
     /** The flag that sets the bound, named in every refusal so that the operator knows what to raise. */
     public static final String FLAG = "--max_tensor_bytes";
+    public static final String IN_FLIGHT_FLAG = "--max_in_flight_tensor_bytes";
+
+    /**
+     * Two requests of the largest size at once. A declared byte can cost three at its peak (the request message and
+     * its copy on the heap, the tensor in native memory), so this keeps the default heap of a 2 GiB container (1 GiB)
+     * clear of what tensors can take.
+     */
+    public static final int DEFAULT_IN_FLIGHT_FACTOR = 2;
 
     /** The name TF Serving's Classify and Regress signatures give their tensor of serialized tf.Examples. */
     private static final String EXAMPLES_INPUT = "inputs";
@@ -42,14 +55,24 @@ public record TensorByteLimit(long maxBytes) {
         if (maxBytes <= 0) {
             throw new IllegalArgumentException(FLAG + " must be positive, was " + maxBytes);
         }
+        if (maxInFlightBytes < maxBytes) {
+            throw new IllegalArgumentException(IN_FLIGHT_FLAG + " (" + maxInFlightBytes + ") must be at least "
+                    + FLAG + " (" + maxBytes + "), or no request of the largest size could run");
+        }
+    }
+
+    /** With {@link #DEFAULT_IN_FLIGHT_FACTOR} requests of the largest size in flight. */
+    public TensorByteLimit(long maxBytes) {
+        this(maxBytes, TensorBytes.times(maxBytes, DEFAULT_IN_FLIGHT_FACTOR));
     }
 
     /**
      * Checks a Predict request's input tensors, each and together.
      *
+     * @return the bytes they declare together
      * @throws ServingException INVALID_ARGUMENT naming the tensor (or every tensor) and the bytes it declares
      */
-    public void checkInputs(Map<String, TensorProto> inputs) {
+    public long checkInputs(Map<String, TensorProto> inputs) {
         long total = 0;
         Map<String, Long> sizes = new TreeMap<>();
         for (Map.Entry<String, TensorProto> input : inputs.entrySet()) {
@@ -73,15 +96,17 @@ public record TensorByteLimit(long maxBytes) {
             throw ServingException.invalidArgument("Input tensors declare " + total + " bytes together " + sizes
                     + ", more than the " + maxBytes + " a request may take (" + FLAG + ")");
         }
+        return total;
     }
 
     /**
      * Checks the tensor of serialized tf.Examples Classify and Regress will feed: each element is the context's
      * bytes followed by the example's, plus TensorFlow's per-string header.
      *
+     * @return the bytes that tensor declares
      * @throws ServingException INVALID_ARGUMENT naming the tensor, the example count and the bytes
      */
-    public void checkExamples(ExampleBatch batch) {
+    public long checkExamples(ExampleBatch batch) {
         long context = batch.context().map(Example::getSerializedSize).orElse(0);
         long examples = batch.examples().size();
         long total = TensorBytes.times(examples, context + TensorBytes.STRING_ELEMENT_BYTES);
@@ -93,5 +118,6 @@ public record TensorByteLimit(long maxBytes) {
                     + " serialized tf.Examples" + (context > 0 ? " (each with the " + context + "-byte context in front)" : "")
                     + " declares " + total + " bytes, more than the " + maxBytes + " a tensor may take (" + FLAG + ")");
         }
+        return total;
     }
 }

@@ -27,6 +27,12 @@ final class ResourceBoundsFlags {
                     + "MiB, or the gRPC message limit when that is lower; at most the gRPC message limit.")
     long maxTensorBytes;
 
+    @Option(names = "--max_in_flight_tensor_bytes", paramLabel = "BYTES", defaultValue = "-1",
+            description = "ServeDeck: bytes of tensors all requests being served may declare together; a request that "
+                    + "does not fit gets RESOURCE_EXHAUSTED / 429 at once (default: twice --max_tensor_bytes; at least "
+                    + "--max_tensor_bytes).")
+    long maxInFlightTensorBytes;
+
     @Option(names = "--rest_api_idle_timeout_in_ms", paramLabel = "MS", defaultValue = "75000",
             description = "ServeDeck: close a REST connection with no request in progress after this long without "
                     + "traffic, or whose client has not read its answers for this long (default ${DEFAULT-VALUE}).")
@@ -54,16 +60,23 @@ final class ResourceBoundsFlags {
     int grpcMaxCallsAwaitingMessage;
 
     /**
-     * The tensor bound: the flag's value, or 256 MiB capped at the gRPC message limit when the flag is not given.
+     * The tensor bounds: per request the flag's value, or 256 MiB capped at the gRPC message limit when the flag is
+     * not given; in flight the flag's value, or twice the per-request bound.
      *
-     * @throws IllegalArgumentException for a bound that is not positive or exceeds the gRPC message limit: a tensor
-     *     no message can carry could only come from a broadcast or an expansion, which the bound exists to refuse
+     * @throws IllegalArgumentException for a bound that is not positive, a per-request bound above the gRPC message
+     *     limit (a tensor no message can carry could only come from a broadcast or an expansion, which the bound
+     *     exists to refuse), or an in-flight bound below the per-request one
      */
     ServerCoreOptions applyTo(ServerCoreOptions core, Optional<GrpcOptions> grpc) {
-        Optional<Long> messageLimit = grpc.map(ResourceBoundsFlags::messageLimit);
+        long perRequest = perRequestTensorBytes(grpc.map(ResourceBoundsFlags::messageLimit));
+        TensorByteLimit limit = maxInFlightTensorBytes == -1 ? new TensorByteLimit(perRequest)
+                : new TensorByteLimit(perRequest, maxInFlightTensorBytes);
+        return core.withTensorByteLimit(limit);
+    }
+
+    private long perRequestTensorBytes(Optional<Long> messageLimit) {
         if (maxTensorBytes == -1) {
-            long bound = Math.min(TensorByteLimit.DEFAULT_MAX_BYTES, messageLimit.orElse(Long.MAX_VALUE));
-            return core.withTensorByteLimit(new TensorByteLimit(bound));
+            return Math.min(TensorByteLimit.DEFAULT_MAX_BYTES, messageLimit.orElse(Long.MAX_VALUE));
         }
         if (maxTensorBytes <= 0) {
             throw new IllegalArgumentException(TensorByteLimit.FLAG + " must be positive, was " + maxTensorBytes);
@@ -73,7 +86,7 @@ final class ResourceBoundsFlags {
                     + "gRPC message (" + messageLimit.get() + " bytes, --grpc_max_message_bytes or "
                     + MAX_RECEIVE_MESSAGE_LENGTH + "); raise that first");
         }
-        return core.withTensorByteLimit(new TensorByteLimit(maxTensorBytes));
+        return maxTensorBytes;
     }
 
     /** @throws IllegalArgumentException for a non-positive value, naming the flag */

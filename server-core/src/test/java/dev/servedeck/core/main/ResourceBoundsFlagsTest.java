@@ -31,7 +31,7 @@ class ResourceBoundsFlagsTest {
                 "--rest_api_max_connections=10", "--rest_api_max_pipelined_requests=2",
                 "--grpc_max_calls_awaiting_message=8");
 
-        assertThat(options.core().tensorByteLimit().maxBytes()).isEqualTo(1 << 20);
+        assertThat(options.core().tensorByteLimit()).isEqualTo(new TensorByteLimit(1 << 20, 2 << 20));
         assertThat(options.rest().orElseThrow().connectionLimits()).isEqualTo(new RestConnectionLimits(
                 Duration.ofSeconds(5), Duration.ofSeconds(2), 10, 2));
         assertThat(options.grpc().orElseThrow().maxCallsAwaitingMessage()).isEqualTo(8);
@@ -51,6 +51,16 @@ class ResourceBoundsFlagsTest {
                 .hasMessage("--max_tensor_bytes=1073741824 exceeds the largest gRPC message (268435456 bytes, "
                         + "--grpc_max_message_bytes or grpc.max_receive_message_length); raise that first");
         assertThatThrownBy(() -> parse("--max_tensor_bytes=0")).hasMessageContaining("--max_tensor_bytes must be positive");
+    }
+
+    @Test
+    void theInFlightBoundIsTwiceThePerRequestOneUnlessGivenAndNeverBelowIt() {
+        assertThat(TensorByteLimit.DEFAULT.maxInFlightBytes()).isEqualTo(512L << 20);
+        assertThat(parse("--max_in_flight_tensor_bytes=1073741824").core().tensorByteLimit())
+                .isEqualTo(new TensorByteLimit(256L << 20, 1L << 30));
+        assertThatThrownBy(() -> parse("--max_tensor_bytes=1000", "--max_in_flight_tensor_bytes=999"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--max_in_flight_tensor_bytes (999) must be at least --max_tensor_bytes (1000)");
     }
 
     @Test
