@@ -6,6 +6,7 @@ import static dev.servedeck.core.grpc.GrpcTestRequests.predict;
 import static dev.servedeck.core.grpc.GrpcTestRequests.spec;
 import static dev.servedeck.core.grpc.TfServingGrpcApiTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import dev.servedeck.core.ServerCoreOptions;
@@ -19,6 +20,7 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -33,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -159,11 +162,11 @@ class NettyGrpcServerTest {
     @Test
     void bytesThatAreNotTheRequestMessageAnswerInvalidArgumentAndTheCallsAfterThemServe() {
         byte[] valid = predict(spec("default"), floatVal(1f)).toByteArray();
-        byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 3);
+        byte[] truncated = Arrays.copyOf(valid, valid.length - 3);
         for (byte[] bad : List.of(truncated, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF})) {
-            io.grpc.StatusRuntimeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    () -> ClientCalls.blockingUnaryCall(channel, rawPredict(), CallOptions.DEFAULT
-                            .withDeadlineAfter(10, TimeUnit.SECONDS), bad), io.grpc.StatusRuntimeException.class);
+            StatusRuntimeException refused = catchThrowableOfType(() -> ClientCalls.blockingUnaryCall(channel,
+                    rawPredict(), CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), bad),
+                    StatusRuntimeException.class);
             // grpc-java alone answers UNKNOWN "Application error processing RPC" and logs a stack trace.
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(refused.getStatus().getDescription()).startsWith("Invalid protobuf byte sequence: ");

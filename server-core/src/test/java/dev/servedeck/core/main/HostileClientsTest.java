@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
@@ -245,7 +247,7 @@ class HostileClientsTest {
                     + "Content-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"instances\": [1.0, 2.0, 3.0, 4.0, 5.0]}")
                     .getBytes(StandardCharsets.US_ASCII);
             byte[] sent = switch (random.nextInt(4)) {
-                case 0 -> java.util.Arrays.copyOf(full, random.nextInt(full.length));
+                case 0 -> Arrays.copyOf(full, random.nextInt(full.length));
                 case 1 -> randomBytes(1 + random.nextInt(200));
                 case 2 -> ("GET /" + "a".repeat(10_000 + random.nextInt(10_000)) + " HTTP/1.1\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII);
@@ -265,7 +267,7 @@ class HostileClientsTest {
             boolean lie = random.nextBoolean();
             byte[] call = GrpcWireBytes.call(request.method(), request.bytes(),
                     lie ? request.bytes().length + 1 + random.nextInt(1 << 20) : request.bytes().length);
-            byte[] sent = lie ? call : java.util.Arrays.copyOf(call, random.nextInt(call.length));
+            byte[] sent = lie ? call : Arrays.copyOf(call, random.nextInt(call.length));
             exchangeRaw(server.grpcPort(), sent, 200);
             findings.count("raw HTTP/2");
         }
@@ -343,7 +345,7 @@ class HostileClientsTest {
                 for (int n = in.read(buffer); n >= 0 && answer.length() < 65536; n = in.read(buffer)) {
                     answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
                 }
-            } catch (SocketTimeoutException | java.net.SocketException quietOrReset) {
+            } catch (SocketTimeoutException | SocketException quietOrReset) {
                 // what came back so far is the answer
             }
             return answer.toString();

@@ -2,6 +2,7 @@ package dev.servedeck.core.main;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -113,7 +114,7 @@ final class HostileJsonBodies {
     }
 
     private byte[] truncated(byte[] body) {
-        return java.util.Arrays.copyOf(body, body.length == 0 ? 0 : random.nextInt(body.length));
+        return Arrays.copyOf(body, body.length == 0 ? 0 : random.nextInt(body.length));
     }
 
     private static byte[] utf8(String text) {

@@ -13,6 +13,7 @@ import dev.servedeck.proto.apis.MultiInferenceRequest;
 import dev.servedeck.proto.apis.PredictRequest;
 import dev.servedeck.proto.apis.RegressionRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -158,7 +159,7 @@ final class ProtoMutations {
         }
         byte[] copy = bytes.clone();
         if (random.nextBoolean()) {
-            return java.util.Arrays.copyOf(copy, random.nextInt(copy.length));
+            return Arrays.copyOf(copy, random.nextInt(copy.length));
         }
         for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
             copy[random.nextInt(copy.length)] ^= (byte) (1 << random.nextInt(8));

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -181,7 +182,7 @@ class MetricCardinalityTest {
         Set<String> series = new TreeSet<>();
         for (Sample sample : exposition.samples()) {
             if (sample.name().startsWith(":tensorflow:") || sample.name().startsWith("servedeck_")) {
-                series.add(sample.name() + new java.util.TreeMap<>(sample.labels()));
+                series.add(sample.name() + new TreeMap<>(sample.labels()));
             }
         }
         return series;
