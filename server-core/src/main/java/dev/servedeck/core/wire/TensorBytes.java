@@ -58,20 +58,21 @@ public final class TensorBytes {
         return sum;
     }
 
-    /** The element count, saturated at Long.MAX_VALUE; empty for unknown rank or a negative size. */
+    /**
+     * The element count, saturated at Long.MAX_VALUE (as everywhere else, a shape whose product overflows a long is
+     * refused, even when a later size is 0); empty for unknown rank or a negative size.
+     */
     private static OptionalLong saturatedElementCount(TensorShapeProto shape) {
-        if (shape.getUnknownRank()) {
-            return OptionalLong.empty();
+        OptionalLong known = Shapes.knownElementCount(shape);
+        if (known.isPresent() || shape.getUnknownRank()) {
+            return known;
         }
-        long count = 1;
-        for (int i = 0; i < shape.getDimCount(); i++) {
-            long dim = shape.getDim(i).getSize();
+        for (long dim : Shapes.dims(shape)) {
             if (dim < 0) {
                 return OptionalLong.empty();
             }
-            count = times(count, dim);
         }
-        return OptionalLong.of(count);
+        return OptionalLong.of(Long.MAX_VALUE);
     }
 
     /** {@code a * b} for non-negative numbers, Long.MAX_VALUE when it would overflow. */

@@ -6,21 +6,18 @@ import static dev.servedeck.core.grpc.GrpcTestRequests.predict;
 import static dev.servedeck.core.grpc.GrpcTestRequests.spec;
 import static dev.servedeck.core.grpc.TfServingGrpcApiTest.assertCode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
+import dev.servedeck.core.testing.RawGrpc;
 import dev.servedeck.core.testing.TfServingTestData;
 import dev.servedeck.proto.apis.PredictResponse;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -28,12 +25,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -53,6 +45,7 @@ import org.tensorflow.proto.TensorProto;
 class NettyGrpcServerTest {
 
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    private static final String PREDICT = PredictionServiceGrpc.getPredictMethod().getFullMethodName();
 
     private static ModelServer server;
     private static ManagedChannel channel;
@@ -104,10 +97,10 @@ class NettyGrpcServerTest {
                 .string(3, "y")                                                     // output_filter
                 .toByteArray();
 
-        byte[] answer = ClientCalls.blockingUnaryCall(channel, rawPredict(), CallOptions.DEFAULT
-                .withDeadlineAfter(30, TimeUnit.SECONDS), request);
+        RawGrpc.Outcome answer = RawGrpc.call(channel, PREDICT, request, 30);
 
-        PredictResponse response = PredictResponse.parseFrom(answer);
+        assertThat(answer.code()).isEqualTo(Status.Code.OK);
+        PredictResponse response = PredictResponse.parseFrom(answer.response());
         assertThat(floats(response.getOutputsOrThrow("y"))).containsExactly(3f, 3.5f, 4f);
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(123);
     }
@@ -164,12 +157,10 @@ class NettyGrpcServerTest {
         byte[] valid = predict(spec("default"), floatVal(1f)).toByteArray();
         byte[] truncated = Arrays.copyOf(valid, valid.length - 3);
         for (byte[] bad : List.of(truncated, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF})) {
-            StatusRuntimeException refused = catchThrowableOfType(() -> ClientCalls.blockingUnaryCall(channel,
-                    rawPredict(), CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), bad),
-                    StatusRuntimeException.class);
+            RawGrpc.Outcome refused = RawGrpc.call(channel, PREDICT, bad, 10);
             // grpc-java alone answers UNKNOWN "Application error processing RPC" and logs a stack trace.
-            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(refused.getStatus().getDescription()).startsWith("Invalid protobuf byte sequence: ");
+            assertThat(refused.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(refused.status().getDescription()).startsWith("Invalid protobuf byte sequence: ");
         }
         assertThat(PredictionServiceGrpc.newBlockingStub(channel).predict(predict(spec("default"), floatVal(2f)))
                 .getOutputsOrThrow("y").getTensorContent()).isNotEmpty();
@@ -185,28 +176,6 @@ class NettyGrpcServerTest {
         // The connection survives: the next call works.
         assertThat(PredictionServiceGrpc.newBlockingStub(channel).predict(predict(spec("default"), floatVal(2f)))
                 .getOutputsMap()).containsKey("y");
-    }
-
-    private static MethodDescriptor<byte[], byte[]> rawPredict() {
-        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
-        return MethodDescriptor.newBuilder(raw, raw)
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("tensorflow.serving.PredictionService/Predict")
-                .build();
     }
 
 }
