@@ -8,6 +8,7 @@ import dev.servedeck.core.batching.BatchScheduler;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.batching.BatchingParametersFile;
 import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.config.SslConfigFile;
 import dev.servedeck.core.config.MonitoringConfigFile;
 import dev.servedeck.core.grpc.ChannelArguments;
 import dev.servedeck.core.grpc.GrpcServer;
@@ -16,6 +17,7 @@ import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelServerConfig;
+import dev.servedeck.proto.config.SSLConfig;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -335,9 +337,10 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theTlsComponentAddsTheSslConfigFromASecretAndProbesOverHttps(@TempDir Path temp) throws Exception {
+    void theTlsComponentServesTheCertificateSecretThroughTheSslConfigAndProbesOverHttps(@TempDir Path temp)
+            throws Exception {
         // As an operator's own overlay enables it: the base, the tokens and TLS.
-        Path dir = Files.createDirectories(temp.resolve("overlay"));
+        Path dir = Files.createDirectories(temp.resolve("overlay")).toRealPath();
         Path manifestsDir = manifests.dir().toRealPath();
         Files.writeString(dir.resolve("kustomization.yaml"), """
                 apiVersion: kustomize.config.k8s.io/v1beta1
@@ -347,14 +350,40 @@ class KubernetesManifestsTest {
                 components:
                   - %s
                   - %s
-                """.formatted(dir.toRealPath().relativize(manifestsDir.resolve("base")),
-                dir.toRealPath().relativize(manifestsDir.resolve("secure/auth-tokens")),
-                dir.toRealPath().relativize(manifestsDir.resolve("secure/tls"))));
-        JsonNode deployment = renderedDeployment(dir);
+                """.formatted(dir.relativize(manifestsDir.resolve("base")),
+                dir.relativize(manifestsDir.resolve("secure/auth-tokens")),
+                dir.relativize(manifestsDir.resolve("secure/tls"))));
+        List<JsonNode> rendered = rendered(dir);
+        JsonNode deployment = only(rendered, "Deployment");
         Map<String, String> flags = KubernetesManifests.serverFlags(deployment);
         assertSecretFile(deployment, flags.get("--auth_tokens_file"), "servedeck-auth-tokens");
-        assertSecretFile(deployment, flags.get("--ssl_config_file"), "servedeck-tls");
         assertParsesAsLaunched(deployment);
+
+        // The SSL config and the certificate Secret are projected into the folder the flag names.
+        Path sslConfig = Path.of(flags.get("--ssl_config_file"));
+        JsonNode sources = projectedVolumeMountedAt(deployment, sslConfig.getParent()).path("sources");
+        List<String> secrets = new ArrayList<>();
+        String configMap = null;
+        for (JsonNode source : sources) {
+            if (source.has("secret")) {
+                secrets.add(source.path("secret").path("name").asText());
+            }
+            if (source.path("configMap").path("items").findValuesAsText("path").contains(sslConfig.getFileName()
+                    .toString())) {
+                configMap = source.path("configMap").path("name").asText();
+            }
+        }
+        assertThat(secrets).containsExactly("servedeck-tls");
+        assertThat(configMap).as("a ConfigMap projecting %s", sslConfig.getFileName()).isNotNull();
+        String configMapName = configMap;
+        JsonNode generated = rendered.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")
+                && d.path("metadata").path("name").asText().equals(configMapName)).findFirst().orElseThrow();
+        // The server's own parser reads it, and its files are those of a kubernetes.io/tls Secret beside it.
+        SSLConfig parsed = SslConfigFile.parse(generated.path("data").path("ssl.config").asText(), "ssl.config");
+        Set<String> tlsSecretKeys = Set.of("tls.crt", "tls.key", "ca.crt");
+        assertThat(tlsSecretKeys).contains(parsed.getServerKeyFile(), parsed.getServerCertFile());
+        assertThat(parsed.getClientVerify()).as("mutual TLS only when the operator adds it").isFalse();
+
         JsonNode container = KubernetesManifests.serverContainer(deployment);
         for (String probe : List.of("startupProbe", "readinessProbe")) {
             assertThat(container.path(probe).path("httpGet").path("scheme").asText()).as(probe).isEqualTo("HTTPS");
@@ -365,17 +394,43 @@ class KubernetesManifestsTest {
         assertThat(Files.readString(manifests.dir().resolve("secure/kustomization.yaml"))).contains("# - tls");
     }
 
-    /** The Deployment kubectl renders from a kustomization folder, offline. */
-    private static JsonNode renderedDeployment(Path kustomization) throws Exception {
+    private static JsonNode projectedVolumeMountedAt(JsonNode deployment, Path folder) {
+        String volume = null;
+        for (JsonNode mount : KubernetesManifests.serverContainer(deployment).path("volumeMounts")) {
+            if (Path.of(mount.path("mountPath").asText()).equals(folder)) {
+                assertThat(mount.path("readOnly").asBoolean()).isTrue();
+                volume = mount.path("name").asText();
+            }
+        }
+        assertThat(volume).as("a volume mounted at %s", folder).isNotNull();
+        for (JsonNode v : KubernetesManifests.podSpec(deployment).path("volumes")) {
+            if (v.path("name").asText().equals(volume)) {
+                assertThat(v.path("projected").path("defaultMode").asInt() & 0007).as("not readable by others").isZero();
+                return v.path("projected");
+            }
+        }
+        throw new AssertionError("no volume " + volume);
+    }
+
+    /** Every object kubectl renders from a kustomization folder, offline. */
+    private static List<JsonNode> rendered(Path kustomization) throws Exception {
         ExternalCommand.Result built = ExternalCommand.run(kustomization, Map.of(), KUBECTL_TIMEOUT,
                 List.of(kubectl().toString(), "kustomize", kustomization.toString()));
         assertThat(built.exitCode()).as(built.stderr()).isZero();
-        List<JsonNode> deployments = KubernetesManifests.readAll(built.stdout()).stream()
-                .filter(document -> document.path("kind").asText().equals("Deployment")).toList();
-        assertThat(deployments).hasSize(1);
-        assertThat(KubernetesManifests.readAll(built.stdout())).extracting(d -> d.path("kind").asText())
-                .contains("NetworkPolicy");
-        return deployments.get(0);
+        List<JsonNode> documents = KubernetesManifests.readAll(built.stdout());
+        assertThat(documents).extracting(d -> d.path("kind").asText()).contains("NetworkPolicy");
+        return documents;
+    }
+
+    private static JsonNode only(List<JsonNode> documents, String kind) {
+        List<JsonNode> found = documents.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+        assertThat(found).as(kind).hasSize(1);
+        return found.get(0);
+    }
+
+    /** The Deployment kubectl renders from a kustomization folder, offline. */
+    private static JsonNode renderedDeployment(Path kustomization) throws Exception {
+        return only(rendered(kustomization), "Deployment");
     }
 
     /** The file a flag names is the key of a Secret, mounted read-only where the flag looks. */
