@@ -35,6 +35,9 @@ final class KubernetesManifests {
         }
     }
 
+    /** The folder of the manifests every variant builds on, relative to the manifests folder. */
+    static final String BASE = "base/";
+
     private final Path dir;
     private final List<Manifest> all;
 
@@ -104,35 +107,52 @@ final class KubernetesManifests {
         return found.get(0).node();
     }
 
+    /** The base's Deployment (every variant, such as secure/, patches this one). */
     JsonNode deployment() {
-        return in("deployment.yaml", "Deployment");
+        return in(BASE + "deployment.yaml", "Deployment");
     }
 
     JsonNode configMap() {
-        return in("configmap.yaml", "ConfigMap");
+        return in(BASE + "configmap.yaml", "ConfigMap");
     }
 
     JsonNode podSpec() {
-        return deployment().path("spec").path("template").path("spec");
+        return podSpec(deployment());
+    }
+
+    static JsonNode podSpec(JsonNode deployment) {
+        return deployment.path("spec").path("template").path("spec");
     }
 
     /** The server's container (the pod has exactly one). */
     JsonNode serverContainer() {
-        JsonNode containers = podSpec().path("containers");
+        return serverContainer(deployment());
+    }
+
+    static JsonNode serverContainer(JsonNode deployment) {
+        JsonNode containers = podSpec(deployment).path("containers");
         assertThat(containers).as("containers").hasSize(1);
         return containers.get(0);
     }
 
     List<String> serverArgs() {
+        return serverArgs(deployment());
+    }
+
+    static List<String> serverArgs(JsonNode deployment) {
         List<String> args = new ArrayList<>();
-        serverContainer().path("args").forEach(arg -> args.add(arg.asText()));
+        serverContainer(deployment).path("args").forEach(arg -> args.add(arg.asText()));
         return args;
     }
 
     /** {@code --flag=value} arguments by flag name; a bare {@code --flag} maps to "". */
     Map<String, String> serverFlags() {
+        return serverFlags(deployment());
+    }
+
+    static Map<String, String> serverFlags(JsonNode deployment) {
         Map<String, String> flags = new LinkedHashMap<>();
-        for (String arg : serverArgs()) {
+        for (String arg : serverArgs(deployment)) {
             int eq = arg.indexOf('=');
             flags.put(eq < 0 ? arg : arg.substring(0, eq), eq < 0 ? "" : arg.substring(eq + 1));
         }

@@ -9,6 +9,8 @@ import dev.servedeck.core.batching.BatchingParametersFile;
 import dev.servedeck.core.batching.BatchingStats;
 import dev.servedeck.core.batching.Ticker;
 import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.inference.InFlightTensorBytes;
+import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.lifecycle.AspiredVersionsManager;
 import dev.servedeck.core.lifecycle.AvailabilityPreservingPolicy;
 import dev.servedeck.core.lifecycle.Loader;
@@ -67,6 +69,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     private final Optional<BatchScheduler> batching;
     private final PerModelBatchingOptions perModelBatching = new PerModelBatchingOptions();
     private final RuntimeLatencyRecorder runtimeLatency;
+    /** What the requests being served declare of tensors together, bounded by --max_in_flight_tensor_bytes. */
+    private final InFlightTensorBytes tensorsInFlight;
     private final Object configLock = new Object();
     private volatile ModelServerConfig config = ModelServerConfig.getDefaultInstance();
     private volatile VersionLabels labels = VersionLabels.EMPTY;
@@ -74,6 +78,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     private ServerCore(ServerCoreOptions options, CoreInstrumentation instrumentation, UnaryOperator<Loader> loaders) {
         this.options = options;
         this.runtimeLatency = instrumentation.runtimeLatency();
+        this.tensorsInFlight = new InFlightTensorBytes(options.tensorByteLimit().maxInFlightBytes());
         monitor.subscribe(instrumentation.stateListener());
         Clock clock = Clock.systemUTC();
         this.manager = AspiredVersionsManager.builder(monitor).policy(new AvailabilityPreservingPolicy())
@@ -83,14 +88,19 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         boolean perModel = batchingConfig.enabled() && batchingConfig.perModelParameters();
         this.source = new FileSystemStoragePathSource(
                 versionDir -> loaders.apply(perModel
-                        ? perModelBatching.wrap(versionDir, new SavedModelLoader(versionDir, options.tensorflow()))
-                        : new SavedModelLoader(versionDir, options.tensorflow())),
+                        ? perModelBatching.wrap(versionDir, loaderOf(versionDir, options))
+                        : loaderOf(versionDir, options)),
                 new SavedModelCompleteness(), manager, monitor,
                 positiveOr(options.fileSystemPollWait(), Duration.ofSeconds(1)), clock);
         this.batching = batchingConfig.enabled()
                 ? Optional.of(new BatchScheduler(batchingConfig.options(), Ticker.system(),
                         instrumentation.batchObserver()))
                 : Optional.empty();
+    }
+
+    /** A version's loader; its warmup records are held to the same tensor bound as client requests. */
+    private static SavedModelLoader loaderOf(Path versionDir, ServerCoreOptions options) {
+        return new SavedModelLoader(versionDir, options.tensorflow(), options.tensorByteLimit());
     }
 
     /**
@@ -238,8 +248,10 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     }
 
     /**
-     * Predict. With batching enabled, a request that can share a batch ({@link BatchableInputs}) is queued
-     * and the future completes on a batch thread; anything else runs at once on the caller's thread. The
+     * Predict. The inputs' declared size is checked first ({@link TensorByteLimit}) and reserved among the requests in
+     * flight ({@link InFlightTensorBytes}) until the answer is ready, before batching or TensorFlow allocates anything
+     * for them. With batching enabled, a request that can share a batch ({@link BatchableInputs})
+     * is queued and the future completes on a batch thread; anything else runs at once on the caller's thread. The
      * version's handle is held until the future completes. An {@link Error} from the model (out of memory, a
      * stack overflow, an assertion) answers INTERNAL like any unexpected failure, batched or not.
      */
@@ -253,18 +265,24 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         boolean batchHoldsHandle = false;
+        InFlightTensorBytes.Reservation reservation = InFlightTensorBytes.NONE;
         try {
             Servable servable = handle.servable();
             String signature = signatureName(spec);
             SignatureDef def = servable.predictSignature(signature);
             Map<String, TensorProto> inputs = inputDecoder.apply(def);
+            reservation = tensorsInFlight.reserve(options.tensorByteLimit().checkInputs(inputs));
             Optional<CompletableFuture<Map<String, TensorProto>>> batched = batching.flatMap(scheduler ->
                     schedule(scheduler, handle, servable, signature, def, inputs, outputFilter, timeout));
             if (batched.isPresent()) {
                 batchHoldsHandle = true;
                 ServableId id = handle.id();
+                InFlightTensorBytes.Reservation held = reservation;
                 return batched.get()
-                        .whenComplete((outputs, error) -> handle.close())
+                        .whenComplete((outputs, error) -> {
+                            held.close();
+                            handle.close();
+                        })
                         .thenApply(outputs -> new PredictResult(id, signature, outputs));
             }
             Map<String, TensorProto> outputs = timedPredict(handle.id(), servable, signature, inputs, outputFilter);
@@ -275,6 +293,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             return CompletableFuture.failedFuture(servableFault("Predict", handle.id(), e));
         } finally {
             if (!batchHoldsHandle) {
+                reservation.close();
                 handle.close();
             }
         }
@@ -314,14 +333,23 @@ public final class ServerCore implements ServingApi, AutoCloseable {
 
     @Override
     public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
-        return runExamples(spec, "Classify", (servable, signature) -> servable.classify(signature, input),
-                ClassifyResult::new);
+        try (InFlightTensorBytes.Reservation reserved = reserveExamples(input)) {
+            return runExamples(spec, "Classify", (servable, signature) -> servable.classify(signature, input),
+                    ClassifyResult::new);
+        }
     }
 
     @Override
     public RegressResult regress(ModelSpec spec, ExampleBatch input) {
-        return runExamples(spec, "Regress", (servable, signature) -> servable.regress(signature, input),
-                RegressResult::new);
+        try (InFlightTensorBytes.Reservation reserved = reserveExamples(input)) {
+            return runExamples(spec, "Regress", (servable, signature) -> servable.regress(signature, input),
+                    RegressResult::new);
+        }
+    }
+
+    /** The bound on the tensor of serialized examples (context included), then its bytes reserved. */
+    private InFlightTensorBytes.Reservation reserveExamples(ExampleBatch input) {
+        return tensorsInFlight.reserve(options.tensorByteLimit().checkExamples(input));
     }
 
     /** Classify and Regress: resolve, hold the version, run it timed for the runtime latency metric. */

@@ -1,6 +1,7 @@
 package dev.servedeck.core;
 
 import dev.servedeck.core.batching.BatchingConfig;
+import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.lifecycle.LoadRetries;
 import dev.servedeck.core.tensorflow.TensorflowOptions;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import java.util.Objects;
  *     {@code --load_retry_interval_micros})
  * @param loadTimeout how long a config change waits for its models to finish loading before answering
  * @param batching whether and how Predict requests are batched
+ * @param tensorByteLimit how many bytes a request's input tensors may declare ({@code --max_tensor_bytes}),
+ *     checked before anything is allocated for them, warmup records included
  */
 public record ServerCoreOptions(
         Duration fileSystemPollWait,
@@ -28,7 +31,8 @@ public record ServerCoreOptions(
         int unloadThreads,
         LoadRetries loadRetries,
         Duration loadTimeout,
-        BatchingConfig batching) {
+        BatchingConfig batching,
+        TensorByteLimit tensorByteLimit) {
 
     public ServerCoreOptions {
         Objects.requireNonNull(fileSystemPollWait, "fileSystemPollWait");
@@ -36,6 +40,7 @@ public record ServerCoreOptions(
         Objects.requireNonNull(loadRetries, "loadRetries");
         Objects.requireNonNull(loadTimeout, "loadTimeout");
         Objects.requireNonNull(batching, "batching");
+        Objects.requireNonNull(tensorByteLimit, "tensorByteLimit");
         if (loadThreads < 1 || unloadThreads < 1) {
             throw new IllegalArgumentException("loadThreads and unloadThreads must be at least 1");
         }
@@ -47,36 +52,41 @@ public record ServerCoreOptions(
      */
     public static ServerCoreOptions defaults() {
         return new ServerCoreOptions(Duration.ofSeconds(1), TensorflowOptions.defaults(), false, 2, 1, LoadRetries.NONE,
-                Duration.ofMinutes(10), BatchingConfig.disabled());
+                Duration.ofMinutes(10), BatchingConfig.disabled(), TensorByteLimit.DEFAULT);
     }
 
     public ServerCoreOptions withFileSystemPollWait(Duration wait) {
         return new ServerCoreOptions(wait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, loadRetries, loadTimeout, batching);
+                unloadThreads, loadRetries, loadTimeout, batching, tensorByteLimit);
     }
 
     public ServerCoreOptions withAllowVersionLabelsForUnavailableModels(boolean allow) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allow, loadThreads, unloadThreads, loadRetries,
-                loadTimeout, batching);
+                loadTimeout, batching, tensorByteLimit);
     }
 
     public ServerCoreOptions withTensorflow(TensorflowOptions options) {
         return new ServerCoreOptions(fileSystemPollWait, options, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, loadRetries, loadTimeout, batching);
+                unloadThreads, loadRetries, loadTimeout, batching, tensorByteLimit);
     }
 
     public ServerCoreOptions withBatching(BatchingConfig config) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, loadRetries, loadTimeout, config);
+                unloadThreads, loadRetries, loadTimeout, config, tensorByteLimit);
     }
 
     public ServerCoreOptions withLoadThreads(int load, int unload) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, load,
-                unload, loadRetries, loadTimeout, batching);
+                unload, loadRetries, loadTimeout, batching, tensorByteLimit);
     }
 
     public ServerCoreOptions withLoadRetries(LoadRetries retries) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, retries, loadTimeout, batching);
+                unloadThreads, retries, loadTimeout, batching, tensorByteLimit);
+    }
+
+    public ServerCoreOptions withTensorByteLimit(TensorByteLimit limit) {
+        return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
+                unloadThreads, loadRetries, loadTimeout, batching, limit);
     }
 }

@@ -12,13 +12,21 @@ import java.util.Objects;
  * @param maxMessageBytes largest request message accepted; larger ones fail with RESOURCE_EXHAUSTED
  * @param channelArguments gRPC channel arguments by name (--grpc_channel_arguments); those that grpc-java's
  *     server can honour are applied after {@code maxMessageBytes}, so they win, the others are logged and ignored
+ * @param maxCallsAwaitingMessage calls that started but whose request message has not arrived, at most
+ *     ({@code --grpc_max_calls_awaiting_message}): beyond, the oldest of them is ended (see {@link AwaitingMessageLimit})
  */
 public record GrpcOptions(String host, int port, int maxThreads, int maxMessageBytes,
-        Map<String, String> channelArguments) {
+        Map<String, String> channelArguments, int maxCallsAwaitingMessage) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Generous for tensors, still far below TF Serving's 2 GiB ceiling so that one call cannot eat the heap. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+    /**
+     * Far more than clients uploading at the same moment ever need (a call's message follows its headers within
+     * microseconds), far fewer than the calls in flight {@link GrpcServer} admits, so streams that never send a
+     * message cannot take those.
+     */
+    public static final int DEFAULT_MAX_CALLS_AWAITING_MESSAGE = 256;
 
     public GrpcOptions {
         host = host == null || host.isBlank() ? DEFAULT_HOST : host;
@@ -32,6 +40,14 @@ public record GrpcOptions(String host, int port, int maxThreads, int maxMessageB
             throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
         }
         channelArguments = Map.copyOf(Objects.requireNonNull(channelArguments, "channelArguments"));
+        if (maxCallsAwaitingMessage <= 0) {
+            throw new IllegalArgumentException("maxCallsAwaitingMessage must be positive, was " + maxCallsAwaitingMessage);
+        }
+    }
+
+    /** With {@link #DEFAULT_MAX_CALLS_AWAITING_MESSAGE}. */
+    public GrpcOptions(String host, int port, int maxThreads, int maxMessageBytes, Map<String, String> channelArguments) {
+        this(host, port, maxThreads, maxMessageBytes, channelArguments, DEFAULT_MAX_CALLS_AWAITING_MESSAGE);
     }
 
     /** Loopback, an ephemeral port, TF Serving's thread default (4 per core), 256 MiB messages. */
@@ -45,22 +61,26 @@ public record GrpcOptions(String host, int port, int maxThreads, int maxMessageB
     }
 
     public GrpcOptions withHost(String newHost) {
-        return new GrpcOptions(newHost, port, maxThreads, maxMessageBytes, channelArguments);
+        return new GrpcOptions(newHost, port, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage);
     }
 
     public GrpcOptions withPort(int newPort) {
-        return new GrpcOptions(host, newPort, maxThreads, maxMessageBytes, channelArguments);
+        return new GrpcOptions(host, newPort, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage);
     }
 
     public GrpcOptions withMaxThreads(int newMaxThreads) {
-        return new GrpcOptions(host, port, newMaxThreads, maxMessageBytes, channelArguments);
+        return new GrpcOptions(host, port, newMaxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage);
     }
 
     public GrpcOptions withMaxMessageBytes(int newMaxMessageBytes) {
-        return new GrpcOptions(host, port, maxThreads, newMaxMessageBytes, channelArguments);
+        return new GrpcOptions(host, port, maxThreads, newMaxMessageBytes, channelArguments, maxCallsAwaitingMessage);
     }
 
     public GrpcOptions withChannelArguments(Map<String, String> newChannelArguments) {
-        return new GrpcOptions(host, port, maxThreads, maxMessageBytes, newChannelArguments);
+        return new GrpcOptions(host, port, maxThreads, maxMessageBytes, newChannelArguments, maxCallsAwaitingMessage);
+    }
+
+    public GrpcOptions withMaxCallsAwaitingMessage(int max) {
+        return new GrpcOptions(host, port, maxThreads, maxMessageBytes, channelArguments, max);
     }
 }

@@ -83,7 +83,8 @@ public final class GrpcServer implements AutoCloseable {
                 .forAddress(new InetSocketAddress(options.host(), options.port()))
                 .maxInboundMessageSize(options.maxMessageBytes());
         tls.ifPresent(server -> builder.sslContext(server.grpcContext()));
-        // After the size above, so that grpc.max_receive_message_length wins, as in tensorflow_model_server.
+        GrpcConnectionDefaults.applyTo(builder);
+        // After the size and defaults above, so that the channel arguments win, as in tensorflow_model_server.
         ChannelArguments.apply(options.channelArguments(), builder);
         return start(api, core, options, builder, options.host() + ":" + options.port());
     }
@@ -114,10 +115,13 @@ public final class GrpcServer implements AutoCloseable {
         ModelHealth health = new ModelHealth(core.monitor(), core::health);
         InFlightCallLimit limit = new InFlightCallLimit(options.maxThreads() * CALLS_IN_FLIGHT_PER_THREAD);
         builder.directExecutor()
+                .intercept(new AwaitingMessageLimit(options.maxCallsAwaitingMessage()))
                 .callExecutor(new ServiceCallExecutors(executor, Set.of(
                         PredictionServiceGrpc.SERVICE_NAME, ModelServiceGrpc.SERVICE_NAME)))
-                .addService(ServerInterceptors.intercept(new PredictionServiceImpl(api, executor), limit))
-                .addService(ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit))
+                .addService(RequestMessageParsing.wrap(
+                        ServerInterceptors.intercept(new PredictionServiceImpl(api, executor), limit)))
+                .addService(RequestMessageParsing.wrap(
+                        ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit)))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
         addLegacyReflection(builder);

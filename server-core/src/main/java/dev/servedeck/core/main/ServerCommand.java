@@ -136,6 +136,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Mixin
     TensorflowFlags tensorflow;
 
+    @Mixin
+    ResourceBoundsFlags bounds;
+
     @Option(names = "--platform_config_file", paramLabel = "FILE", converter = PathOrUnset.class,
             description = "PlatformConfigMap in protobuf text format; its tensorflow platform's SessionBundleConfig "
                     + "(session config, batching parameters, tags, warmup) replaces --enable_batching and the session "
@@ -284,8 +287,10 @@ public final class ServerCommand implements Callable<Integer> {
                 ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
                         restApiEnableCors, restApiMaxBodyBytes))
                 : Optional.empty();
-        return new ModelServerOptions(core, rest, grpcOptions(), Optional.ofNullable(modelConfigFile),
-                Duration.ofSeconds(modelConfigFilePollWaitSeconds), monitoringOptions(), tlsOptions());
+        Optional<GrpcOptions> grpc = grpcOptions();
+        return new ModelServerOptions(bounds.applyTo(core, grpc), rest.map(bounds::applyTo), grpc.map(bounds::applyTo),
+                Optional.ofNullable(modelConfigFile), Duration.ofSeconds(modelConfigFilePollWaitSeconds),
+                monitoringOptions(), tlsOptions());
     }
 
     private Optional<TlsOptions> tlsOptions() {

@@ -46,6 +46,7 @@ final class MeteredServingApi implements ServingApi {
     private final Optional<RequestLog> requestLog;
     private final LongSupplier nanoTime;
     private final Clock clock;
+    private final FailedCallLabels failedCallLabels;
 
     MeteredServingApi(ServingApi core, String entrypoint, Consumer<CompletedRequest> recorder,
             Optional<RequestLog> requestLog, LongSupplier nanoTime, Clock clock) {
@@ -55,6 +56,7 @@ final class MeteredServingApi implements ServingApi {
         this.requestLog = requestLog;
         this.nanoTime = nanoTime;
         this.clock = clock;
+        this.failedCallLabels = new FailedCallLabels(core);
     }
 
     /** Measured from the call until the answer is complete, including any wait for a batch. */
@@ -158,12 +160,16 @@ final class MeteredServingApi implements ServingApi {
         return requestLog.isPresent() && requestLog.get().sample(spec.name()) ? requestLog.get() : null;
     }
 
-    /** Records a failed call; unexpected exceptions count as INTERNAL, as the front ends answer them. */
+    /**
+     * Records a failed call under {@link FailedCallLabels bounded labels}; unexpected exceptions count as INTERNAL,
+     * as the front ends answer them.
+     */
     private Code failed(ModelSpec spec, String api, RuntimeException e, long start) {
         Code code = e instanceof ServingException serving ? serving.code() : Code.INTERNAL;
-        long version = spec.version().isPresent() ? spec.version().getAsLong() : CompletedRequest.UNKNOWN_VERSION;
-        recorder.accept(new CompletedRequest(spec.name(), version, signature(spec), api, entrypoint, code,
-                nanoTime.getAsLong() - start, 0, 0));
+        long nanos = nanoTime.getAsLong() - start;
+        FailedCallLabels.Labels labels = failedCallLabels.of(spec);
+        recorder.accept(new CompletedRequest(labels.model(), labels.version(), labels.signature(), api, entrypoint,
+                code, nanos, 0, 0));
         return code;
     }
 

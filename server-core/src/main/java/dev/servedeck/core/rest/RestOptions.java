@@ -13,8 +13,10 @@ import java.util.Objects;
  *     answered DEADLINE_EXCEEDED without running; {@link Duration#ZERO} waits forever
  * @param enableCors answer CORS preflights and allow any origin (--enable_cors_support)
  * @param maxBodyBytes larger request bodies are answered 413
+ * @param connectionLimits what one client may hold: connections, idle and read time, unanswered requests
  */
-public record RestOptions(String host, int port, int numThreads, Duration timeout, boolean enableCors, int maxBodyBytes) {
+public record RestOptions(String host, int port, int numThreads, Duration timeout, boolean enableCors, int maxBodyBytes,
+        RestConnectionLimits connectionLimits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** TF Serving's --rest_api_timeout_in_ms default. */
@@ -36,9 +38,18 @@ public record RestOptions(String host, int port, int numThreads, Duration timeou
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive, was " + maxBodyBytes);
         }
+        Objects.requireNonNull(connectionLimits, "connectionLimits");
     }
 
-    /** Loopback, an ephemeral port, TF Serving's thread default (4 per core), 30 s timeout, no CORS, 64 MiB bodies. */
+    /** With the default {@link RestConnectionLimits}. */
+    public RestOptions(String host, int port, int numThreads, Duration timeout, boolean enableCors, int maxBodyBytes) {
+        this(host, port, numThreads, timeout, enableCors, maxBodyBytes, RestConnectionLimits.defaults());
+    }
+
+    /**
+     * Loopback, an ephemeral port, TF Serving's thread default (4 per core), 30 s timeout, no CORS, 64 MiB bodies,
+     * the default connection limits.
+     */
     public static RestOptions defaults() {
         return new RestOptions(DEFAULT_HOST, 0, defaultNumThreads(), DEFAULT_TIMEOUT, false, DEFAULT_MAX_BODY_BYTES);
     }
@@ -55,26 +66,30 @@ public record RestOptions(String host, int port, int numThreads, Duration timeou
     }
 
     public RestOptions withHost(String newHost) {
-        return new RestOptions(newHost, port, numThreads, timeout, enableCors, maxBodyBytes);
+        return new RestOptions(newHost, port, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits);
     }
 
     public RestOptions withPort(int newPort) {
-        return new RestOptions(host, newPort, numThreads, timeout, enableCors, maxBodyBytes);
+        return new RestOptions(host, newPort, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits);
     }
 
     public RestOptions withNumThreads(int newNumThreads) {
-        return new RestOptions(host, port, newNumThreads, timeout, enableCors, maxBodyBytes);
+        return new RestOptions(host, port, newNumThreads, timeout, enableCors, maxBodyBytes, connectionLimits);
     }
 
     public RestOptions withTimeout(Duration newTimeout) {
-        return new RestOptions(host, port, numThreads, newTimeout, enableCors, maxBodyBytes);
+        return new RestOptions(host, port, numThreads, newTimeout, enableCors, maxBodyBytes, connectionLimits);
     }
 
     public RestOptions withCors(boolean newEnableCors) {
-        return new RestOptions(host, port, numThreads, timeout, newEnableCors, maxBodyBytes);
+        return new RestOptions(host, port, numThreads, timeout, newEnableCors, maxBodyBytes, connectionLimits);
     }
 
     public RestOptions withMaxBodyBytes(int newMaxBodyBytes) {
-        return new RestOptions(host, port, numThreads, timeout, enableCors, newMaxBodyBytes);
+        return new RestOptions(host, port, numThreads, timeout, enableCors, newMaxBodyBytes, connectionLimits);
+    }
+
+    public RestOptions withConnectionLimits(RestConnectionLimits limits) {
+        return new RestOptions(host, port, numThreads, timeout, enableCors, maxBodyBytes, limits);
     }
 }

@@ -99,9 +99,9 @@ public final class RestServer implements AutoCloseable {
                 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(Math.max(MIN_QUEUED_REQUESTS, options.numThreads() * QUEUED_REQUESTS_PER_THREAD)),
                 new DefaultThreadFactory("servedeck-rest-request", true));
-        RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, RestJsonFactory.create()), monitoring,
-                new MonitoringHandler(monitoring, RestJsonFactory.create()), executor, options.timeout(),
-                options.maxBodyBytes());
+        RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, RestJsonFactory.create(options.maxBodyBytes())),
+                monitoring, new MonitoringHandler(monitoring, RestJsonFactory.create(options.maxBodyBytes())), executor,
+                options.timeout(), options.maxBodyBytes());
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptor, eventLoops)
@@ -110,6 +110,7 @@ public final class RestServer implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .handler(new OpenConnectionLimit(options.connectionLimits().maxConnections()))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -118,6 +119,7 @@ public final class RestServer implements AutoCloseable {
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("body", new OversizedRequestAggregator(options.maxBodyBytes()))
                                     .addLast("rest", new RestConnectionHandler(dispatcher, options.enableCors()));
+                            RestConnectionBounds.install(ch.pipeline(), "http", options.connectionLimits());
                         }
                     })
                     .bind(options.host(), options.port())

@@ -1,5 +1,6 @@
 package dev.servedeck.core.tensorflow;
 
+import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.lifecycle.Loader;
 import dev.servedeck.core.warmup.ModelWarmup;
 import java.nio.file.Path;
@@ -14,10 +15,21 @@ public final class SavedModelLoader implements Loader {
 
     private final Path versionDir;
     private final TensorflowOptions options;
+    private final TensorByteLimit warmupLimit;
 
+    /** A loader whose warmup records may declare up to {@link TensorByteLimit#DEFAULT} bytes of tensors. */
     public SavedModelLoader(Path versionDir, TensorflowOptions options) {
+        this(versionDir, options, TensorByteLimit.DEFAULT);
+    }
+
+    /**
+     * @param warmupLimit the bound on each warmup record's input tensors: the server's own, so that a warmup file
+     *     cannot make the server allocate what no client may ask for
+     */
+    public SavedModelLoader(Path versionDir, TensorflowOptions options, TensorByteLimit warmupLimit) {
         this.versionDir = Objects.requireNonNull(versionDir, "versionDir");
         this.options = Objects.requireNonNull(options, "options");
+        this.warmupLimit = Objects.requireNonNull(warmupLimit, "warmupLimit");
     }
 
     /**
@@ -30,7 +42,8 @@ public final class SavedModelLoader implements Loader {
         SavedModelServable servable = SavedModelServable.load(versionDir, options);
         if (options.warmup().enabled()) {
             try {
-                ModelWarmup.replay(servable, servable.exportDir(), options.warmup().requestIterations());
+                ModelWarmup.replay(servable, servable.exportDir(), options.warmup().requestIterations(),
+                        warmupLimit);
             } catch (RuntimeException | Error e) {
                 servable.close();
                 throw e;

@@ -1,6 +1,7 @@
 package dev.servedeck.core.warmup;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
@@ -33,14 +34,20 @@ public final class ModelWarmup {
     private ModelWarmup() {
     }
 
+    /** {@link #replay(Servable, Path, int, TensorByteLimit)} with the default tensor bound. */
+    public static void replay(Servable servable, Path versionDir, int iterations) {
+        replay(servable, versionDir, iterations, TensorByteLimit.DEFAULT);
+    }
+
     /**
      * Replays the version's warmup file, if it has one.
      *
      * @param versionDir the version folder the servable was loaded from
      * @param iterations how many times each record is replayed (at least 1)
+     * @param limit the bound each record's input tensors are checked against before they run
      * @throws ServingException the first failure, naming the file and the record
      */
-    public static void replay(Servable servable, Path versionDir, int iterations) {
+    public static void replay(Servable servable, Path versionDir, int iterations, TensorByteLimit limit) {
         if (iterations < 1) {
             throw new IllegalArgumentException("warmup iterations must be >= 1, got " + iterations);
         }
@@ -62,7 +69,7 @@ public final class ModelWarmup {
                 PredictionLog log = parse(record.get(), records, file);
                 for (int i = 0; i < iterations; i++) {
                     stopIfInterrupted(records, file);
-                    if (!replayOne(servable, log, records, file)) {
+                    if (!replayOne(servable, log, limit, records, file)) {
                         skipped++;
                         LOG.warn("Warmup record {} of {} holds no predict, classify, regress or multi-inference log"
                                 + " (log type {}); skipped, as TF Serving skips it", records, file, log.getLogTypeCase());
@@ -102,9 +109,9 @@ public final class ModelWarmup {
         }
     }
 
-    private static boolean replayOne(Servable servable, PredictionLog log, int index, Path file) {
+    private static boolean replayOne(Servable servable, PredictionLog log, TensorByteLimit limit, int index, Path file) {
         try {
-            return PredictionLogReplay.replay(servable, log);
+            return PredictionLogReplay.replay(servable, log, limit);
         } catch (ServingException e) {
             throw new ServingException(e.code(), failedAt(index, file) + e.getMessage(), e);
         } catch (RuntimeException e) {

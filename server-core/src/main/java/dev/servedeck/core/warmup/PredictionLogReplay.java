@@ -2,6 +2,7 @@ package dev.servedeck.core.warmup;
 
 import dev.servedeck.core.inference.ExampleInputs;
 import dev.servedeck.core.inference.MultiInferenceTasks;
+import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.servable.ExampleBatch;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.status.Code;
@@ -16,7 +17,8 @@ import java.util.LinkedHashSet;
 /**
  * Runs one warmup record on a loaded servable, as TF Serving's saved_model_warmup.cc does: the request's
  * signature and inputs count, its model name and version do not (the record runs on the version being
- * loaded). Answers are dropped; failures are the servable's own.
+ * loaded). Answers are dropped; failures are the servable's own, or the tensor bound's: a record's inputs are
+ * checked against it before they run, as a client's would be.
  */
 final class PredictionLogReplay {
 
@@ -28,25 +30,28 @@ final class PredictionLogReplay {
      *     predict log, which TF Serving's warmup does not replay either)
      * @throws ServingException the request's failure; UNIMPLEMENTED for a session run log, with TF Serving's words
      */
-    static boolean replay(Servable servable, PredictionLog log) {
+    static boolean replay(Servable servable, PredictionLog log, TensorByteLimit limit) {
         switch (log.getLogTypeCase()) {
             case PREDICT_LOG -> {
                 PredictRequest request = log.getPredictLog().getRequest();
+                limit.checkInputs(request.getInputsMap());
                 servable.predict(request.getModelSpec().getSignatureName(), request.getInputsMap(),
                         new LinkedHashSet<>(request.getOutputFilterList()));
             }
             case CLASSIFY_LOG -> {
                 ClassificationRequest request = log.getClassifyLog().getRequest();
-                servable.classify(request.getModelSpec().getSignatureName(), ExampleInputs.toBatch(request.getInput()));
+                ExampleBatch batch = checked(ExampleInputs.toBatch(request.getInput()), limit);
+                servable.classify(request.getModelSpec().getSignatureName(), batch);
             }
             case REGRESS_LOG -> {
                 RegressionRequest request = log.getRegressLog().getRequest();
-                servable.regress(request.getModelSpec().getSignatureName(), ExampleInputs.toBatch(request.getInput()));
+                ExampleBatch batch = checked(ExampleInputs.toBatch(request.getInput()), limit);
+                servable.regress(request.getModelSpec().getSignatureName(), batch);
             }
             case MULTI_INFERENCE_LOG -> {
                 MultiInferenceRequest request = log.getMultiInferenceLog().getRequest();
                 MultiInferenceTasks.validate(request).run(servable.signatureDefs(),
-                        ExampleInputs.toBatch(request.getInput()), new OnServable(servable));
+                        checked(ExampleInputs.toBatch(request.getInput()), limit), new OnServable(servable));
             }
             case SESSION_RUN_LOG -> throw new ServingException(Code.UNIMPLEMENTED,
                     "Unsupported log_type for warmup: " + PredictionLog.SESSION_RUN_LOG_FIELD_NUMBER
@@ -56,6 +61,11 @@ final class PredictionLogReplay {
             }
         }
         return true;
+    }
+
+    private static ExampleBatch checked(ExampleBatch batch, TensorByteLimit limit) {
+        limit.checkExamples(batch);
+        return batch;
     }
 
     /** A multi-inference task run straight on the servable being loaded. */

@@ -12,12 +12,11 @@ import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
+import dev.servedeck.core.testing.RawGrpc;
 import dev.servedeck.core.testing.TfServingTestData;
 import dev.servedeck.proto.apis.PredictResponse;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -26,13 +25,9 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +45,7 @@ import org.tensorflow.proto.TensorProto;
 class NettyGrpcServerTest {
 
     private static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    private static final String PREDICT = PredictionServiceGrpc.getPredictMethod().getFullMethodName();
 
     private static ModelServer server;
     private static ManagedChannel channel;
@@ -101,10 +97,10 @@ class NettyGrpcServerTest {
                 .string(3, "y")                                                     // output_filter
                 .toByteArray();
 
-        byte[] answer = ClientCalls.blockingUnaryCall(channel, rawPredict(), CallOptions.DEFAULT
-                .withDeadlineAfter(30, TimeUnit.SECONDS), request);
+        RawGrpc.Outcome answer = RawGrpc.call(channel, PREDICT, request, 30);
 
-        PredictResponse response = PredictResponse.parseFrom(answer);
+        assertThat(answer.code()).isEqualTo(Status.Code.OK);
+        PredictResponse response = PredictResponse.parseFrom(answer.response());
         assertThat(floats(response.getOutputsOrThrow("y"))).containsExactly(3f, 3.5f, 4f);
         assertThat(response.getModelSpec().getVersion().getValue()).isEqualTo(123);
     }
@@ -157,6 +153,20 @@ class NettyGrpcServerTest {
     }
 
     @Test
+    void bytesThatAreNotTheRequestMessageAnswerInvalidArgumentAndTheCallsAfterThemServe() {
+        byte[] valid = predict(spec("default"), floatVal(1f)).toByteArray();
+        byte[] truncated = Arrays.copyOf(valid, valid.length - 3);
+        for (byte[] bad : List.of(truncated, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF})) {
+            RawGrpc.Outcome refused = RawGrpc.call(channel, PREDICT, bad, 10);
+            // grpc-java alone answers UNKNOWN "Application error processing RPC" and logs a stack trace.
+            assertThat(refused.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(refused.status().getDescription()).startsWith("Invalid protobuf byte sequence: ");
+        }
+        assertThat(PredictionServiceGrpc.newBlockingStub(channel).predict(predict(spec("default"), floatVal(2f)))
+                .getOutputsOrThrow("y").getTensorContent()).isNotEmpty();
+    }
+
+    @Test
     void messagesAboveTheLimitAreRefused() {
         TensorProto big = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
                 .setTensorShape(GrpcTestRequests.shape(MAX_MESSAGE_BYTES / 4 + 1))
@@ -166,28 +176,6 @@ class NettyGrpcServerTest {
         // The connection survives: the next call works.
         assertThat(PredictionServiceGrpc.newBlockingStub(channel).predict(predict(spec("default"), floatVal(2f)))
                 .getOutputsMap()).containsKey("y");
-    }
-
-    private static MethodDescriptor<byte[], byte[]> rawPredict() {
-        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
-        return MethodDescriptor.newBuilder(raw, raw)
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("tensorflow.serving.PredictionService/Predict")
-                .build();
     }
 
 }

@@ -14,6 +14,7 @@ import static dev.servedeck.core.testing.WarmupFixtures.writeWarmup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.ModelWarmupOptions;
@@ -21,6 +22,7 @@ import dev.servedeck.core.tensorflow.SavedModelLoader;
 import dev.servedeck.core.tensorflow.SavedModelServable;
 import dev.servedeck.core.tensorflow.TensorflowOptions;
 import dev.servedeck.core.testing.WarmupFixtures;
+import dev.servedeck.core.wire.Shapes;
 import dev.servedeck.proto.apis.PredictionLog;
 import dev.servedeck.proto.apis.SessionRunLog;
 import java.io.IOException;
@@ -32,6 +34,8 @@ import java.util.Set;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TensorProto;
 
 /** Warmup at load, on TF Serving's real test models with real TensorFlow and real warmup files. */
 class ModelWarmupTest {
@@ -200,6 +204,25 @@ class ModelWarmupTest {
         }
         assertLoadFails(version, Code.INVALID_ARGUMENT,
                 "Number of warmup records exceeds the maximum (1000) at " + file);
+    }
+
+    @Test
+    void aRecordOverTheTensorBoundFailsTheLoadBeforeAnythingIsAllocated() {
+        Path version = copyVersion(HALF_PLUS_TWO, VERSION, dir);
+        // One value broadcast to a billion floats: 4 GB if it ever became a tensor.
+        TensorProto broadcast = TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
+                .setTensorShape(Shapes.of(1_000_000_000L)).addFloatVal(1f).build();
+        writeWarmup(version, predictHalfPlusTwo(1f), predict("serving_default", Map.of("x", broadcast)));
+        assertLoadFails(version, Code.INVALID_ARGUMENT, "Warmup record 1 of " + WarmupFile.of(version) + " failed: "
+                + "Input tensor 'x' (float [1000000000]) declares 4000000000 bytes, more than the 268435456 a tensor may "
+                + "take (--max_tensor_bytes)");
+
+        // The server's own bound, not only the default one.
+        writeWarmup(version, classifyHalfPlusTwo(2f));
+        ThrowingCallable tight = () -> new SavedModelLoader(version, TensorflowOptions.defaults(),
+                new TensorByteLimit(10)).load().close();
+        assertThatThrownBy(tight).isInstanceOf(ServingException.class)
+                .hasMessageContaining("Warmup record 0").hasMessageContaining("Input tensor 'inputs' of 1 serialized");
     }
 
     // ---- helpers ----
