@@ -1,0 +1,63 @@
+package dev.servedeck.core.rest;
+
+import dev.servedeck.core.security.AccessDecision;
+import dev.servedeck.core.security.ApiOperation;
+import dev.servedeck.core.security.Authorizer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code Authorization: Bearer TOKEN} on REST: routes the request line to its API operation and lets the
+ * {@link Authorizer} decide. Refusals are 401 with {@code WWW-Authenticate: Bearer} (no or an unknown token)
+ * or 403 (a token without the scope), with RFC 6750's error attributes. The token is never logged.
+ */
+final class BearerTokenCheck implements RequestCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BearerTokenCheck.class);
+    private static final String REALM = "Bearer realm=\"ServeDeck\"";
+
+    private final Authorizer authorizer;
+    private final RestRouter router;
+    private final boolean cors;
+
+    BearerTokenCheck(Authorizer authorizer, RestRouter router, boolean cors) {
+        this.authorizer = authorizer;
+        this.router = router;
+        this.cors = cors;
+    }
+
+    @Override
+    public RefusedRequest.Refusal check(HttpRequest head) {
+        ApiOperation operation = operationOf(head);
+        AccessDecision decision = authorizer.authorize(operation, head.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (decision.allowed()) {
+            return null;
+        }
+        LOG.debug("REST {} {} refused: {}", head.method(), operation, decision.outcome());
+        return new RefusedRequest.Refusal(HttpStatusMapping.of(decision.code()), decision.message(),
+                challenge(decision));
+    }
+
+    private ApiOperation operationOf(HttpRequest head) {
+        if (cors && head.method().equals(HttpMethod.OPTIONS)) {
+            return ApiOperation.CORS_PREFLIGHT;
+        }
+        try {
+            return router.route(head.method(), head.uri()).operation();
+        } catch (RuntimeException e) {
+            return ApiOperation.UNKNOWN;
+        }
+    }
+
+    private static String challenge(AccessDecision decision) {
+        return switch (decision.outcome()) {
+            case ALLOWED, NO_TOKEN -> REALM;
+            case UNKNOWN_TOKEN -> REALM + ", error=\"invalid_token\"";
+            case MISSING_SCOPE -> REALM + ", error=\"insufficient_scope\", scope=\""
+                    + decision.requiredScope().map(scope -> scope.fileName()).orElse("") + "\"";
+        };
+    }
+}
