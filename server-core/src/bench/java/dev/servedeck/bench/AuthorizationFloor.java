@@ -8,8 +8,9 @@ import java.time.Duration;
 /**
  * What one token check costs in process, without a network or a neighbour's load in the way: the
  * {@link Authorizer} both front ends ask, over the same token file as the A/B's "on" server, with the last line's
- * token. The A/B on a shared two-core machine moves by more than the 3 % it judges; this bounds the cost from below
- * the noise (the REST gate adds routing the request line, a few hundred nanoseconds, to it).
+ * token. The A/B on a shared two-core machine moves by more than the 3 % it judges; this is the cost below the noise
+ * (the REST gate's whole check, which routes the request line only for a token without 'predict', measured about
+ * the same in a probe).
  */
 final class AuthorizationFloor {
 

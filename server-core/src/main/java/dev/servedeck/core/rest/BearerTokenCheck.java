@@ -31,17 +31,41 @@ final class BearerTokenCheck implements RequestCheck {
 
     @Override
     public RefusedRequest.Refusal check(HttpRequest head) {
-        ApiOperation operation = operationOf(head);
-        AccessDecision decision = authorizer.authorize(operation, head.headers().get(HttpHeaderNames.AUTHORIZATION));
+        String authorization = head.headers().get(HttpHeaderNames.AUTHORIZATION);
+        ApiOperation operation = cheapOperationOf(head);
+        AccessDecision decision;
+        if (operation != null) {
+            decision = authorizer.authorize(operation, authorization);
+        } else {
+            // A model path (each needs 'predict') or no path at all (any token): a token with 'predict' passes
+            // either way, and no token or an unknown one fails either way. Only a token without 'predict' needs
+            // the request line routed (a regular expression, as long again as the check), to answer 403 or 404.
+            decision = authorizer.authorize(ApiOperation.PREDICT, authorization);
+            if (decision.outcome() == AccessDecision.Outcome.MISSING_SCOPE) {
+                operation = routedOperationOf(head);
+                decision = authorizer.authorize(operation, authorization);
+            }
+        }
         if (decision.allowed()) {
             return null;
         }
-        LOG.debug("REST {} {} refused: {}", head.method(), operation, decision.outcome());
+        LOG.debug("REST {} {} refused: {}", head.method(), operation == null ? "model path" : operation,
+                decision.outcome());
         return new RefusedRequest.Refusal(HttpStatusMapping.of(decision.code()), decision.message(),
                 challenge(decision));
     }
 
-    private ApiOperation operationOf(HttpRequest head) {
+    /** The operations told apart without routing: a CORS preflight, the metrics and health paths; else null. */
+    private ApiOperation cheapOperationOf(HttpRequest head) {
+        if (cors && head.method().equals(HttpMethod.OPTIONS)) {
+            return ApiOperation.CORS_PREFLIGHT;
+        }
+        RouteMatch.Monitoring.Kind monitoring = router.monitoringGet(head.method(), head.uri());
+        return monitoring == null ? null : monitoring.operation();
+    }
+
+    /** What the router makes of the request line, as the dispatcher will route it. */
+    ApiOperation routedOperationOf(HttpRequest head) {
         if (cors && head.method().equals(HttpMethod.OPTIONS)) {
             return ApiOperation.CORS_PREFLIGHT;
         }

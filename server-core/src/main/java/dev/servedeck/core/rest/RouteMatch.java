@@ -28,11 +28,24 @@ sealed interface RouteMatch {
     /** A monitoring path: the metrics scrape or the health check. */
     record Monitoring(Kind kind) implements RouteMatch {
 
-        enum Kind { METRICS, HEALTH }
+        enum Kind {
+            METRICS(ApiOperation.METRICS),
+            HEALTH(ApiOperation.HEALTH);
+
+            private final ApiOperation operation;
+
+            Kind(ApiOperation operation) {
+                this.operation = operation;
+            }
+
+            ApiOperation operation() {
+                return operation;
+            }
+        }
 
         @Override
         public ApiOperation operation() {
-            return kind == Kind.METRICS ? ApiOperation.METRICS : ApiOperation.HEALTH;
+            return kind.operation();
         }
     }
 
