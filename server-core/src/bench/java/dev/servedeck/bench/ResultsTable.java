@@ -210,9 +210,9 @@ final class ResultsTable {
                 + "gRPC by h2load (calls/s). on = `--auth_tokens_file` with " + cost.tokensInFile() + " tokens "
                 + "(`openssl rand -hex 32` style), every request sending one (`Authorization: Bearer ...`). Costs "
                 + "compare medians. Server CPU / request is the server process's user + system time over the run "
-                + "divided by the requests answered: on a CPU-bound server it is what req/s costs, without the "
-                + "neighbours' share of the cores in it (req/s moved by up to a third between consecutive runs of one "
-                + "server on this shared machine). In process, one `Authorizer.authorize` over the same file takes "
+                + "divided by the requests answered, shown beside req/s: on a shared machine both move between two "
+                + "runs of one server by more than a token check costs. In process, one `Authorizer.authorize` over "
+                + "the same file takes "
                 + String.format("%.0f ns: at the median \"on\" rates, %.1f%% (REST) and %.1f%% (gRPC) of %d cores.",
                         cost.nanosPerCheck(), cost.checkShareOfCores(restOn, CORES) * 100,
                         cost.checkShareOfCores(grpcOn, CORES) * 100, CORES), table);

@@ -125,23 +125,21 @@ final class TargetVerdicts {
     }
 
     /**
-     * Judged on the server's CPU time per request, which on a CPU-bound server is the share of req/s a feature
-     * costs; the req/s medians are reported beside it, not judged: on this shared machine they move by more than
-     * the 3% between two runs of the same server.
+     * Judged on req/s, as issue 16 states the target, median against median; the server's CPU time per request is
+     * reported beside it, not judged: on this shared machine both move by more than the 3% between two runs of one
+     * server, and the in-process cost of a check (in the section's note) is what bounds it below the noise.
      */
     static List<Verdict> tokensCost(TokensCostResult cost) {
         String errors = cost.clean() ? "" : ", with errors (see Warnings)";
         return List.of(
-                new Verdict(String.format("REST: bearer tokens cost <= %.0f%% (server CPU per request)",
-                        TOKENS_COST_LIMIT * 100),
-                        String.format("%+.1f%% CPU per request (req/s, not judged: %.1f%%), median of %d each%s",
-                                cost.restCpuCost() * 100, cost.restRateCost() * 100, cost.restOn().size(), errors),
-                        cost.restCpuCost() <= TOKENS_COST_LIMIT && cost.clean()),
-                new Verdict(String.format("gRPC: bearer tokens cost <= %.0f%% (server CPU per call)",
-                        TOKENS_COST_LIMIT * 100),
-                        String.format("%+.1f%% CPU per call (calls/s, not judged: %.1f%%), median of %d each%s",
-                                cost.grpcCpuCost() * 100, cost.grpcRateCost() * 100, cost.grpcOn().size(), errors),
-                        cost.grpcCpuCost() <= TOKENS_COST_LIMIT && cost.clean()));
+                new Verdict(String.format("REST: bearer tokens cost <= %.0f%% of req/s", TOKENS_COST_LIMIT * 100),
+                        String.format("%.1f%% (server CPU per request, not judged: %+.1f%%), median of %d each%s",
+                                cost.restRateCost() * 100, cost.restCpuCost() * 100, cost.restOn().size(), errors),
+                        cost.restRateCost() <= TOKENS_COST_LIMIT && cost.clean()),
+                new Verdict(String.format("gRPC: bearer tokens cost <= %.0f%% of calls/s", TOKENS_COST_LIMIT * 100),
+                        String.format("%.1f%% (server CPU per call, not judged: %+.1f%%), median of %d each%s",
+                                cost.grpcRateCost() * 100, cost.grpcCpuCost() * 100, cost.grpcOn().size(), errors),
+                        cost.grpcRateCost() <= TOKENS_COST_LIMIT && cost.clean()));
     }
 
     /**

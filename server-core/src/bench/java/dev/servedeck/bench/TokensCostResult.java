@@ -31,10 +31,7 @@ record TokensCostResult(List<TokensRun> restOff, List<TokensRun> restOn, List<To
         return 1 - median(grpcOn, TokensRun::rate) / median(grpcOff, TokensRun::rate);
     }
 
-    /**
-     * What tokens add to the server's CPU time per REST request, as a share: on a server that is CPU-bound (as at
-     * c64) the share of req/s it costs, but measured without the neighbours' noise in the rate.
-     */
+    /** What tokens add to the server's CPU time per REST request, as a share (reported, not judged). */
     double restCpuCost() {
         return median(restOn, TokensRun::cpuMicrosPerRequest) / median(restOff, TokensRun::cpuMicrosPerRequest) - 1;
     }
