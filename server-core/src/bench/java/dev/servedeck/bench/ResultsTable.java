@@ -206,8 +206,8 @@ final class ResultsTable {
         double restOn = TokensCostResult.median(cost.restOn(), TokensRun::rate);
         double grpcOn = TokensCostResult.median(cost.grpcOn(), TokensRun::rate);
         return section("Bearer tokens cost (half_plus_two, c64)", "Two ServeDeck processes up side by side, "
-                + "measured alternately (off, on, off, on), each run after a warm-up; the idle one waits. REST by wrk, "
-                + "gRPC by h2load (calls/s). on = `--auth_tokens_file` with " + cost.tokensInFile() + " tokens "
+                + "measured alternately (off, on, on, off, ...), each run after a warm-up; the idle one waits. REST by "
+                + "wrk, gRPC by h2load (calls/s). on = `--auth_tokens_file` with " + cost.tokensInFile() + " tokens "
                 + "(`openssl rand -hex 32` style), every request sending one (`Authorization: Bearer ...`). Costs "
                 + "compare medians. Server CPU / request is the server process's user + system time over the run "
                 + "divided by the requests answered, shown beside req/s: on a shared machine both move between two "

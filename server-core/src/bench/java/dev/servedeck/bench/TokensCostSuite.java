@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * What bearer tokens cost (issue 16): half_plus_two at c64, the cheapest request and so the one where a per-request
  * check weighs most, over REST (wrk) and gRPC (h2load), against two ServeDeck processes, one without and one with
  * {@code --auth_tokens_file} ({@value #TOKENS} tokens, so every request compares {@value #TOKENS} digests). Both
- * stay up and are measured alternately, off then on, {@value #ROUNDS} times each per API, so that a neighbour's
- * load on this shared machine drifts into both means alike. The one not measured sits idle meanwhile.
+ * stay up and are measured alternately, {@value #ROUNDS} times each per API in the order off, on, on, off, ...,
+ * so that a neighbour's load on this shared machine drifts into both medians alike. The one not measured sits idle meanwhile.
  */
 final class TokensCostSuite {
 
@@ -76,8 +76,15 @@ final class TokensCostSuite {
             restWarmUp.run(off, "ServeDeck tokens off", List.of(WORKLOAD));
             restWarmUp.run(on, "ServeDeck tokens on", List.of(WORKLOAD));
             for (int round = 1; round <= ROUNDS; round++) {
-                restOff.add(measureRest(off, "tokens off", round));
-                restOn.add(measureRest(on, "tokens on", round));
+                // ABBA: off first in odd rounds, on first in even ones, so that a drift in the machine's load
+                // within a round falls on both alike.
+                if (round % 2 == 1) {
+                    restOff.add(measureRest(off, "tokens off", round));
+                    restOn.add(measureRest(on, "tokens on", round));
+                } else {
+                    restOn.add(measureRest(on, "tokens on", round));
+                    restOff.add(measureRest(off, "tokens off", round));
+                }
             }
             int answerBytes = answerBytes(off);
             if (answerBytes(on) != answerBytes) {
@@ -86,8 +93,13 @@ final class TokensCostSuite {
             grpcWarmUp.run(off, "ServeDeck tokens off", GRPC_REQUEST, answerBytes);
             grpcWarmUp.run(on, "ServeDeck tokens on", GRPC_REQUEST, answerBytes);
             for (int round = 1; round <= ROUNDS; round++) {
-                grpcOff.add(measureGrpc(off, "tokens off", round, answerBytes));
-                grpcOn.add(measureGrpc(on, "tokens on", round, answerBytes));
+                if (round % 2 == 1) {
+                    grpcOff.add(measureGrpc(off, "tokens off", round, answerBytes));
+                    grpcOn.add(measureGrpc(on, "tokens on", round, answerBytes));
+                } else {
+                    grpcOn.add(measureGrpc(on, "tokens on", round, answerBytes));
+                    grpcOff.add(measureGrpc(off, "tokens off", round, answerBytes));
+                }
             }
         }
         return new TokensCostResult(restOff, restOn, grpcOff, grpcOn, TOKENS, nanosPerCheck);
