@@ -116,6 +116,9 @@ class ContainerLayoutTest {
             String output = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(output).contains("Exporting HTTP/REST API at 0.0.0.0:" + restPort)
                     .contains("Running gRPC ModelServer at 0.0.0.0:" + grpcPort);
+            // Models only from under MODEL_BASE_PATH; and, with no token file, the warning that says so.
+            assertThat(output).contains("Model base paths limited to " + models.toRealPath()
+                    + " (--model_base_path_allowlist)").contains("SECURITY WARNING: ");
             assertThat(tensorflowLibrariesMappedBy(server.pid()))
                     .isNotEmpty()
                     .allSatisfy(library -> assertThat(library).startsWith(app.resolve("native").toRealPath()));

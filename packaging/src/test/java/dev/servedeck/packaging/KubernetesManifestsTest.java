@@ -15,6 +15,7 @@ import dev.servedeck.core.grpc.GrpcServer;
 import dev.servedeck.core.main.ServerCommand;
 import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
+import dev.servedeck.core.security.ModelBasePathAllowlist;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelServerConfig;
 import dev.servedeck.proto.config.SSLConfig;
@@ -140,6 +141,16 @@ class KubernetesManifestsTest {
         for (ModelConfig model : models().getModelConfigList().getConfigList()) {
             assertThat(model.getBasePath()).isEqualTo(mountPath + "/" + model.getName());
         }
+    }
+
+    @Test
+    void modelsLoadOnlyFromTheModelsVolume() {
+        String allowlist = manifests.serverEnv("SERVEDECK_MODEL_BASE_PATH_ALLOWLIST").orElseThrow();
+        assertThat(allowlist).isEqualTo("/models");
+        // Judged by the server's own rule: every model of the ConfigMap is inside.
+        assertThatCode(() -> ModelBasePathAllowlist.parse(allowlist).check(models())).doesNotThrowAnyException();
+        assertThat(manifests.serverFlags()).as("the image's entry point passes it").doesNotContainKey(
+                "--model_base_path_allowlist");
     }
 
     @Test

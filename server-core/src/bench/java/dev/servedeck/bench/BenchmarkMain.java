@@ -17,8 +17,8 @@ import java.util.Map;
  * <p>Order matters: the in-process floor runs first on an idle machine; then each server runs alone (the
  * baseline, then ServeDeck), so no two contenders share the two cores; ServeDeck's gRPC runs follow its REST
  * runs in the same process, so their ratio compares one server under one machine load; batching off and on
- * get a fresh process each, one after the other, under each TensorFlow thread setting; metrics off and on get
- * two processes measured alternately; the memory soak gets a fresh ServeDeck process, so that its "before
+ * get a fresh process each, one after the other, under each TensorFlow thread setting; metrics off and on, and
+ * tokens off and on, get two processes measured alternately; the memory soak gets a fresh ServeDeck process, so that its "before
  * load" reading really is before any load.
  */
 public final class BenchmarkMain {
@@ -77,6 +77,10 @@ public final class BenchmarkMain {
             runTlsCostOnly(output, serverConfig);
             return;
         }
+        if (only.equals("tokens")) {
+            runTokensCostOnly(output, serverConfig);
+            return;
+        }
         List<LoadTimeResult> loadTimes = new LoadTimeSuite().run(output.resolve("models-load"));
         List<FloorResult> floors = measureFloor(models);
         FloorResult batchFloor = fastest(floors.subList(FIRST_BATCH_FLOOR, floors.size()));
@@ -99,6 +103,7 @@ public final class BenchmarkMain {
         List<BatchingComparison> batching = runBatching(wrk, serverConfig, batchFloor);
         MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         TlsCostResult tlsCost = new TlsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
+        TokensCostResult tokensCost = new TokensCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         MemoryResult memory;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
             memory = new MemorySoak(wrk, warnings).run(serveDeck, settings.firstRssRequests(),
@@ -109,6 +114,7 @@ public final class BenchmarkMain {
         batching.forEach(comparison -> verdicts.addAll(TargetVerdicts.batching(comparison)));
         verdicts.add(TargetVerdicts.metricsCost(metricsCost));
         verdicts.addAll(TargetVerdicts.tlsCost(tlsCost));
+        verdicts.addAll(TargetVerdicts.tokensCost(tokensCost));
         verdicts.add(TargetVerdicts.loadTime(loadTimes));
         ResultsTable report = new ResultsTable()
                 .serverJvm(settings.serverJvmArgs())
@@ -119,6 +125,7 @@ public final class BenchmarkMain {
         batching.forEach(report::batching);
         report.metricsCost(metricsCost)
                 .tlsCost(tlsCost)
+                .tokensCost(tokensCost)
                 .loadTime(loadTimes)
                 .memory(memory)
                 .warmUps(steady)
@@ -179,6 +186,19 @@ public final class BenchmarkMain {
                 .targets(TargetVerdicts.tlsCost(cost))
                 .warnings(warnings.all());
         publish(report, output.resolve("results-tls.md"));
+    }
+
+    /** The bearer-tokens A/B alone (-Dbench.only=tokens): REST and gRPC, tokens off against on. */
+    private void runTokensCostOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
+        WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
+        TokensCostResult tokensCost = new TokensCostSuite(wrk, settings, steady, warnings).run(serverConfig);
+        ResultsTable report = new ResultsTable()
+                .serverJvm(settings.serverJvmArgs())
+                .tokensCost(tokensCost)
+                .warmUps(steady)
+                .targets(TargetVerdicts.tokensCost(tokensCost))
+                .warnings(warnings.all());
+        publish(report, output.resolve("results-tokens.md"));
     }
 
     /** The TF1-vs-TF2 load times alone (-Dbench.only=load), about a minute. */

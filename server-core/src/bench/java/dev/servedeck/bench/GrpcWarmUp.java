@@ -25,7 +25,8 @@ final class GrpcWarmUp {
             throws IOException, InterruptedException {
         String model = request.getModelSpec().getName();
         steady.warm(label + " gRPC " + model + " (h2load)", length -> {
-            var result = h2load.predict(server.grpcUrl(), request, answerBytes, LoadLevel.C64, length);
+            var result = h2load.predict(server.grpcUrl(), server.headers(), request, answerBytes, LoadLevel.C64,
+                    length);
             if (result.failures() > 0) {
                 warnings.warn(label + " gRPC warm-up " + model + " c64: " + result.failures() + " failed calls in "
                         + result.calls());

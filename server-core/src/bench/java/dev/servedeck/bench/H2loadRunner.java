@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,20 +57,28 @@ final class H2loadRunner {
     /** Against {@code baseUrl}: {@code https://...} speaks TLS with ALPN h2 (h2load does not verify the certificate). */
     GrpcLoadClient.Result predict(String baseUrl, PredictRequest request, int responseMessageBytes, LoadLevel level,
             Duration duration) throws IOException, InterruptedException {
+        return predict(baseUrl, Map.of(), request, responseMessageBytes, level, duration);
+    }
+
+    /** Against {@code baseUrl}, every call carrying {@code headers} too (a bearer token). */
+    GrpcLoadClient.Result predict(String baseUrl, Map<String, String> headers, PredictRequest request,
+            int responseMessageBytes, LoadLevel level, Duration duration) throws IOException, InterruptedException {
         String model = request.getModelSpec().getName();
         Path body = dir.resolve(model + "-predict.grpc");
         Files.write(body, framed(request.toByteArray()));
         Path log = dir.resolve(model + "-" + level.label() + ".log");
         Files.deleteIfExists(log); // h2load appends
         int connections = level.connections() > 8 ? 2 : 1;
-        List<String> command = List.of("h2load",
+        List<String> command = new ArrayList<>(List.of("h2load",
                 "-t", "1", "-c", Integer.toString(connections),
                 "-m", Integer.toString(level.connections() / connections),
                 "-D", Long.toString(Math.max(1, duration.toSeconds())),
                 "--data=" + body,
                 "-H", "content-type: application/grpc", "-H", "te: trailers",
-                "--log-file=" + log,
-                baseUrl + PREDICT_PATH);
+                "--log-file=" + log));
+        // HTTP/2 header names are lower case (gRPC metadata).
+        headers.forEach((name, value) -> command.addAll(List.of("-H", name.toLowerCase(Locale.ROOT) + ": " + value)));
+        command.add(baseUrl + PREDICT_PATH);
         String output = CommandOutput.runChecked(command, duration.plus(OVERHEAD));
         return parse(output, readLatencies(log), GRPC_FRAME_HEADER + responseMessageBytes);
     }

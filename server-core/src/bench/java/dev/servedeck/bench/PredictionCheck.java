@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Asks a server one question per model before it is loaded with traffic: a fast wrong answer is no result.
@@ -20,12 +21,19 @@ final class PredictionCheck {
     private final HttpClient http;
     private final String server;
     private final String baseUrl;
+    private final Map<String, String> headers;
 
     /** @param baseUrl e.g. {@code http://127.0.0.1:8501}; {@code http} must trust its certificate for https */
     PredictionCheck(String server, String baseUrl, HttpClient http) {
+        this(server, baseUrl, http, Map.of());
+    }
+
+    /** @param headers sent with every request (a bearer token for a server that requires one) */
+    PredictionCheck(String server, String baseUrl, HttpClient http, Map<String, String> headers) {
         this.server = server;
         this.baseUrl = baseUrl;
         this.http = http;
+        this.headers = Map.copyOf(headers);
     }
 
     /**
@@ -79,12 +87,12 @@ final class PredictionCheck {
     }
 
     private HttpResponse<String> post(Workload workload) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + workload.path()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + workload.path()))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(workload.requestBody()))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(workload.requestBody()));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void require(boolean condition, String expectation, JsonNode actual) {

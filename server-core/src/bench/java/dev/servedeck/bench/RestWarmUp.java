@@ -23,7 +23,7 @@ final class RestWarmUp {
     void run(RunningServer server, String label, List<Workload> workloads) throws IOException, InterruptedException {
         for (Workload workload : workloads) {
             steady.warm(label + " REST " + workload.model(), length -> {
-                WrkResult result = wrk.run(server.restUrl(), workload, LoadLevel.C64, length);
+                WrkResult result = wrk.run(server.restUrl(), server.headers(), workload, LoadLevel.C64, length);
                 if (!result.clean()) {
                     warnings.warn(label + " REST warm-up " + workload.model() + " c64: " + result.non2xx()
                             + " non-2xx responses and " + result.socketErrors() + " socket errors in "

@@ -11,6 +11,9 @@ import java.util.Map;
 /** The whole run as one Markdown document: printed to the console and written to results.md. */
 final class ResultsTable {
 
+    /** The benchmark runs on the machine it measures: its cores are the servers'. */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     private final StringBuilder markdown = new StringBuilder("# ServeDeck benchmark\n");
 
     /** Under the title: the servers' JVM options, which every figure below depends on, and why. */
@@ -189,6 +192,47 @@ final class ResultsTable {
     private static void metricsRow(MarkdownTable table, int round, String variant, WrkResult wrk) {
         table.row(round, variant, Format.rate(wrk.requestsPerSecond()), Format.micros(wrk.p50Micros()),
                 Format.micros(wrk.p99Micros()), wrk.non2xx(), wrk.socketErrors());
+    }
+
+    ResultsTable tokensCost(TokensCostResult cost) {
+        MarkdownTable table = new MarkdownTable("API", "round", "tokens", "req/s", "p50", "p99", "server CPU / request",
+                "errors");
+        tokensRows(table, "REST", cost.restOff(), cost.restOn());
+        table.row("REST", "cost", "", String.format("%.1f%%", cost.restRateCost() * 100), "", "",
+                String.format("%+.1f%%", cost.restCpuCost() * 100), "");
+        tokensRows(table, "gRPC", cost.grpcOff(), cost.grpcOn());
+        table.row("gRPC", "cost", "", String.format("%.1f%%", cost.grpcRateCost() * 100), "", "",
+                String.format("%+.1f%%", cost.grpcCpuCost() * 100), "");
+        double restOn = TokensCostResult.median(cost.restOn(), TokensRun::rate);
+        double grpcOn = TokensCostResult.median(cost.grpcOn(), TokensRun::rate);
+        return section("Bearer tokens cost (half_plus_two, c64)", "Two ServeDeck processes up side by side, "
+                + "measured alternately (off, on, on, off, ...), each run after a warm-up; the idle one waits. REST by "
+                + "wrk, gRPC by h2load (calls/s). on = `--auth_tokens_file` with " + cost.tokensInFile() + " tokens "
+                + "(`openssl rand -hex 32` style), every request sending one (`Authorization: Bearer ...`). Costs "
+                + "compare medians. Server CPU / request is the server process's user + system time over the run "
+                + "divided by the requests answered, shown beside req/s: on a shared machine both move between two "
+                + "runs of one server by more than a token check costs. In process, one `Authorizer.authorize` over "
+                + "the same file takes "
+                + String.format("%.0f ns: at the median \"on\" rates, %.1f%% (REST) and %.1f%% (gRPC) of %d cores.",
+                        cost.nanosPerCheck(), cost.checkShareOfCores(restOn, CORES) * 100,
+                        cost.checkShareOfCores(grpcOn, CORES) * 100, CORES), table);
+    }
+
+    private static void tokensRows(MarkdownTable table, String api, List<TokensRun> off, List<TokensRun> on) {
+        for (int round = 0; round < off.size(); round++) {
+            tokensRow(table, api, Integer.toString(round + 1), "off", off.get(round));
+            tokensRow(table, api, Integer.toString(round + 1), "on", on.get(round));
+        }
+        for (String variant : List.of("off", "on")) {
+            List<TokensRun> runs = variant.equals("off") ? off : on;
+            table.row(api, "median", variant, Format.rate(TokensCostResult.median(runs, TokensRun::rate)), "", "",
+                    String.format("%.1f us", TokensCostResult.median(runs, TokensRun::cpuMicrosPerRequest)), "");
+        }
+    }
+
+    private static void tokensRow(MarkdownTable table, String api, String round, String variant, TokensRun run) {
+        table.row(api, round, variant, Format.rate(run.rate()), Format.micros(run.p50Micros()),
+                Format.micros(run.p99Micros()), String.format("%.1f us", run.cpuMicrosPerRequest()), run.errors());
     }
 
     ResultsTable loadTime(List<LoadTimeResult> layouts) {

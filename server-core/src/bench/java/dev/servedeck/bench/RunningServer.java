@@ -34,15 +34,17 @@ final class RunningServer implements AutoCloseable {
     /** A client context trusting the server's certificate when it serves TLS (both ports then). */
     private final Optional<SSLContext> tls;
     private final Path log;
+    private final Map<String, String> headers;
 
     private RunningServer(String name, int port, int grpcPort, ChildProcess process, Optional<SSLContext> tls,
-            Path log) {
+            Path log, Map<String, String> headers) {
         this.name = name;
         this.port = port;
         this.grpcPort = grpcPort;
         this.process = process;
         this.tls = tls;
         this.log = log;
+        this.headers = Map.copyOf(headers);
     }
 
     static RunningServer startBaseline(BenchmarkSettings settings, DemoModelSet models)
@@ -56,7 +58,7 @@ final class RunningServer implements AutoCloseable {
                 "half_plus_two=" + models.halfPlusTwo(),
                 "mlp=" + models.mlp()));
         return startAndVerify(BASELINE, port, NO_GRPC, command, settings.outputDir().resolve("logs/baseline.log"),
-                Optional.empty());
+                Optional.empty(), Map.of());
     }
 
     static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName)
@@ -76,6 +78,16 @@ final class RunningServer implements AutoCloseable {
      */
     static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName,
             List<String> variantFlags, Optional<SSLContext> tls) throws IOException, InterruptedException {
+        return startServeDeck(settings, modelConfig, logName, variantFlags, tls, Map.of());
+    }
+
+    /**
+     * For a server every request must send {@code headers} to (a bearer token): the readiness check and
+     * {@link #headers()} carry them.
+     */
+    static RunningServer startServeDeck(BenchmarkSettings settings, Path modelConfig, String logName,
+            List<String> variantFlags, Optional<SSLContext> tls, Map<String, String> headers)
+            throws IOException, InterruptedException {
         int port = FreePort.find();
         // Always a free port: ServeDeck's default gRPC port (8500) may be taken by another server or run.
         int grpcPort = FreePort.findOtherThan(port);
@@ -88,7 +100,7 @@ final class RunningServer implements AutoCloseable {
         command.addAll(settings.serverArgs());
         command.addAll(variantFlags);
         return startAndVerify(SERVEDECK, port, grpcPort, command,
-                settings.outputDir().resolve("logs/" + logName + ".log"), tls);
+                settings.outputDir().resolve("logs/" + logName + ".log"), tls, headers);
     }
 
     private static List<String> javaCommand(BenchmarkSettings settings) {
@@ -99,14 +111,15 @@ final class RunningServer implements AutoCloseable {
     }
 
     private static RunningServer startAndVerify(String name, int port, int grpcPort, List<String> command, Path log,
-            Optional<SSLContext> tls) throws IOException, InterruptedException {
+            Optional<SSLContext> tls, Map<String, String> headers) throws IOException, InterruptedException {
         ChildProcess process = ChildProcess.start(name, command, ENVIRONMENT, log);
         try {
-            PredictionCheck check = new PredictionCheck(name, scheme(tls) + "127.0.0.1:" + port, httpClient(tls));
+            PredictionCheck check = new PredictionCheck(name, scheme(tls) + "127.0.0.1:" + port, httpClient(tls),
+                    headers);
             process.awaitReady(() -> check.answers(Workload.halfPlusTwo()) && check.answers(Workload.mlp()),
                     STARTUP_TIMEOUT);
             check.verifyAnswers();
-            return new RunningServer(name, port, grpcPort, process, tls, log);
+            return new RunningServer(name, port, grpcPort, process, tls, log, headers);
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.close();
             throw e;
@@ -134,6 +147,11 @@ final class RunningServer implements AutoCloseable {
     /** An HTTP/1.1 client for the REST port: trusting the server's certificate when it serves TLS. */
     HttpClient httpClient() {
         return httpClient(tls);
+    }
+
+    /** Headers every request to this server sends (HTTP names; gRPC sends them as lower-case metadata). */
+    Map<String, String> headers() {
+        return headers;
     }
 
     boolean tls() {
@@ -166,6 +184,11 @@ final class RunningServer implements AutoCloseable {
 
     long rssKibibytes() throws IOException {
         return ProcessRss.kibibytes(process.pid());
+    }
+
+    /** CPU time the server has used so far, user and system. */
+    long cpuNanos() throws IOException {
+        return ProcessCpu.nanos(process.pid());
     }
 
     @Override

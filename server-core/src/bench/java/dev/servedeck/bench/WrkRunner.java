@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Drives {@code wrk} against 127.0.0.1: a generated Lua script turns its GETs into JSON POSTs, and
@@ -31,7 +32,13 @@ final class WrkRunner {
     /** Against {@code baseUrl}, e.g. {@code https://127.0.0.1:8501} (wrk speaks TLS, without verifying). */
     WrkResult run(String baseUrl, Workload workload, LoadLevel level, Duration duration)
             throws IOException, InterruptedException {
-        return execute(baseUrl, level, duration, postScript(workload, ""));
+        return run(baseUrl, Map.of(), workload, level, duration);
+    }
+
+    /** Against {@code baseUrl}, every request carrying {@code headers} too (a bearer token). */
+    WrkResult run(String baseUrl, Map<String, String> headers, Workload workload, LoadLevel level, Duration duration)
+            throws IOException, InterruptedException {
+        return execute(baseUrl, level, duration, postScript(workload, headers, ""));
     }
 
     /**
@@ -49,7 +56,7 @@ final class WrkRunner {
                   if answered >= %d then wrk.thread:stop() end
                 end
                 """.formatted(perThread);
-        return execute("http://127.0.0.1:" + port, level, cap, postScript(workload, stopAfter));
+        return execute("http://127.0.0.1:" + port, level, cap, postScript(workload, Map.of(), stopAfter));
     }
 
     private WrkResult execute(String baseUrl, LoadLevel level, Duration duration, Path script)
@@ -63,7 +70,7 @@ final class WrkRunner {
         return WrkResult.parse(output);
     }
 
-    private Path postScript(Workload workload, String extraLua) throws IOException {
+    private Path postScript(Workload workload, Map<String, String> headers, String extraLua) throws IOException {
         Path body = scriptDir.resolve(workload.model() + "-body.json");
         Files.writeString(body, workload.requestBody(), StandardCharsets.UTF_8);
         // The body is read from a file so that no JSON has to be escaped into Lua source.
@@ -74,10 +81,20 @@ final class WrkRunner {
                 wrk.body = file:read("*a")
                 file:close()
                 wrk.headers["Content-Type"] = "application/json"
-                %s""".formatted(luaString(body.toAbsolutePath().toString()), luaString(workload.path()), extraLua);
-        Path script = scriptDir.resolve(workload.model() + (extraLua.isEmpty() ? "" : "-counted") + ".lua");
+                %s%s""".formatted(luaString(body.toAbsolutePath().toString()), luaString(workload.path()),
+                luaHeaders(headers), extraLua);
+        Path script = scriptDir.resolve(workload.model() + (headers.isEmpty() ? "" : "-headers")
+                + (extraLua.isEmpty() ? "" : "-counted") + ".lua");
         Files.writeString(script, lua, StandardCharsets.UTF_8);
         return script;
+    }
+
+    /** wrk sends its headers table with every request: set once, no per-request Lua. */
+    private static String luaHeaders(Map<String, String> headers) {
+        StringBuilder lua = new StringBuilder();
+        headers.forEach((name, value) -> lua.append("wrk.headers[\"").append(luaString(name)).append("\"] = \"")
+                .append(luaString(value)).append("\"\n"));
+        return lua.toString();
     }
 
     private static String luaString(String text) {

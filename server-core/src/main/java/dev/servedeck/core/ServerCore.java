@@ -150,11 +150,14 @@ public final class ServerCore implements ServingApi, AutoCloseable {
      * loaded, changed policies applied; then version labels are checked and swapped in. Waits for the
      * affected models to settle. Calls are serialized.
      *
-     * @throws ServingException INVALID_ARGUMENT for an invalid config (nothing changes), FAILED_PRECONDITION
-     *     when a label points at a version that is not available (models are applied, labels stay as before)
+     * @throws ServingException INVALID_ARGUMENT for an invalid config or one naming a base path outside
+     *     {@link ServerCoreOptions#modelBasePathAllowlist()} (nothing changes), FAILED_PRECONDITION when a label
+     *     points at a version that is not available (models are applied, labels stay as before)
      */
     public void reloadConfig(ModelServerConfig newConfig) {
         ModelServerConfigFile.validate(newConfig, "config");
+        // Here, where every config passes (the first, gRPC's ReloadConfig, the config file poller, the console).
+        options.modelBasePathAllowlist().check(newConfig);
         synchronized (configLock) {
             List<MonitoredModel> models = new ArrayList<>();
             Set<String> names = new LinkedHashSet<>();

@@ -3,6 +3,7 @@ package dev.servedeck.core;
 import dev.servedeck.core.batching.BatchingConfig;
 import dev.servedeck.core.inference.TensorByteLimit;
 import dev.servedeck.core.lifecycle.LoadRetries;
+import dev.servedeck.core.security.ModelBasePathAllowlist;
 import dev.servedeck.core.tensorflow.TensorflowOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param batching whether and how Predict requests are batched
  * @param tensorByteLimit how many bytes a request's input tensors may declare ({@code --max_tensor_bytes}),
  *     checked before anything is allocated for them, warmup records included
+ * @param modelBasePathAllowlist the folders every config (the first one included) may take models from
+ *     ({@code --model_base_path_allowlist}); a config naming another base path is refused as a whole
  */
 public record ServerCoreOptions(
         Duration fileSystemPollWait,
@@ -32,7 +35,8 @@ public record ServerCoreOptions(
         LoadRetries loadRetries,
         Duration loadTimeout,
         BatchingConfig batching,
-        TensorByteLimit tensorByteLimit) {
+        TensorByteLimit tensorByteLimit,
+        ModelBasePathAllowlist modelBasePathAllowlist) {
 
     public ServerCoreOptions {
         Objects.requireNonNull(fileSystemPollWait, "fileSystemPollWait");
@@ -41,6 +45,7 @@ public record ServerCoreOptions(
         Objects.requireNonNull(loadTimeout, "loadTimeout");
         Objects.requireNonNull(batching, "batching");
         Objects.requireNonNull(tensorByteLimit, "tensorByteLimit");
+        Objects.requireNonNull(modelBasePathAllowlist, "modelBasePathAllowlist");
         if (loadThreads < 1 || unloadThreads < 1) {
             throw new IllegalArgumentException("loadThreads and unloadThreads must be at least 1");
         }
@@ -52,41 +57,47 @@ public record ServerCoreOptions(
      */
     public static ServerCoreOptions defaults() {
         return new ServerCoreOptions(Duration.ofSeconds(1), TensorflowOptions.defaults(), false, 2, 1, LoadRetries.NONE,
-                Duration.ofMinutes(10), BatchingConfig.disabled(), TensorByteLimit.DEFAULT);
+                Duration.ofMinutes(10), BatchingConfig.disabled(), TensorByteLimit.DEFAULT,
+                ModelBasePathAllowlist.ANY);
     }
 
     public ServerCoreOptions withFileSystemPollWait(Duration wait) {
         return new ServerCoreOptions(wait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, loadRetries, loadTimeout, batching, tensorByteLimit);
+                unloadThreads, loadRetries, loadTimeout, batching, tensorByteLimit, modelBasePathAllowlist);
     }
 
     public ServerCoreOptions withAllowVersionLabelsForUnavailableModels(boolean allow) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allow, loadThreads, unloadThreads, loadRetries,
-                loadTimeout, batching, tensorByteLimit);
+                loadTimeout, batching, tensorByteLimit, modelBasePathAllowlist);
     }
 
     public ServerCoreOptions withTensorflow(TensorflowOptions options) {
         return new ServerCoreOptions(fileSystemPollWait, options, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, loadRetries, loadTimeout, batching, tensorByteLimit);
+                unloadThreads, loadRetries, loadTimeout, batching, tensorByteLimit, modelBasePathAllowlist);
     }
 
     public ServerCoreOptions withBatching(BatchingConfig config) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, loadRetries, loadTimeout, config, tensorByteLimit);
+                unloadThreads, loadRetries, loadTimeout, config, tensorByteLimit, modelBasePathAllowlist);
     }
 
     public ServerCoreOptions withLoadThreads(int load, int unload) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, load,
-                unload, loadRetries, loadTimeout, batching, tensorByteLimit);
+                unload, loadRetries, loadTimeout, batching, tensorByteLimit, modelBasePathAllowlist);
     }
 
     public ServerCoreOptions withLoadRetries(LoadRetries retries) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, retries, loadTimeout, batching, tensorByteLimit);
+                unloadThreads, retries, loadTimeout, batching, tensorByteLimit, modelBasePathAllowlist);
     }
 
     public ServerCoreOptions withTensorByteLimit(TensorByteLimit limit) {
         return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
-                unloadThreads, loadRetries, loadTimeout, batching, limit);
+                unloadThreads, loadRetries, loadTimeout, batching, limit, modelBasePathAllowlist);
+    }
+
+    public ServerCoreOptions withModelBasePathAllowlist(ModelBasePathAllowlist allowlist) {
+        return new ServerCoreOptions(fileSystemPollWait, tensorflow, allowVersionLabelsForUnavailableModels, loadThreads,
+                unloadThreads, loadRetries, loadTimeout, batching, tensorByteLimit, allowlist);
     }
 }

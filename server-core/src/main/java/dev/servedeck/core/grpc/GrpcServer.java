@@ -3,11 +3,13 @@ package dev.servedeck.core.grpc;
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.tls.ServerTls;
+import dev.servedeck.core.security.Authorizer;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
@@ -71,7 +74,7 @@ public final class GrpcServer implements AutoCloseable {
      * wrapped by monitoring); model management and health still talk to {@code core}.
      */
     public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options) {
-        return start(api, core, options, Optional.empty());
+        return start(api, core, options, Optional.empty(), Authorizer.disabled());
     }
 
     /**
@@ -79,6 +82,15 @@ public final class GrpcServer implements AutoCloseable {
      * tensorflow_model_server with {@code --ssl_config_file}: every service, health and reflection included.
      */
     public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls) {
+        return start(api, core, options, tls, Authorizer.disabled());
+    }
+
+    /**
+     * As {@link #start(ServingApi, ServerCore, GrpcOptions, Optional)}, to the callers {@code authorizer} lets in
+     * (health and reflection stay open).
+     */
+    public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls,
+            Authorizer authorizer) {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.host(), options.port()))
                 .maxInboundMessageSize(options.maxMessageBytes());
@@ -86,7 +98,7 @@ public final class GrpcServer implements AutoCloseable {
         GrpcConnectionDefaults.applyTo(builder);
         // After the size and defaults above, so that the channel arguments win, as in tensorflow_model_server.
         ChannelArguments.apply(options.channelArguments(), builder);
-        return start(api, core, options, builder, options.host() + ":" + options.port());
+        return start(api, core, options, authorizer, builder, options.host() + ":" + options.port());
     }
 
     /**
@@ -101,11 +113,11 @@ public final class GrpcServer implements AutoCloseable {
     static GrpcServer startInProcess(ServingApi api, ServerCore core, String name, GrpcOptions options) {
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name)
                 .maxInboundMessageSize(options.maxMessageBytes());
-        return start(api, core, options, builder, "in-process:" + name);
+        return start(api, core, options, Authorizer.disabled(), builder, "in-process:" + name);
     }
 
-    private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, ServerBuilder<?> builder,
-            String requested) {
+    private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Authorizer authorizer,
+            ServerBuilder<?> builder, String requested) {
         // Bounded in threads; the queue needs no bound of its own because InFlightCallLimit refuses calls
         // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work. The two TF Serving services
         // are invoked directly on the transport's event loop and hand each call to this executor in one hop
@@ -125,11 +137,16 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
         addLegacyReflection(builder);
+        if (authorizer.enabled()) {
+            // On every service, ahead of the per-service in-flight limit: a refused call takes no slot.
+            builder.intercept(new BearerTokenInterceptor(authorizer));
+        }
         try {
             Server server = builder.build().start();
             String endpoint = server.getPort() >= 0 ? options.host() + ":" + server.getPort() : requested;
-            LOG.info("gRPC API listening on {} ({} call threads, messages up to {} bytes)", endpoint,
-                    options.maxThreads(), options.maxMessageBytes());
+            LOG.info("gRPC API listening on {} ({} call threads, messages up to {} bytes{})", endpoint,
+                    options.maxThreads(), options.maxMessageBytes(),
+                    authorizer.enabled() ? ", bearer tokens required" : "");
             return new GrpcServer(server, executor, health, endpoint);
         } catch (IOException e) {
             health.close();
@@ -156,6 +173,19 @@ public final class GrpcServer implements AutoCloseable {
             thread.setName(prefix + "-" + counter.incrementAndGet());
             return thread;
         };
+    }
+
+    /** The services registered (for the check that each method has its API operation). */
+    List<ServerServiceDefinition> services() {
+        return server.getServices();
+    }
+
+    /** The bound address (for the exposure warning); empty for an in-process server. */
+    public Optional<InetSocketAddress> address() {
+        return server.getListenSockets().stream()
+                .filter(InetSocketAddress.class::isInstance)
+                .map(InetSocketAddress.class::cast)
+                .findFirst();
     }
 
     /** The bound port (the chosen one when the options asked for port 0); -1 for an in-process server. */

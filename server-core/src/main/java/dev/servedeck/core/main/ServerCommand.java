@@ -12,7 +12,10 @@ import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.metrics.LiveStatisticsOptions;
 import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.requestlog.RequestLogOptions;
+import dev.servedeck.core.rest.AllowedHosts;
 import dev.servedeck.core.rest.RestOptions;
+import dev.servedeck.core.security.AuthOptions;
+import dev.servedeck.core.security.ModelBasePathAllowlist;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.core.status.ServingException;
@@ -104,6 +107,23 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--rest_api_max_body_bytes", paramLabel = "BYTES", defaultValue = "67108864",
             description = "ServeDeck: largest accepted REST request body (default 64 MiB); larger ones get 413.")
     int restApiMaxBodyBytes;
+
+    @Option(names = "--rest_api_allowed_hosts", paramLabel = "HOST,...", defaultValue = "",
+            description = "ServeDeck: answer only REST requests whose Host header names one of these (port aside), "
+                    + "e.g. localhost,127.0.0.1,[::1] against DNS rebinding; others get 403 (default: any Host).")
+    String restApiAllowedHosts;
+
+    @Option(names = "--auth_tokens_file", paramLabel = "FILE", converter = PathOrUnset.class,
+            description = "ServeDeck: require bearer tokens. One token a line, TOKEN SCOPE[,SCOPE] (scopes: predict, "
+                    + "admin, metrics); re-read when it changes. Health and reflection stay open "
+                    + "(docs/security-tokens.md).")
+    Path authTokensFile;
+
+    @Option(names = "--model_base_path_allowlist", paramLabel = "DIR,...", defaultValue = "",
+            description = "ServeDeck: model configs (the first one, --model_config_file reloads and gRPC "
+                    + "ReloadConfig) may only name base paths inside these folders (links followed); others are "
+                    + "refused with INVALID_ARGUMENT (default: any folder).")
+    String modelBasePathAllowlist;
 
     @Option(names = "--model_name", paramLabel = "NAME",
             description = "Name of the model (default: $MODEL_NAME, else 'default').")
@@ -281,16 +301,19 @@ public final class ServerCommand implements Callable<Integer> {
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)
                 .withTensorflow(platform.map(TensorflowPlatform::tensorflow).orElseGet(tensorflow::options))
                 .withBatching(platform.map(p -> p.batching().withPerModelParameters(enablePerModelBatchingParameters))
-                        .orElseGet(this::batchingConfig));
+                        .orElseGet(this::batchingConfig))
+                .withModelBasePathAllowlist(ModelBasePathAllowlist.parse(modelBasePathAllowlist));
         int threads = restApiNumThreads > 0 ? restApiNumThreads : RestOptions.defaultNumThreads();
         Optional<RestOptions> rest = restApiPort > 0
                 ? Optional.of(new RestOptions(restApiHost, restApiPort, threads, Duration.ofMillis(restApiTimeoutMs),
-                        restApiEnableCors, restApiMaxBodyBytes))
+                        restApiEnableCors, restApiMaxBodyBytes)
+                        .withAllowedHosts(AllowedHosts.parse(restApiAllowedHosts)))
                 : Optional.empty();
+        AuthOptions auth = authTokensFile == null ? AuthOptions.none() : AuthOptions.none().withTokensFile(authTokensFile);
         Optional<GrpcOptions> grpc = grpcOptions();
         return new ModelServerOptions(bounds.applyTo(core, grpc), rest.map(bounds::applyTo), grpc.map(bounds::applyTo),
                 Optional.ofNullable(modelConfigFile), Duration.ofSeconds(modelConfigFilePollWaitSeconds),
-                monitoringOptions(), tlsOptions());
+                monitoringOptions(), tlsOptions(), auth);
     }
 
     private Optional<TlsOptions> tlsOptions() {

@@ -31,7 +31,8 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RestConnectionHandler.class);
 
     private static final AsciiString CORS_ALLOWED_METHODS = AsciiString.cached("POST, GET");
-    private static final AsciiString CORS_ALLOWED_HEADERS = AsciiString.cached("Content-Type");
+    // Authorization too: a browser client of a server with tokens sends its bearer token.
+    private static final AsciiString CORS_ALLOWED_HEADERS = AsciiString.cached("Content-Type, Authorization");
     private static final AsciiString ANY_ORIGIN = AsciiString.cached("*");
     // Our own headers are well-formed constants: skip Netty's per-header validation.
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
@@ -58,6 +59,9 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof OversizedRequest oversized) {
             long sequence = sequencer.reserve();
             answer(ctx, sequence, dispatcher.tooLarge(ctx.alloc()), oversized.version(), oversized.keepAlive());
+        } else if (msg instanceof RefusedRequest refused) {
+            long sequence = sequencer.reserve();
+            answer(ctx, sequence, dispatcher.refused(refused, ctx.alloc()), refused.version(), refused.keepAlive());
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -115,6 +119,9 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         if (response.allow() != null) {
             headers.set(HttpHeaderNames.ALLOW, response.allow());
+        }
+        if (response.challenge() != null) {
+            headers.set(HttpHeaderNames.WWW_AUTHENTICATE, response.challenge());
         }
         if (cors) {
             headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN);

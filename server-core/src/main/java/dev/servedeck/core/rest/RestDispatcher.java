@@ -90,6 +90,12 @@ final class RestDispatcher {
                 "Request body too large: the limit is " + maxBodyBytes + " bytes", alloc);
     }
 
+    /** The answer to a request a {@link RequestGate} turned away. */
+    RestResponse refused(RefusedRequest refused, ByteBufAllocator alloc) {
+        RestResponse error = api.error(refused.status(), refused.message(), alloc);
+        return new RestResponse(error.status(), error.body(), null, null, refused.challenge());
+    }
+
     RestResponse badHttp(ByteBufAllocator alloc) {
         return api.error(HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request", alloc);
     }

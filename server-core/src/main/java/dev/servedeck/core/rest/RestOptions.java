@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param enableCors answer CORS preflights and allow any origin (--enable_cors_support)
  * @param maxBodyBytes larger request bodies are answered 413
  * @param connectionLimits what one client may hold: connections, idle and read time, unanswered requests
+ * @param allowedHosts the names a request's Host header may carry (--rest_api_allowed_hosts); others get 403
  */
 public record RestOptions(String host, int port, int numThreads, Duration timeout, boolean enableCors, int maxBodyBytes,
-        RestConnectionLimits connectionLimits) {
+        RestConnectionLimits connectionLimits, AllowedHosts allowedHosts) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** TF Serving's --rest_api_timeout_in_ms default. */
@@ -39,6 +40,13 @@ public record RestOptions(String host, int port, int numThreads, Duration timeou
             throw new IllegalArgumentException("maxBodyBytes must be positive, was " + maxBodyBytes);
         }
         Objects.requireNonNull(connectionLimits, "connectionLimits");
+        Objects.requireNonNull(allowedHosts, "allowedHosts");
+    }
+
+    /** Answering any Host. */
+    public RestOptions(String host, int port, int numThreads, Duration timeout, boolean enableCors, int maxBodyBytes,
+            RestConnectionLimits connectionLimits) {
+        this(host, port, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits, AllowedHosts.ANY);
     }
 
     /** With the default {@link RestConnectionLimits}. */
@@ -48,7 +56,7 @@ public record RestOptions(String host, int port, int numThreads, Duration timeou
 
     /**
      * Loopback, an ephemeral port, TF Serving's thread default (4 per core), 30 s timeout, no CORS, 64 MiB bodies,
-     * the default connection limits.
+     * the default connection limits, any Host.
      */
     public static RestOptions defaults() {
         return new RestOptions(DEFAULT_HOST, 0, defaultNumThreads(), DEFAULT_TIMEOUT, false, DEFAULT_MAX_BODY_BYTES);
@@ -66,30 +74,35 @@ public record RestOptions(String host, int port, int numThreads, Duration timeou
     }
 
     public RestOptions withHost(String newHost) {
-        return new RestOptions(newHost, port, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits);
+        return new RestOptions(newHost, port, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits, allowedHosts);
     }
 
     public RestOptions withPort(int newPort) {
-        return new RestOptions(host, newPort, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits);
+        return new RestOptions(host, newPort, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits, allowedHosts);
     }
 
     public RestOptions withNumThreads(int newNumThreads) {
-        return new RestOptions(host, port, newNumThreads, timeout, enableCors, maxBodyBytes, connectionLimits);
+        return new RestOptions(host, port, newNumThreads, timeout, enableCors, maxBodyBytes, connectionLimits, allowedHosts);
     }
 
     public RestOptions withTimeout(Duration newTimeout) {
-        return new RestOptions(host, port, numThreads, newTimeout, enableCors, maxBodyBytes, connectionLimits);
+        return new RestOptions(host, port, numThreads, newTimeout, enableCors, maxBodyBytes, connectionLimits, allowedHosts);
     }
 
     public RestOptions withCors(boolean newEnableCors) {
-        return new RestOptions(host, port, numThreads, timeout, newEnableCors, maxBodyBytes, connectionLimits);
+        return new RestOptions(host, port, numThreads, timeout, newEnableCors, maxBodyBytes, connectionLimits, allowedHosts);
     }
 
     public RestOptions withMaxBodyBytes(int newMaxBodyBytes) {
-        return new RestOptions(host, port, numThreads, timeout, enableCors, newMaxBodyBytes, connectionLimits);
+        return new RestOptions(host, port, numThreads, timeout, enableCors, newMaxBodyBytes, connectionLimits, allowedHosts);
     }
 
     public RestOptions withConnectionLimits(RestConnectionLimits limits) {
-        return new RestOptions(host, port, numThreads, timeout, enableCors, maxBodyBytes, limits);
+        return new RestOptions(host, port, numThreads, timeout, enableCors, maxBodyBytes, limits, allowedHosts);
+    }
+
+    public RestOptions withAllowedHosts(AllowedHosts newAllowedHosts) {
+        return new RestOptions(host, port, numThreads, timeout, enableCors, maxBodyBytes, connectionLimits,
+                newAllowedHosts);
     }
 }

@@ -9,14 +9,19 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *
  * @param allow the methods to list in an Allow header (405 answers), or null
  * @param contentType the body's type when it is not JSON (the metrics scrape), or null
+ * @param challenge the WWW-Authenticate header of a refused request (401, 403), or null
  */
-record RestResponse(HttpResponseStatus status, ByteBuf body, String allow, String contentType) {
+record RestResponse(HttpResponseStatus status, ByteBuf body, String allow, String contentType, String challenge) {
 
     RestResponse(HttpResponseStatus status, ByteBuf body) {
-        this(status, body, null, null);
+        this(status, body, null, null, null);
     }
 
     RestResponse(HttpResponseStatus status, ByteBuf body, String allow) {
-        this(status, body, allow, null);
+        this(status, body, allow, null, null);
+    }
+
+    RestResponse(HttpResponseStatus status, ByteBuf body, String allow, String contentType) {
+        this(status, body, allow, contentType, null);
     }
 }

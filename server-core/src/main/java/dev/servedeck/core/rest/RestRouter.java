@@ -63,6 +63,14 @@ final class RestRouter {
         return new RouteMatch.Rejection(HttpResponseStatus.NOT_FOUND, malformed(method, path), null);
     }
 
+    /**
+     * The monitoring path a GET names, or null: cheaper than {@link #route} (no pattern is matched), for a check
+     * that needs to know only that much.
+     */
+    RouteMatch.Monitoring.Kind monitoringGet(HttpMethod method, String uri) {
+        return method.equals(HttpMethod.GET) ? monitoringKind(pathOf(uri)) : null;
+    }
+
     /** The metrics path is matched exactly, as configured; the health path like the model paths, in any case. */
     private RouteMatch.Monitoring.Kind monitoringKind(String path) {
         if (monitoring.metricsPath().isPresent() && monitoring.metricsPath().get().equals(path)) {

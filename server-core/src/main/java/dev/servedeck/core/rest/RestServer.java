@@ -2,6 +2,7 @@ package dev.servedeck.core.rest;
 
 import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.tls.ServerTls;
+import dev.servedeck.core.security.Authorizer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -79,17 +80,18 @@ public final class RestServer implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
      */
     public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring) {
-        return start(api, options, monitoring, Optional.empty());
+        return start(api, options, monitoring, Optional.empty(), Authorizer.disabled());
     }
 
     /**
      * Binds and starts serving the model API and the monitoring paths, over TLS when {@code tls} is given (every
-     * path then, health and metrics included).
+     * path then, health and metrics included), to the callers {@code authorizer} lets in.
      *
      * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
      */
     public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring,
-            Optional<ServerTls> tls) {
+            Optional<ServerTls> tls, Authorizer authorizer) {
+        RequestGates gates = RequestGates.of(options, monitoring, authorizer);
         NettyTransport transport = NettyTransport.detect();
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("servedeck-rest-accept", true), transport.ioHandlers());
@@ -120,14 +122,15 @@ public final class RestServer implements AutoCloseable {
                                     .addLast("body", new OversizedRequestAggregator(options.maxBodyBytes()))
                                     .addLast("rest", new RestConnectionHandler(dispatcher, options.enableCors()));
                             RestConnectionBounds.install(ch.pipeline(), "http", options.connectionLimits());
+                            gates.addTo(ch.pipeline());
                         }
                     })
                     .bind(options.host(), options.port())
                     .syncUninterruptibly()
                     .channel();
             RestServer server = new RestServer(acceptor, eventLoops, executor, dispatcher, channel);
-            LOG.info("REST API listening on {}:{} ({}, {} request threads)", options.host(), server.port(),
-                    transport.name(), options.numThreads());
+            LOG.info("REST API listening on {}:{} ({}, {} request threads{})", options.host(), server.port(),
+                    transport.name(), options.numThreads(), gates.describe());
             return server;
         } catch (RuntimeException e) {
             executor.shutdownNow();

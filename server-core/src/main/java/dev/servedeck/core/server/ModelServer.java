@@ -9,12 +9,17 @@ import dev.servedeck.core.metrics.Monitoring;
 import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.rest.RestServer;
+import dev.servedeck.core.security.Authorizer;
+import dev.servedeck.core.security.NetworkExposureWarning;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
 import dev.servedeck.core.tls.ServerTls;
 import dev.servedeck.core.warmup.RecentRequests;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -36,9 +41,12 @@ public final class ModelServer implements AutoCloseable {
     private final Optional<ModelConfigFileWatcher> configWatcher;
     private final RecentRequests recentRequests;
     private final Optional<ServerTls> tls;
+    private final Authorizer authorizer;
+    private final Optional<NetworkExposureWarning> exposureWarning;
 
     private ModelServer(ServerCore core, Monitoring monitoring, RecentRequests recentRequests, Optional<RestServer> rest,
-            Optional<GrpcServer> grpc, Optional<ModelConfigFileWatcher> configWatcher, Optional<ServerTls> tls) {
+            Optional<GrpcServer> grpc, Optional<ModelConfigFileWatcher> configWatcher, Optional<ServerTls> tls,
+            Authorizer authorizer, Optional<NetworkExposureWarning> exposureWarning) {
         this.tls = tls;
         this.core = core;
         this.monitoring = monitoring;
@@ -46,6 +54,8 @@ public final class ModelServer implements AutoCloseable {
         this.rest = rest;
         this.grpc = grpc;
         this.configWatcher = configWatcher;
+        this.authorizer = authorizer;
+        this.exposureWarning = exposureWarning;
     }
 
     /**
@@ -58,8 +68,19 @@ public final class ModelServer implements AutoCloseable {
                     + " requests will be much slower. Start the JVM with -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
                     + " (ServeDeck's own launchers do)", JavaCppPhysicalMemoryCheck.limitBytes() >> 20);
         }
-        // First: a broken SSL config is a start-up error before any model loads, as a flag error would be.
+        // First: a broken SSL config or token file stops the start before any model loads, as a flag error would.
         Optional<ServerTls> tls = options.tls().map(ServerTls::start);
+        Authorizer authorizer;
+        try {
+            authorizer = Authorizer.from(options.auth());
+        } catch (RuntimeException e) {
+            tls.ifPresent(ServerTls::close);
+            throw e;
+        }
+        if (!options.core().modelBasePathAllowlist().allowsAny()) {
+            LOG.info("Model base paths limited to {} (--model_base_path_allowlist)",
+                    options.core().modelBasePathAllowlist());
+        }
         // The config being applied, for monitoring to find model paths before the core has applied it.
         AtomicReference<ModelServerConfig> applying = new AtomicReference<>(config);
         Monitoring monitoring;
@@ -68,6 +89,7 @@ public final class ModelServer implements AutoCloseable {
             monitoring = startMonitoring(options, applying);
         } catch (RuntimeException e) {
             tls.ifPresent(ServerTls::close);
+            authorizer.close();
             throw e;
         }
         try {
@@ -75,6 +97,7 @@ public final class ModelServer implements AutoCloseable {
         } catch (RuntimeException e) {
             monitoring.close();
             tls.ifPresent(ServerTls::close);
+            authorizer.close();
             throw e;
         }
         monitoring.attach(core);
@@ -96,7 +119,8 @@ public final class ModelServer implements AutoCloseable {
             MonitoringRoutes routes = new MonitoringRoutes(options.monitoring().prometheusPath(),
                     Optional.of(monitoring.exposition()), Optional.of(core::health));
             rest = options.rest().map(restOptions ->
-                    RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes, tls));
+                    RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes, tls,
+                            authorizer));
             rest.ifPresent(server -> LOG.info("Exporting HTTP/REST API at {}:{}", options.rest().get().host(),
                     server.port()));
             if (rest.isPresent()) {
@@ -107,10 +131,13 @@ public final class ModelServer implements AutoCloseable {
                         + "nothing serves them");
             }
             grpc = options.grpc().map(grpcOptions ->
-                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls));
+                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
-            return new ModelServer(core, monitoring, recentRequests, rest, grpc, watcher, tls);
+            Optional<NetworkExposureWarning> exposureWarning = NetworkExposureWarning.startIfExposed(
+                    boundAddresses(rest, grpc), authorizer, options.auth().exposureWarningInterval());
+            return new ModelServer(core, monitoring, recentRequests, rest, grpc, watcher, tls, authorizer,
+                    exposureWarning);
         } catch (RuntimeException e) {
             grpc.ifPresent(GrpcServer::close);
             rest.ifPresent(RestServer::close);
@@ -118,8 +145,16 @@ public final class ModelServer implements AutoCloseable {
             core.close();
             monitoring.close();
             tls.ifPresent(ServerTls::close);
+            authorizer.close();
             throw e;
         }
+    }
+
+    private static Map<String, InetSocketAddress> boundAddresses(Optional<RestServer> rest, Optional<GrpcServer> grpc) {
+        Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+        rest.ifPresent(server -> bound.put("the REST API", server.address()));
+        grpc.flatMap(GrpcServer::address).ifPresent(address -> bound.put("the gRPC API", address));
+        return bound;
     }
 
     private static Monitoring startMonitoring(ModelServerOptions options, AtomicReference<ModelServerConfig> applying) {
@@ -180,6 +215,8 @@ public final class ModelServer implements AutoCloseable {
         rest.ifPresent(RestServer::close);
         configWatcher.ifPresent(ModelConfigFileWatcher::close);
         tls.ifPresent(ServerTls::close);
+        exposureWarning.ifPresent(NetworkExposureWarning::close);
+        authorizer.close();
         core.close();
         monitoring.close();
         LOG.info("Server stopped");

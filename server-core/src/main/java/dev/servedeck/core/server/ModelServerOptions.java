@@ -4,6 +4,7 @@ import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.rest.RestOptions;
+import dev.servedeck.core.security.AuthOptions;
 import dev.servedeck.core.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param configFilePollWait {@code --model_config_file_poll_wait_seconds}; zero means read once
  * @param monitoring metrics, live statistics and the request log
  * @param tls TLS (and client certificates) on both front ends, from {@code --ssl_config_file}; absent: plain text
+ * @param auth who may call the front ends (bearer tokens with scopes)
  */
 public record ModelServerOptions(
         ServerCoreOptions core,
@@ -28,9 +30,17 @@ public record ModelServerOptions(
         Optional<Path> configFile,
         Duration configFilePollWait,
         MonitoringOptions monitoring,
-        Optional<TlsOptions> tls) {
+        Optional<TlsOptions> tls,
+        AuthOptions auth) {
 
-    /** Without TLS. */
+    /** Open to every caller, as TF Serving. */
+    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<GrpcOptions> grpc,
+            Optional<Path> configFile, Duration configFilePollWait, MonitoringOptions monitoring,
+            Optional<TlsOptions> tls) {
+        this(core, rest, grpc, configFile, configFilePollWait, monitoring, tls, AuthOptions.none());
+    }
+
+    /** Without TLS, open to every caller. */
     public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<GrpcOptions> grpc,
             Optional<Path> configFile, Duration configFilePollWait, MonitoringOptions monitoring) {
         this(core, rest, grpc, configFile, configFilePollWait, monitoring, Optional.empty());
@@ -56,19 +66,24 @@ public record ModelServerOptions(
         Objects.requireNonNull(configFilePollWait, "configFilePollWait");
         Objects.requireNonNull(monitoring, "monitoring");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(auth, "auth");
     }
 
     public ModelServerOptions withMonitoring(MonitoringOptions newMonitoring) {
-        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, newMonitoring, tls);
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, newMonitoring, tls, auth);
     }
 
     public ModelServerOptions withGrpc(GrpcOptions options) {
         return new ModelServerOptions(core, rest, Optional.of(options), configFile, configFilePollWait, monitoring,
-                tls);
+                tls, auth);
     }
 
     public ModelServerOptions withTls(TlsOptions options) {
         return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, monitoring,
-                Optional.of(options));
+                Optional.of(options), auth);
+    }
+
+    public ModelServerOptions withAuth(AuthOptions newAuth) {
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, monitoring, tls, newAuth);
     }
 }

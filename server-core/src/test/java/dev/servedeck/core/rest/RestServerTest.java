@@ -257,7 +257,7 @@ class RestServerTest {
         assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("*");
         assertThat(preflight.headers().firstValue("access-control-allow-methods")).hasValueSatisfying(
                 methods -> assertThat(methods).contains("POST"));
-        assertThat(preflight.headers().firstValue("access-control-allow-headers")).hasValue("Content-Type");
+        assertThat(preflight.headers().firstValue("access-control-allow-headers")).hasValue("Content-Type, Authorization");
 
         HttpResponse<String> predict = post(cors, "/v1/models/half_plus_two:predict", "{\"inputs\": [2.0]}");
         assertThat(predict.statusCode()).isEqualTo(200);

@@ -30,6 +30,7 @@ import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.requestlog.RequestLogOptions;
+import dev.servedeck.core.rest.AllowedHosts;
 import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableState;
@@ -46,7 +47,9 @@ import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -217,6 +220,10 @@ public final class EmbeddedBackend implements ConsoleBackend {
             core = core.withBatching(BatchingConfig.enabled(CONSOLE_BATCHING));
         }
         RestOptions rest = RestOptions.defaults().withHost(settings.host()).withPort(settings.restPort());
+        if (isLoopback(settings.host())) {
+            // DNS rebinding: a web page whose name points at 127.0.0.1 must not drive the console's server.
+            rest = rest.withAllowedHosts(AllowedHosts.LOOPBACK);
+        }
         try {
             Files.createDirectories(settings.requestLogDir());
         } catch (IOException e) {
@@ -239,6 +246,15 @@ public final class EmbeddedBackend implements ConsoleBackend {
             options = options.withGrpc(GrpcOptions.defaults().withHost(settings.host()).withPort(settings.grpcPort()));
         }
         return options;
+    }
+
+    /** A name that does not resolve is no loopback (binding it fails anyway, with its own message). */
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     @Override

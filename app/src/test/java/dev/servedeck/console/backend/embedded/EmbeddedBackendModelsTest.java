@@ -17,6 +17,11 @@ import dev.servedeck.console.testing.TestModels;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.source.ServableVersionPolicy;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -332,5 +337,27 @@ class EmbeddedBackendModelsTest {
                 "{\"instances\": [[" + x + "]]}")).get(30, TimeUnit.SECONDS);
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
         return JSON.readTree(reply.body()).get("predictions").get(0).get(0).asDouble();
+    }
+
+    /** DNS rebinding: a page whose name was pointed at 127.0.0.1 still sends its own name as the Host. */
+    @Test
+    void theLoopbackRestPortAnswersOnlyLoopbackHostNames() throws Exception {
+        URI base = URI.create(backend.restBaseUrl().orElseThrow());
+
+        assertThat(statusWithHost(base.getPort(), "evil.example:" + base.getPort())).isEqualTo(403);
+        assertThat(statusWithHost(base.getPort(), "localhost:" + base.getPort())).isEqualTo(200);
+        assertThat(statusWithHost(base.getPort(), "127.0.0.1:" + base.getPort())).isEqualTo(200);
+        assertThat(predict("hp2", 2.0)).as("the console's own calls").isEqualTo(3.0);
+    }
+
+    private static int statusWithHost(int port, String host) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v1/health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(statusLine.split(" ")[1]);
+        }
     }
 }

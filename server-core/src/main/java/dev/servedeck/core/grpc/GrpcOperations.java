@@ -1,0 +1,43 @@
+package dev.servedeck.core.grpc;
+
+import dev.servedeck.core.security.ApiOperation;
+import dev.servedeck.proto.apis.ModelServiceGrpc;
+import dev.servedeck.proto.apis.PredictionServiceGrpc;
+import io.grpc.MethodDescriptor;
+import io.grpc.health.v1.HealthGrpc;
+import java.util.Map;
+
+/** Which {@link ApiOperation} each gRPC method is: the gRPC side of the one table of who may do what. */
+final class GrpcOperations {
+
+    private static final Map<String, ApiOperation> BY_METHOD = Map.of(
+            PredictionServiceGrpc.getPredictMethod().getFullMethodName(), ApiOperation.PREDICT,
+            PredictionServiceGrpc.getClassifyMethod().getFullMethodName(), ApiOperation.CLASSIFY,
+            PredictionServiceGrpc.getRegressMethod().getFullMethodName(), ApiOperation.REGRESS,
+            PredictionServiceGrpc.getMultiInferenceMethod().getFullMethodName(), ApiOperation.MULTI_INFERENCE,
+            PredictionServiceGrpc.getGetModelMetadataMethod().getFullMethodName(), ApiOperation.GET_MODEL_METADATA,
+            ModelServiceGrpc.getGetModelStatusMethod().getFullMethodName(), ApiOperation.GET_MODEL_STATUS,
+            ModelServiceGrpc.getHandleReloadConfigRequestMethod().getFullMethodName(),
+            ApiOperation.HANDLE_RELOAD_CONFIG);
+
+    /** Whole services that are open: probes and tools must reach them without a token. */
+    private static final Map<String, ApiOperation> BY_SERVICE = Map.of(
+            HealthGrpc.SERVICE_NAME, ApiOperation.HEALTH,
+            "grpc.reflection.v1.ServerReflection", ApiOperation.REFLECTION,
+            "grpc.reflection.v1alpha.ServerReflection", ApiOperation.REFLECTION);
+
+    private GrpcOperations() {
+    }
+
+    /**
+     * The operation of a method; {@link ApiOperation#UNKNOWN} (any valid token) for a method of neither table,
+     * which a test keeps from happening for every service the server registers.
+     */
+    static ApiOperation of(MethodDescriptor<?, ?> method) {
+        ApiOperation operation = BY_METHOD.get(method.getFullMethodName());
+        if (operation != null) {
+            return operation;
+        }
+        return BY_SERVICE.getOrDefault(method.getServiceName(), ApiOperation.UNKNOWN);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.servedeck.core.security;
+
+import java.util.Optional;
+
+/**
+ * Every operation a client can ask of the server, whichever front end it comes through, with what it needs.
+ * The one place that says which scope an operation needs: the REST front end maps its routes and the gRPC
+ * front end its methods to these, and {@link Authorizer} decides.
+ */
+public enum ApiOperation {
+    PREDICT("Predict", Scope.PREDICT),
+    CLASSIFY("Classify", Scope.PREDICT),
+    REGRESS("Regress", Scope.PREDICT),
+    MULTI_INFERENCE("MultiInference", Scope.PREDICT),
+    GET_MODEL_METADATA("GetModelMetadata", Scope.PREDICT),
+    GET_MODEL_STATUS("GetModelStatus", Scope.PREDICT),
+    HANDLE_RELOAD_CONFIG("HandleReloadConfigRequest", Scope.ADMIN),
+    METRICS("the Prometheus metrics path", Scope.METRICS),
+    /** REST {@code /v1/health} and gRPC health: open, so that probes and load balancers need no token. */
+    HEALTH("health", Access.OPEN),
+    /** gRPC server reflection: open, it describes the API (the same protos anyone can download), no data. */
+    REFLECTION("server reflection", Access.OPEN),
+    /** A browser's CORS preflight (with CORS enabled): browsers never send credentials on it. */
+    CORS_PREFLIGHT("a CORS preflight", Access.OPEN),
+    /**
+     * A path or method that names no operation (answered 404 or 405): any valid token, so that a client
+     * without one learns nothing about the server beyond that it wants a token.
+     */
+    UNKNOWN("an unknown path", Access.ANY_TOKEN);
+
+    /** What an operation asks of the caller. */
+    enum Access { OPEN, ANY_TOKEN, SCOPE }
+
+    private final String displayName;
+    private final Access access;
+    private final Scope scope;
+
+    ApiOperation(String displayName, Scope scope) {
+        this.displayName = displayName;
+        this.access = Access.SCOPE;
+        this.scope = scope;
+    }
+
+    ApiOperation(String displayName, Access access) {
+        this.displayName = displayName;
+        this.access = access;
+        this.scope = null;
+    }
+
+    /** How error messages name the operation (TF Serving's method names where there is one). */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** True for operations served without a token. */
+    public boolean open() {
+        return access == Access.OPEN;
+    }
+
+    /** The scope a token needs for this operation; empty for open operations and for {@link #UNKNOWN}. */
+    public Optional<Scope> requiredScope() {
+        return Optional.ofNullable(scope);
+    }
+
+    Access access() {
+        return access;
+    }
+}
