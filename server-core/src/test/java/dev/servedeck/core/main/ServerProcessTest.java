@@ -86,7 +86,8 @@ class ServerProcessTest {
                 x.addFloatVal(value);
             }
             PredictResponse response = PredictionServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    // The test waits for REST; gRPC may start listening a moment later.
+                    .withWaitForReady().withDeadlineAfter(30, TimeUnit.SECONDS)
                     .predict(PredictRequest.newBuilder()
                             .setModelSpec(ModelSpec.newBuilder().setName("half_plus_two"))
                             .putInputs("x", x.build()).build());
