@@ -8,7 +8,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -17,16 +16,16 @@ import java.util.concurrent.TimeUnit;
  * TF Serving's fixed timeout ({@code --batching_adaptive_timeout=false}) and batching with the adaptive timeout
  * (the default), both batching ones with the same parameters and a timeout that matters
  * ({@code bench.adaptiveBatchTimeoutMicros}, 2000 us as in the README). Each kind of run goes to the three in
- * turn, each after a warm-up run of its own, so a neighbour's load on this shared machine drifts into all three
- * alike; the two not measured sit idle. One client at a time (wrk -c1, h2load with one call in flight) shows what
- * a lone request pays; 64 at a time shows what batching earns. The throughput comparison that is judged (gRPC
- * MLP c64) goes round {@value #THROUGHPUT_ROUNDS} times and each process is held to its median round: in trial
- * runs a neighbour's burst during one 10 s run cost that run a quarter of its rate while its batches were as full
- * as ever. All serve Prometheus, for the mean batch size, and run TF Serving's default TensorFlow threads.
+ * turn (the first time after a warm-up run of its own), so a neighbour's load on this shared machine drifts into
+ * all three alike; the two not measured sit idle. One client at a time (wrk -c1, h2load with one call in flight)
+ * shows what a lone request pays; 64 at a time shows what batching earns. The judged kinds go round
+ * {@value #ROUNDS} times and each process is held to its median round: in trial runs a neighbour's burst during
+ * one 10 s run cost that run a quarter of its rate (its batches as full as ever), or doubled a c1 p50. All serve
+ * Prometheus, for the mean batch size, and run TF Serving's default TensorFlow threads.
  */
 final class AdaptiveBatchingSuite {
 
-    static final int THROUGHPUT_ROUNDS = 3;
+    static final int ROUNDS = 3;
 
     private static final Workload HALF_PLUS_TWO = Workload.halfPlusTwo();
     private static final Workload MLP = Workload.mlp();
@@ -71,25 +70,32 @@ final class AdaptiveBatchingSuite {
                 contender.mlpAnswerBytes = answerBytes(contender.server, mlp);
                 grpcWarmUp.run(contender.server, contender.label(), mlp, contender.mlpAnswerBytes);
             }
-            for (Contender contender : contenders) {
-                contender.halfPlusTwoC1 = measureRest(contender, HALF_PLUS_TWO, LoadLevel.C1);
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Contender contender : contenders) {
+                    contender.halfPlusTwoC1.add(measureRest(contender, HALF_PLUS_TWO, LoadLevel.C1, round == 0));
+                }
             }
-            for (Contender contender : contenders) {
-                contender.mlpC1 = measureRest(contender, MLP, LoadLevel.C1);
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Contender contender : contenders) {
+                    contender.mlpC1.add(measureRest(contender, MLP, LoadLevel.C1, round == 0));
+                }
             }
-            for (Contender contender : contenders) {
-                contender.grpcMlpC1 = measureGrpc(contender, mlp, LoadLevel.C1);
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Contender contender : contenders) {
+                    contender.grpcMlpC1.add(measureGrpc(contender, mlp, LoadLevel.C1, round == 0));
+                }
             }
             for (Contender contender : contenders) {
                 PrometheusScrape before = PrometheusScrape.of(contender.server);
-                contender.mlpC64 = measureRest(contender, MLP, LoadLevel.C64);
+                contender.mlpC64 = measureRest(contender, MLP, LoadLevel.C64, true);
                 contender.mlpC64Batch = batchSize(contender, before);
             }
-            for (int round = 0; round < THROUGHPUT_ROUNDS; round++) {
+            for (int round = 0; round < ROUNDS; round++) {
                 for (Contender contender : contenders) {
                     PrometheusScrape before = PrometheusScrape.of(contender.server);
-                    GrpcLoadClient.Result measured = measureGrpc(contender, mlp, LoadLevel.C64);
-                    contender.grpcMlpC64Rounds.add(new GrpcRound(measured, batchSize(contender, before)));
+                    GrpcLoadClient.Result measured = measureGrpc(contender, mlp, LoadLevel.C64, round == 0);
+                    contender.grpcMlpC64.add(new AdaptiveBatchingResult.GrpcC64Run(measured,
+                            batchSize(contender, before)));
                 }
             }
             return new AdaptiveBatchingComparison(timeout, ServeDeckFlags.batchingParameters(timeout),
@@ -97,10 +103,13 @@ final class AdaptiveBatchingSuite {
         }
     }
 
-    private WrkResult measureRest(Contender contender, Workload workload, LoadLevel level)
+    /** @param warmUp whether a warm-up run at this load goes first (only before a kind's first round) */
+    private WrkResult measureRest(Contender contender, Workload workload, LoadLevel level, boolean warmUp)
             throws IOException, InterruptedException {
         String run = contender.label() + " REST " + workload.model() + " " + level.label();
-        check(run + " warm-up", wrk.run(contender.server.port(), workload, level, settings.warmUp()));
+        if (warmUp) {
+            check(run + " warm-up", wrk.run(contender.server.port(), workload, level, settings.warmUp()));
+        }
         WrkResult measured = wrk.run(contender.server.port(), workload, level, settings.measurement());
         check(run, measured);
         System.out.printf("%-50s %8s req/s  p50 %10s  p99 %10s%n", run, Format.rate(measured.requestsPerSecond()),
@@ -108,11 +117,13 @@ final class AdaptiveBatchingSuite {
         return measured;
     }
 
-    private GrpcLoadClient.Result measureGrpc(Contender contender, PredictRequest request, LoadLevel level)
-            throws IOException, InterruptedException {
+    private GrpcLoadClient.Result measureGrpc(Contender contender, PredictRequest request, LoadLevel level,
+            boolean warmUp) throws IOException, InterruptedException {
         String run = contender.label() + " gRPC " + request.getModelSpec().getName() + " " + level.label();
         int port = contender.server.grpcPort();
-        check(run + " warm-up", h2load.predict(port, request, contender.mlpAnswerBytes, level, settings.warmUp()));
+        if (warmUp) {
+            check(run + " warm-up", h2load.predict(port, request, contender.mlpAnswerBytes, level, settings.warmUp()));
+        }
         GrpcLoadClient.Result measured = h2load.predict(port, request, contender.mlpAnswerBytes, level,
                 settings.measurement());
         check(run, measured);
@@ -165,12 +176,12 @@ final class AdaptiveBatchingSuite {
         private final RunningServer server;
         private final boolean batching;
         private int mlpAnswerBytes;
-        private WrkResult halfPlusTwoC1;
-        private WrkResult mlpC1;
-        private GrpcLoadClient.Result grpcMlpC1;
+        private final List<WrkResult> halfPlusTwoC1 = new ArrayList<>();
+        private final List<WrkResult> mlpC1 = new ArrayList<>();
+        private final List<GrpcLoadClient.Result> grpcMlpC1 = new ArrayList<>();
         private WrkResult mlpC64;
         private MeanBatchSize mlpC64Batch;
-        private final List<GrpcRound> grpcMlpC64Rounds = new ArrayList<>();
+        private final List<AdaptiveBatchingResult.GrpcC64Run> grpcMlpC64 = new ArrayList<>();
 
         Contender(String variant, String flags, RunningServer server, boolean batching) {
             this.variant = variant;
@@ -184,16 +195,8 @@ final class AdaptiveBatchingSuite {
         }
 
         AdaptiveBatchingResult result() {
-            List<GrpcRound> byRate = new ArrayList<>(grpcMlpC64Rounds);
-            byRate.sort(Comparator.comparingDouble(round -> round.load().callsPerSecond()));
-            GrpcRound median = byRate.get(byRate.size() / 2);
-            return new AdaptiveBatchingResult(variant, flags, halfPlusTwoC1, mlpC1, grpcMlpC1, mlpC64, mlpC64Batch,
-                    median.load(), median.batchSize(),
-                    grpcMlpC64Rounds.stream().map(round -> round.load().callsPerSecond()).toList());
+            return new AdaptiveBatchingResult(variant, flags, List.copyOf(halfPlusTwoC1), List.copyOf(mlpC1),
+                    List.copyOf(grpcMlpC1), mlpC64, mlpC64Batch, List.copyOf(grpcMlpC64));
         }
-    }
-
-    /** One measured gRPC c64 run and the batches the server formed during it. */
-    private record GrpcRound(GrpcLoadClient.Result load, MeanBatchSize batchSize) {
     }
 }
