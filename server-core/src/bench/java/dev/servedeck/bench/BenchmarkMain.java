@@ -81,6 +81,10 @@ public final class BenchmarkMain {
             runTokensCostOnly(output, serverConfig);
             return;
         }
+        if (only.equals("adaptive")) {
+            runAdaptiveBatchingOnly(output, serverConfig);
+            return;
+        }
         List<LoadTimeResult> loadTimes = new LoadTimeSuite().run(output.resolve("models-load"));
         List<FloorResult> floors = measureFloor(models);
         FloorResult batchFloor = fastest(floors.subList(FIRST_BATCH_FLOOR, floors.size()));
@@ -101,6 +105,8 @@ public final class BenchmarkMain {
             grpc = new GrpcLoadSuite(settings, steady, warnings).run(serveDeck);
         }
         List<BatchingComparison> batching = runBatching(wrk, serverConfig, batchFloor);
+        AdaptiveBatchingComparison adaptive = new AdaptiveBatchingSuite(wrk, settings, steady, warnings)
+                .run(serverConfig);
         MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         TlsCostResult tlsCost = new TlsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         TokensCostResult tokensCost = new TokensCostSuite(wrk, settings, steady, warnings).run(serverConfig);
@@ -112,6 +118,7 @@ public final class BenchmarkMain {
 
         List<Verdict> verdicts = new ArrayList<>(TargetVerdicts.evaluate(floors.get(0), http, grpc, memory));
         batching.forEach(comparison -> verdicts.addAll(TargetVerdicts.batching(comparison)));
+        verdicts.addAll(TargetVerdicts.adaptiveBatching(adaptive));
         verdicts.add(TargetVerdicts.metricsCost(metricsCost));
         verdicts.addAll(TargetVerdicts.tlsCost(tlsCost));
         verdicts.addAll(TargetVerdicts.tokensCost(tokensCost));
@@ -123,7 +130,8 @@ public final class BenchmarkMain {
                 .http(http)
                 .grpc(grpc, http);
         batching.forEach(report::batching);
-        report.metricsCost(metricsCost)
+        report.adaptiveBatching(adaptive)
+                .metricsCost(metricsCost)
                 .tlsCost(tlsCost)
                 .tokensCost(tokensCost)
                 .loadTime(loadTimes)
@@ -145,21 +153,41 @@ public final class BenchmarkMain {
         return comparisons;
     }
 
-    /** The floor and the batching comparisons alone (-Dbench.only=batching), about a third of a full run. */
+    /**
+     * The floor, the batching comparisons and the adaptive timeout comparison alone (-Dbench.only=batching), about
+     * half of a full run.
+     */
     private void runBatchingOnly(Path output, Path serverConfig, List<FloorResult> floors, FloorResult batchFloor)
             throws IOException, InterruptedException {
-        List<BatchingComparison> batching = runBatching(new WrkRunner(output.resolve("wrk")), serverConfig,
-                batchFloor);
+        WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
+        List<BatchingComparison> batching = runBatching(wrk, serverConfig, batchFloor);
+        AdaptiveBatchingComparison adaptive = new AdaptiveBatchingSuite(wrk, settings, steady, warnings)
+                .run(serverConfig);
         List<Verdict> verdicts = new ArrayList<>();
         batching.forEach(comparison -> verdicts.addAll(TargetVerdicts.batching(comparison)));
+        verdicts.addAll(TargetVerdicts.adaptiveBatching(adaptive));
         ResultsTable report = new ResultsTable()
                 .serverJvm(settings.serverJvmArgs())
                 .floor(floors);
         batching.forEach(report::batching);
-        report.warmUps(steady)
+        report.adaptiveBatching(adaptive)
+                .warmUps(steady)
                 .targets(verdicts)
                 .warnings(warnings.all());
         publish(report, output.resolve("results-batching.md"));
+    }
+
+    /** The adaptive timeout comparison alone (-Dbench.only=adaptive), about 7 minutes. */
+    private void runAdaptiveBatchingOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
+        AdaptiveBatchingComparison adaptive = new AdaptiveBatchingSuite(new WrkRunner(output.resolve("wrk")),
+                settings, steady, warnings).run(serverConfig);
+        ResultsTable report = new ResultsTable()
+                .serverJvm(settings.serverJvmArgs())
+                .adaptiveBatching(adaptive)
+                .warmUps(steady)
+                .targets(TargetVerdicts.adaptiveBatching(adaptive))
+                .warnings(warnings.all());
+        publish(report, output.resolve("results-adaptive.md"));
     }
 
     /** The metrics-cost A/B alone (-Dbench.only=metrics): quick to repeat while working on the recording path. */

@@ -25,10 +25,13 @@ import java.util.List;
  * @param maxWarmUpRuns   at most this many such runs ({@code bench.maxWarmupRuns}, 12; 0 switches them off)
  * @param batchTimeoutMicros {@code batch_timeout_micros} of the batching comparison
  *                        ({@code bench.batchTimeoutMicros}, 0)
+ * @param adaptiveBatchTimeoutMicros {@code batch_timeout_micros} of the adaptive-versus-fixed timeout comparison
+ *                        ({@code bench.adaptiveBatchTimeoutMicros}, 2000: with 0 there is nothing to adapt)
  */
 record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequests, long firstRssRequests,
         Path serverJar, Path outputDir, List<String> serverJvmArgs, List<String> serverArgs,
-        long fileSystemPollWaitSeconds, Duration warmUpRunLength, int maxWarmUpRuns, long batchTimeoutMicros) {
+        long fileSystemPollWaitSeconds, Duration warmUpRunLength, int maxWarmUpRuns, long batchTimeoutMicros,
+        long adaptiveBatchTimeoutMicros) {
 
     /**
      * A fixed, pre-touched heap: the RSS soak then sees native memory, metaspace and code cache grow (leaks),
@@ -49,7 +52,8 @@ record BenchmarkSettings(Duration measurement, Duration warmUp, long soakRequest
                 longAtLeast("bench.fileSystemPollWaitSeconds", 0, 0),
                 Duration.ofSeconds(positiveLong("bench.warmupRunSeconds", 4)),
                 (int) longAtLeast("bench.maxWarmupRuns", 12, 0),
-                longAtLeast("bench.batchTimeoutMicros", 0, 0));
+                longAtLeast("bench.batchTimeoutMicros", 0, 0),
+                longAtLeast("bench.adaptiveBatchTimeoutMicros", 2000, 0));
     }
 
     /** Absent: {@code defaultValue}; present but empty: nothing. */

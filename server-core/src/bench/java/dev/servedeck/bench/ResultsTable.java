@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The whole run as one Markdown document: printed to the console and written to results.md. */
 final class ResultsTable {
@@ -131,6 +133,63 @@ final class ResultsTable {
                 + "gRPC rows send the same row as binary tensor_content from h2load (2 connections x 32 streams, "
                 + "as in the gRPC table), after the REST run against the same process. The floor is the faster "
                 + "of the two thread settings in the In-process floor table.", table);
+    }
+
+    ResultsTable adaptiveBatching(AdaptiveBatchingComparison comparison) {
+        MarkdownTable table = new MarkdownTable("contender", "REST half_plus_two c1: p50, req/s (p50 of each round)",
+                "REST MLP c1: p50, req/s (p50 of each round)", "gRPC MLP c1: p50, calls/s (p50 of each round)",
+                "REST MLP c64: rows/s, p99, mean batch",
+                "gRPC MLP c64: rows/s, p99, mean batch (rows/s of each round)", "gRPC MLP c64 rows/s vs batching off");
+        for (AdaptiveBatchingResult result : List.of(comparison.off(), comparison.fixed(), comparison.adaptive())) {
+            table.row("ServeDeck, " + result.variant(),
+                    latencyAndRate(result.halfPlusTwoC1().p50Micros(), result.halfPlusTwoC1().requestsPerSecond())
+                            + rounds(result.halfPlusTwoC1Rounds(), run -> Format.micros(run.p50Micros())),
+                    latencyAndRate(result.mlpC1().p50Micros(), result.mlpC1().requestsPerSecond())
+                            + rounds(result.mlpC1Rounds(), run -> Format.micros(run.p50Micros())),
+                    latencyAndRate(result.grpcMlpC1P50Micros(), result.grpcMlpC1().callsPerSecond())
+                            + rounds(result.grpcMlpC1Rounds(),
+                                    run -> Format.micros(AdaptiveBatchingResult.p50Micros(run))),
+                    Format.rate(result.mlpC64().requestsPerSecond()) + ", " + Format.micros(result.mlpC64().p99Micros())
+                            + ", " + result.mlpC64Batch().label(),
+                    Format.rate(result.grpcMlpC64().callsPerSecond()) + ", "
+                            + Format.micros(result.grpcMlpC64().p99().toNanos() / 1_000.0) + ", "
+                            + result.grpcMlpC64Batch().label()
+                            + rounds(result.grpcMlpC64Rounds(), run -> Format.rate(run.load().callsPerSecond())),
+                    String.format("%.2fx", comparison.grpcMlpC64Throughput(result)));
+        }
+        AdaptiveBatchingResult adaptive = comparison.adaptive();
+        table.row("adaptive / batching off", ratio(comparison.halfPlusTwoC1Latency(adaptive)),
+                ratio(comparison.mlpC1Latency(adaptive)), ratio(comparison.grpcMlpC1Latency(adaptive)),
+                ratio(comparison.mlpC64Throughput(adaptive)), ratio(comparison.grpcMlpC64Throughput(adaptive)), "");
+        table.row("adaptive / fixed timeout",
+                ratio(adaptive.halfPlusTwoC1().p50Micros() / comparison.fixed().halfPlusTwoC1().p50Micros()),
+                ratio(adaptive.mlpC1().p50Micros() / comparison.fixed().mlpC1().p50Micros()),
+                ratio(adaptive.grpcMlpC1P50Micros() / comparison.fixed().grpcMlpC1P50Micros()),
+                ratio(adaptive.mlpC64().requestsPerSecond() / comparison.fixed().mlpC64().requestsPerSecond()),
+                ratio(comparison.grpcMlpC64AdaptiveOverFixed()), "");
+        return section("Adaptive batch timeout (batch_timeout_micros " + comparison.batchTimeoutMicros() + ")",
+                "Three ServeDeck processes up side by side, each kind of run going to the three in turn (the other "
+                + "two idle): batching off; batching with TF Serving's fixed timeout (`" + comparison.fixed().flags()
+                + "`); batching with the adaptive timeout (the default). Both batching servers read `"
+                + comparison.parameters().strip().replace("\n", " ") + "`. TF Serving's default TensorFlow "
+                + "threads. c1 = one client sending request after request (wrk -c1, h2load with one call in "
+                + "flight): latency columns are p50 and the ratios compare p50s; c64 columns and ratios compare "
+                + "rows/s. The judged kinds go round " + AdaptiveBatchingSuite.ROUNDS + " times (off, fixed, "
+                + "adaptive, off, ...; a warm-up run before the first) and each process is summed up by its median "
+                + "round. The MLP and wrk settings of the REST table, the gRPC request of the gRPC table; mean batch "
+                + "size from each server's Prometheus endpoint during the run.", table);
+    }
+
+    private static <T> String rounds(List<T> runs, Function<T, String> figure) {
+        return runs.stream().map(figure).collect(Collectors.joining(" / ", " (", ")"));
+    }
+
+    private static String latencyAndRate(double p50Micros, double perSecond) {
+        return Format.micros(p50Micros) + ", " + Format.rate(perSecond);
+    }
+
+    private static String ratio(double value) {
+        return String.format("%.2fx", value);
     }
 
     ResultsTable metricsCost(MetricsCostResult cost) {

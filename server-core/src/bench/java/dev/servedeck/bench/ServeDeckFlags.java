@@ -36,6 +36,11 @@ final class ServeDeckFlags {
         return List.of("--enable_batching", "--batching_parameters_file=" + file);
     }
 
+    /** TF Serving's fixed batch timeout instead of ServeDeck's adaptive one (the default). */
+    static List<String> fixedBatchTimeout() {
+        return List.of("--batching_adaptive_timeout=false");
+    }
+
     /** Prometheus served on the REST port; metrics are recorded either way. */
     static List<String> prometheus(Path dir) throws IOException {
         Path file = write(dir.resolve("monitoring.txt"),

@@ -16,6 +16,8 @@ final class TargetVerdicts {
     static final double TLS_COST_LIMIT = 0.25;
     /** Issue 16: bearer tokens may cost at most this share of req/s, on each API. */
     static final double TOKENS_COST_LIMIT = 0.03;
+    /** With batching on (adaptive timeout), one client's p50 may be this many times batching off's. */
+    static final double ADAPTIVE_C1_LATENCY_FACTOR = 1.25;
     /** A TF2-layout load may take this many times a TF1-layout load (see {@link #loadTime}). */
     static final double LOAD_TIME_NOISE = 1.10;
 
@@ -89,6 +91,47 @@ final class TargetVerdicts {
                         String.format("%,.0f vs %,.0f rows/s = %.0f%%", batching.on().grpc().callsPerSecond(),
                                 batching.floor().rowsPerSecond(), batching.grpcShareOfFloor() * 100),
                         batching.grpcShareOfFloor() >= BATCHING_SHARE_OF_FLOOR && grpcClean(batching)));
+    }
+
+    /**
+     * Issue 19: a lone request no longer waits for company that is not coming (c1 p50 within
+     * {@value #ADAPTIVE_C1_LATENCY_FACTOR}x batching off's), and batching under load earns no less than TF Serving's
+     * fixed timeout does (gRPC MLP c64 rows/s at least the fixed timeout's). The fixed timeout's figures are shown
+     * beside each for scale.
+     */
+    static List<Verdict> adaptiveBatching(AdaptiveBatchingComparison comparison) {
+        AdaptiveBatchingResult off = comparison.off();
+        AdaptiveBatchingResult fixed = comparison.fixed();
+        AdaptiveBatchingResult adaptive = comparison.adaptive();
+        boolean clean = off.clean() && fixed.clean() && adaptive.clean();
+        String errors = clean ? "" : ", with errors (see Warnings)";
+        String timeout = " [batch_timeout_micros " + comparison.batchTimeoutMicros() + "]";
+        return List.of(
+                c1Latency("REST half_plus_two c1 (wrk)" + timeout, adaptive.halfPlusTwoC1().p50Micros(),
+                        off.halfPlusTwoC1().p50Micros(), fixed.halfPlusTwoC1().p50Micros(), errors, clean),
+                c1Latency("REST MLP c1 (wrk)" + timeout, adaptive.mlpC1().p50Micros(), off.mlpC1().p50Micros(),
+                        fixed.mlpC1().p50Micros(), errors, clean),
+                c1Latency("gRPC MLP c1 (h2load)" + timeout, adaptive.grpcMlpC1P50Micros(), off.grpcMlpC1P50Micros(),
+                        fixed.grpcMlpC1P50Micros(), errors, clean),
+                new Verdict("gRPC MLP c64 rows/s (h2load), adaptive timeout >= fixed timeout (today's batching)"
+                        + timeout,
+                        String.format("%,.0f vs %,.0f rows/s = %.2fx; vs batching off (%,.0f): %.2fx adaptive, "
+                                        + "%.2fx fixed; mean batch %s vs %s%s",
+                                adaptive.grpcMlpC64().callsPerSecond(), fixed.grpcMlpC64().callsPerSecond(),
+                                comparison.grpcMlpC64AdaptiveOverFixed(), off.grpcMlpC64().callsPerSecond(),
+                                comparison.grpcMlpC64Throughput(adaptive), comparison.grpcMlpC64Throughput(fixed),
+                                adaptive.grpcMlpC64Batch().label(), fixed.grpcMlpC64Batch().label(), errors),
+                        comparison.grpcMlpC64AdaptiveOverFixed() >= 1.0 && clean));
+    }
+
+    private static Verdict c1Latency(String run, double adaptiveP50, double offP50, double fixedP50, String errors,
+            boolean clean) {
+        double ratio = adaptiveP50 / offP50;
+        return new Verdict(run + ": p50 with batching on (adaptive timeout) <= " + ADAPTIVE_C1_LATENCY_FACTOR
+                + "x batching off",
+                String.format("%s vs %s = %.2fx (fixed timeout: %s = %.1fx)%s", Format.micros(adaptiveP50),
+                        Format.micros(offP50), ratio, Format.micros(fixedP50), fixedP50 / offP50, errors),
+                ratio <= ADAPTIVE_C1_LATENCY_FACTOR && clean);
     }
 
     private static boolean grpcClean(BatchingComparison batching) {

@@ -1,5 +1,6 @@
 package dev.servedeck.core;
 
+import dev.servedeck.core.batching.ArrivingRequest;
 import dev.servedeck.core.batching.BatchRequest;
 import dev.servedeck.core.batching.BatchScheduler;
 import dev.servedeck.core.batching.BatchableInputs;
@@ -269,6 +270,9 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         }
         boolean batchHoldsHandle = false;
         InFlightTensorBytes.Reservation reservation = InFlightTensorBytes.NONE;
+        // From here until it is queued, the request is company that partial batches of its model may wait for.
+        ArrivingRequest arriving = batching.map(scheduler -> scheduler.arriving(handle.id().name()))
+                .orElse(ArrivingRequest.NONE);
         try {
             Servable servable = handle.servable();
             String signature = signatureName(spec);
@@ -276,7 +280,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             Map<String, TensorProto> inputs = inputDecoder.apply(def);
             reservation = tensorsInFlight.reserve(options.tensorByteLimit().checkInputs(inputs));
             Optional<CompletableFuture<Map<String, TensorProto>>> batched = batching.flatMap(scheduler ->
-                    schedule(scheduler, handle, servable, signature, def, inputs, outputFilter, timeout));
+                    schedule(scheduler, arriving, handle, servable, signature, def, inputs, outputFilter, timeout));
             if (batched.isPresent()) {
                 batchHoldsHandle = true;
                 ServableId id = handle.id();
@@ -295,11 +299,17 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         } catch (Error e) {
             return CompletableFuture.failedFuture(servableFault("Predict", handle.id(), e));
         } finally {
+            arriving.close();
             if (!batchHoldsHandle) {
                 reservation.close();
                 handle.close();
             }
         }
+    }
+
+    @Override
+    public ExpectedCall expectPredict(String model) {
+        return batching.<ExpectedCall>map(scheduler -> scheduler.arriving(model)::close).orElse(ExpectedCall.NONE);
     }
 
     /**
@@ -313,16 +323,17 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     }
 
     private Optional<CompletableFuture<Map<String, TensorProto>>> schedule(BatchScheduler scheduler,
-            ServableHandle handle, Servable servable, String signature, SignatureDef def,
+            ArrivingRequest arriving, ServableHandle handle, Servable servable, String signature, SignatureDef def,
             Map<String, TensorProto> inputs, Set<String> outputFilter, Duration timeout) {
         Optional<BatchableInputs> batchable = BatchableInputs.inspect(def, inputs, outputFilter);
         if (batchable.isEmpty()) {
+            arriving.close();
             scheduler.recordPassThrough(handle.id());
             return Optional.empty();
         }
         return Optional.of(scheduler.schedule(new BatchRequest(handle.id(), servable, signature, batchable.get(),
                 merged -> timedPredict(handle.id(), servable, signature, merged, outputFilter), timeout,
-                perModelBatching.of(servable))));
+                perModelBatching.of(servable)), arriving));
     }
 
     /** One TensorFlow run (a request's or a whole batch's), timed for the runtime latency metric. */

@@ -37,6 +37,16 @@ public interface ServingApi {
     CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
             Function<SignatureDef, Map<String, TensorProto>> inputDecoder, Duration timeout);
 
+    /**
+     * A front end has accepted a Predict call for {@code model} and queued it for a thread that will call
+     * {@link #predictAsync}. Until the returned handle is closed (when that thread picks the call up, or when the
+     * call is dropped), batching counts it as on its way, so the adaptive batch timeout holds the model's partial
+     * batches for it rather than running them a request short. Never blocks; without batching it counts nothing.
+     */
+    default ExpectedCall expectPredict(String model) {
+        return ExpectedCall.NONE;
+    }
+
     /** {@link #predictAsync(ModelSpec, Set, Function, Duration)} without a deadline. */
     default CompletableFuture<PredictResult> predictAsync(ModelSpec spec, Set<String> outputFilter,
             Function<SignatureDef, Map<String, TensorProto>> inputDecoder) {

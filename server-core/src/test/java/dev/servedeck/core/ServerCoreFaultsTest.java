@@ -53,9 +53,10 @@ class ServerCoreFaultsTest {
 
     @Test
     void anErrorInsideABatchAnswersEveryRequestInItAndTheNextBatchIsServed() throws Exception {
-        // A batch of four, formed only when full: the four requests below share one model run.
+        // A batch of four, formed only when full (TF Serving's fixed timeout: the adaptive one would not wait for
+        // the requests below, sent one after another): the four share one model run.
         BatchingOptions fourPerBatch = BatchingOptions.defaults().withMaxBatchSize(4).withBatchTimeoutMicros(60_000_000)
-                .withNumBatchThreads(1);
+                .withNumBatchThreads(1).withAdaptiveBatchTimeout(false);
         try (ServerCore core = start(BatchingConfig.enabled(fourPerBatch))) {
             fault.set(() -> new AssertionError("model invariant broken"));
             List<CompletableFuture<PredictResult>> batch = predictFour(core);

@@ -34,9 +34,10 @@ class TensorsInFlightTest {
     @Test
     void requestsHoldTheirBytesUntilAnsweredAndOneThatDoesNotFitIsRefusedAtOnce() throws Exception {
         DemoModels.writeHalfPlusTwo(dir.resolve("m"), 1);
-        // Batches of four, or whatever is queued after half a second; room for three one-float requests in flight.
+        // Batches of four, or whatever is queued after half a second (TF Serving's fixed timeout: the adaptive one
+        // would run each of these lone requests at once); room for three one-float requests in flight.
         BatchingOptions batching = BatchingOptions.defaults().withMaxBatchSize(4).withBatchTimeoutMicros(500_000)
-                .withNumBatchThreads(1);
+                .withNumBatchThreads(1).withAdaptiveBatchTimeout(false);
         ServerCoreOptions options = ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO)
                 .withBatching(BatchingConfig.enabled(batching)).withTensorByteLimit(new TensorByteLimit(4, 12));
         try (ServerCore core = ServerCore.start(options, ModelServerConfigFile.parse(

@@ -3,7 +3,8 @@ package dev.servedeck.console.batching;
 /**
  * The batching parameters typed as text on the Batching page, each named as in TF Serving's
  * {@code BatchingParameters} so that error messages read like the file the operator may also edit.
- * (The two switches, pad_variable_length_inputs and enable_large_batch_splitting, cannot be invalid.)
+ * (The switches, pad_variable_length_inputs, enable_large_batch_splitting and ServeDeck's adaptive_batch_timeout,
+ * cannot be invalid.)
  */
 public enum BatchingField {
     MAX_BATCH_SIZE("max_batch_size"),

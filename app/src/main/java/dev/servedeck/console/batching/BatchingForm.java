@@ -15,10 +15,11 @@ import java.util.stream.Collectors;
  * is sent; {@link BatchingOptions}' own checks run last, so a rule missed here still cannot reach the server.
  *
  * @param texts the text of every {@link BatchingField}
+ * @param adaptiveBatchTimeout ServeDeck's own switch (see {@link BatchingOptions#adaptiveBatchTimeout()})
  * @param threadPoolName carried through unchanged (read-only on the page)
  */
 public record BatchingForm(Map<BatchingField, String> texts, boolean padVariableLengthInputs,
-        boolean enableLargeBatchSplitting, String threadPoolName) {
+        boolean enableLargeBatchSplitting, boolean adaptiveBatchTimeout, String threadPoolName) {
 
     public BatchingForm {
         EnumMap<BatchingField, String> copy = new EnumMap<>(BatchingField.class);
@@ -39,7 +40,7 @@ public record BatchingForm(Map<BatchingField, String> texts, boolean padVariable
         texts.put(BatchingField.ALLOWED_BATCH_SIZES, formatSizes(options.allowedBatchSizes()));
         texts.put(BatchingField.MAX_EXECUTION_BATCH_SIZE, Integer.toString(options.maxExecutionBatchSize()));
         return new BatchingForm(texts, options.padVariableLengthInputs(), options.enableLargeBatchSplitting(),
-                options.threadPoolName());
+                options.adaptiveBatchTimeout(), options.threadPoolName());
     }
 
     static String formatSizes(List<Integer> sizes) {
@@ -94,7 +95,8 @@ public record BatchingForm(Map<BatchingField, String> texts, boolean padVariable
         try {
             return new Valid(new BatchingOptions(maxBatchSize.intValue(), timeout, enqueued, threads.intValue(),
                     threadPoolName, allowed, padVariableLengthInputs, enableLargeBatchSplitting,
-                    enableLargeBatchSplitting ? executionSize.intValue() : maxBatchSize.intValue()));
+                    enableLargeBatchSplitting ? executionSize.intValue() : maxBatchSize.intValue(),
+                    adaptiveBatchTimeout));
         } catch (IllegalArgumentException e) {
             return new Invalid(Map.of(), e.getMessage());
         }

@@ -48,6 +48,7 @@ public final class BatchingView {
     @FXML private Label maxExecutionBatchSizeError;
     @FXML private CheckBox padVariableLengthInputs;
     @FXML private CheckBox enableLargeBatchSplitting;
+    @FXML private CheckBox adaptiveBatchTimeout;
     @FXML private Label threadPoolName;
     @FXML private Label meanBatchSize;
     @FXML private Label batchesPerSecond;
@@ -97,6 +98,8 @@ public final class BatchingView {
         padVariableLengthInputs.disableProperty().bind(readOnly);
         enableLargeBatchSplitting.selectedProperty().bindBidirectional(viewModel.enableLargeBatchSplittingProperty());
         enableLargeBatchSplitting.disableProperty().bind(readOnly);
+        adaptiveBatchTimeout.selectedProperty().bindBidirectional(viewModel.adaptiveBatchTimeoutProperty());
+        adaptiveBatchTimeout.disableProperty().bind(readOnly);
         threadPoolName.textProperty().bind(viewModel.threadPoolNameProperty());
 
         readOnlyNote.visibleProperty().bind(readOnly);

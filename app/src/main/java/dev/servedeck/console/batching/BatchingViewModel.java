@@ -43,6 +43,7 @@ public final class BatchingViewModel {
     private final Map<BatchingField, ReadOnlyStringWrapper> errors = new EnumMap<>(BatchingField.class);
     private final BooleanProperty padVariableLengthInputs = new SimpleBooleanProperty(false);
     private final BooleanProperty enableLargeBatchSplitting = new SimpleBooleanProperty(false);
+    private final BooleanProperty adaptiveBatchTimeout = new SimpleBooleanProperty(true);
     private final ReadOnlyStringWrapper threadPoolName = new ReadOnlyStringWrapper("");
 
     private final ReadOnlyObjectWrapper<BatchingOptions> inForce = new ReadOnlyObjectWrapper<>();
@@ -76,6 +77,7 @@ public final class BatchingViewModel {
         }
         padVariableLengthInputs.addListener((obs, old, now) -> formChanged());
         enableLargeBatchSplitting.addListener((obs, old, now) -> formChanged());
+        adaptiveBatchTimeout.addListener((obs, old, now) -> formChanged());
         canApply = Bindings.createBooleanBinding(() -> editable.get() && dirty.get() && valid.get() && !busy.get(),
                 editable, dirty, valid, busy);
         canRevert = Bindings.createBooleanBinding(() -> editable.get() && dirty.get() && !busy.get(),
@@ -182,7 +184,7 @@ public final class BatchingViewModel {
         Map<BatchingField, String> values = new EnumMap<>(BatchingField.class);
         texts.forEach((field, text) -> values.put(field, text.get()));
         return new BatchingForm(values, padVariableLengthInputs.get(), enableLargeBatchSplitting.get(),
-                threadPoolName.get());
+                adaptiveBatchTimeout.get(), threadPoolName.get());
     }
 
     private void fill(BatchingOptions options) {
@@ -192,6 +194,7 @@ public final class BatchingViewModel {
             texts.forEach((field, text) -> text.set(form.text(field)));
             padVariableLengthInputs.set(form.padVariableLengthInputs());
             enableLargeBatchSplitting.set(form.enableLargeBatchSplitting());
+            adaptiveBatchTimeout.set(form.adaptiveBatchTimeout());
             threadPoolName.set(form.threadPoolName());
         } finally {
             filling = false;
@@ -235,6 +238,11 @@ public final class BatchingViewModel {
 
     public BooleanProperty enableLargeBatchSplittingProperty() {
         return enableLargeBatchSplitting;
+    }
+
+    /** ServeDeck's adaptive batch timeout: on, a partial batch runs as soon as no other request can join it. */
+    public BooleanProperty adaptiveBatchTimeoutProperty() {
+        return adaptiveBatchTimeout;
     }
 
     public ReadOnlyStringProperty threadPoolNameProperty() {

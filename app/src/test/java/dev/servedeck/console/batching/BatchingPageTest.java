@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
@@ -44,10 +45,15 @@ class BatchingPageTest extends DemoConsoleTest {
 
         replaceText(robot, "#maxBatchSize", "16");
         replaceText(robot, "#batchTimeoutMicros", "2000");
+        CheckBox adaptive = (CheckBox) asyncFx(() -> console.scene().lookup("#adaptiveBatchTimeout")).get();
+        assertThat(adaptive.isSelected()).as("ServeDeck's default").isTrue();
+        robot.clickOn(adaptive);
+        waitFor(5, TimeUnit.SECONDS, () -> !adaptive.isSelected());
         assertThat(robot.lookup("#dirty").queryAs(Label.class).isVisible()).isTrue();
         robot.clickOn("#apply");
 
-        BatchingOptions expected = before.withMaxBatchSize(16).withBatchTimeoutMicros(2000);
+        BatchingOptions expected = before.withMaxBatchSize(16).withBatchTimeoutMicros(2000)
+                .withAdaptiveBatchTimeout(false);
         waitFor(10, TimeUnit.SECONDS, () -> console.backend().batchingOptions().equals(expected));
         waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#notice").queryAs(Label.class).getText().startsWith("Applied"));
         assertThat(robot.lookup("#dirty").queryAs(Label.class).isVisible()).isFalse();

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class BatchingViewModelTest {
 
     private static final BatchingOptions IN_FORCE = new BatchingOptions(32, 500, 100, 2, "servedeck-batch",
-            List.of(8, 16, 32), false, false, 32);
+            List.of(8, 16, 32), false, false, 32, true);
 
     /** A backend whose batching parameters file holds {@link #fileOptions}. */
     private static final class Backend extends FakeBackend {
@@ -80,7 +80,7 @@ class BatchingViewModelTest {
         viewModel.apply().join();
 
         BatchingOptions expected = new BatchingOptions(64, 1500, 50, 3, "servedeck-batch", List.of(16, 64),
-                true, false, 64);
+                true, false, 64, true);
         assertThat(backend.calls).containsExactly("applyBatching " + expected);
         assertThat(viewModel.inForceProperty().get()).isEqualTo(expected);
         assertThat(viewModel.textProperty(BatchingField.ALLOWED_BATCH_SIZES).get()).isEqualTo("16, 64");
@@ -97,7 +97,23 @@ class BatchingViewModelTest {
         viewModel.apply().join();
 
         assertThat(backend.batching).isEqualTo(new BatchingOptions(32, 500, 100, 2, "servedeck-batch",
-                List.of(8, 16), false, true, 16));
+                List.of(8, 16), false, true, 16, true));
+    }
+
+    @Test
+    void theAdaptiveTimeoutIsShownAndSwitchedLiveLikeTheOtherParameters() {
+        assertThat(viewModel.adaptiveBatchTimeoutProperty().get()).isTrue();
+
+        viewModel.adaptiveBatchTimeoutProperty().set(false);
+        assertThat(viewModel.dirtyProperty().get()).isTrue();
+        viewModel.apply().join();
+
+        assertThat(backend.batching).isEqualTo(IN_FORCE.withAdaptiveBatchTimeout(false));
+        assertThat(viewModel.dirtyProperty().get()).isFalse();
+
+        backend.batching = IN_FORCE;
+        viewModel.refresh();
+        assertThat(viewModel.adaptiveBatchTimeoutProperty().get()).as("follows the server").isTrue();
     }
 
     @ParameterizedTest(name = "{0} = ''{1}'' -> {2}")
@@ -231,7 +247,8 @@ class BatchingViewModelTest {
 
     @Test
     void loadFillsTheFormWithoutApplyingIt() {
-        BatchingOptions fromFile = new BatchingOptions(128, 2000, 1000, 1, "servedeck-batch", List.of(), true, false, 128);
+        BatchingOptions fromFile = new BatchingOptions(128, 2000, 1000, 1, "servedeck-batch", List.of(), true, false, 128,
+                false);
         backend.fileOptions = fromFile;
 
         viewModel.load(Path.of("/tmp/batching.txt")).join();

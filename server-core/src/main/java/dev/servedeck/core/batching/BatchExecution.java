@@ -27,15 +27,20 @@ final class BatchExecution {
     /**
      * @param formedAt the ticker reading when the batch was taken from its queue
      * @param threadPoolName the pool running it, for the queuing latency
+     * @param modelFinished called once, as soon as the model has run (or the batch failed), before any request
+     *     hears back: an answered client may send its next request at once, and the scheduler must by then count
+     *     this batch as finished, or that request would wait behind it
      */
     static void run(List<TaskPiece> pieces, BatchingOptions options, long formedAt, String threadPoolName,
-            BatchObserver observer) {
+            BatchObserver observer, Runnable modelFinished) {
         if (pieces.isEmpty()) {
+            modelFinished.run();
             return;
         }
         // Every piece must hear back exactly once, or its request never completes and keeps its version loaded.
         int answered = 0;
         int rows = pieces.stream().mapToInt(TaskPiece::rows).sum();
+        boolean finished = false;
         try {
             ServableId servable = pieces.get(0).request().request.servable();
             // Recorded here rather than where the batch is formed, to keep the observers out of the scheduler's
@@ -47,7 +52,13 @@ final class BatchExecution {
             Map<String, TensorProto> merged = merge(pieces, paddedRows);
             // Any request's runner will do: all run the same loaded version, which every request of the batch
             // keeps loaded until its pieces have finished (QueuedRequest).
-            Map<String, TensorProto> outputs = pieces.get(0).request().request.runner().apply(merged);
+            Map<String, TensorProto> outputs;
+            try {
+                outputs = pieces.get(0).request().request.runner().apply(merged);
+            } finally {
+                finished = true;
+                modelFinished.run();
+            }
             checkRows(outputs, paddedRows);
             observer.batchRan(servable, rows, paddedRows, pieces.size());
             int offset = 0;
@@ -68,6 +79,11 @@ final class BatchExecution {
             // batch hears back, which releases its version, and this batch thread lives on for the next batch.
             LOG.error("A batch of {} rows failed unexpectedly", rows, e);
             fail(pieces.subList(answered, pieces.size()), ServingException.unexpected("Batch", e));
+        } finally {
+            if (!finished) {
+                // It failed before the model ran.
+                modelFinished.run();
+            }
         }
     }
 

@@ -5,7 +5,6 @@ import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,11 @@ import org.tensorflow.proto.TensorProto;
  *       request larger than max_batch_size, UNAVAILABLE after {@link #close}).</li>
  *   <li>A batch runs when it is full, or when its oldest request has waited batch_timeout_micros, measured
  *       on the injected {@link Ticker}. Threads take ready batches from the queues in turn.</li>
+ *   <li>With the adaptive timeout (ServeDeck's, on by default) a partial batch runs sooner when no other
+ *       request can join it soon: none for its model is {@link #arriving on its way} and no earlier batch of
+ *       its queue is still running ({@link BatchQueue#readyAt}). A request that is such a batch all alone runs
+ *       on the caller's thread, as it would without batching, if a batch thread is idle.</li>
+ *   <li>At most num_batch_threads batches run at a time, wherever they run.</li>
  *   <li>A request whose deadline passes while it waits completes with DEADLINE_EXCEEDED and never runs.</li>
  *   <li>{@link #updateOptions} swaps the parameters while requests flow: batches are formed at the moment a
  *       thread takes one, so the next batch uses the new parameters and nothing queued is lost; the thread
@@ -56,6 +60,9 @@ public final class BatchScheduler implements AutoCloseable {
     /** Live batch threads by slot; a thread whose slot is at or beyond num_batch_threads exits. */
     private final Map<Integer, Thread> threads = new HashMap<>();
     private final BatchingStatsRecorder stats = new BatchingStatsRecorder();
+    private final IncomingRequests incoming = new IncomingRequests();
+    /** Batches running now, on batch threads or on callers' threads; never more than num_batch_threads. */
+    private int batchesRunning;
     /** The stats recorder, plus monitoring's observer when there is one. */
     private final BatchObserver observer;
     private volatile BatchingOptions options;
@@ -81,50 +88,118 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /**
+     * Announces a Predict request for {@code model} that has entered the core: until it is scheduled (pass it to
+     * {@link #schedule(BatchRequest, ArrivingRequest)}) or the returned handle is closed, the adaptive timeout
+     * holds the model's partial batches for it. Never blocks.
+     */
+    public ArrivingRequest arriving(String model) {
+        incoming.add(model);
+        return new ArrivingRequest(this, model);
+    }
+
+    /** {@link #schedule(BatchRequest, ArrivingRequest)} for a request that was not announced. */
+    public CompletableFuture<Map<String, TensorProto>> schedule(BatchRequest request) {
+        return schedule(request, ArrivingRequest.NONE);
+    }
+
+    /**
      * Queues a request for batching. Never blocks.
      *
-     * @return the request's own outputs, completed on a batch thread
+     * @param arriving the request's announcement, if it was announced ({@link ArrivingRequest#NONE} if not): it
+     *     stops being expected once the request is queued or refused
+     * @return the request's own outputs, completed on a batch thread, or already completed when the request ran
+     *     alone on this thread (see {@link #runsHere})
      * @throws ServingException RESOURCE_EXHAUSTED when its queue is full, INVALID_ARGUMENT when it has more
      *     rows than max_batch_size, UNAVAILABLE when the scheduler is closing
      */
-    public CompletableFuture<Map<String, TensorProto>> schedule(BatchRequest request) {
+    public CompletableFuture<Map<String, TensorProto>> schedule(BatchRequest request, ArrivingRequest arriving) {
         long now = ticker.read();
         QueuedRequest queued = new QueuedRequest(request, now, deadline(now, request.timeout()));
         // As TF Serving, every request handed to batching counts, refused ones included.
         observer.requestArrived(request.servable(), request.inputs().rows());
+        TakenBatch runHere = null;
         lock.lock();
         try {
+            // The request stops being expected under the lock and after the offer below (or its refusal): a batch
+            // thread that no longer sees it on its way sees it queued.
             if (closing) {
+                arriving.arrived(incoming);
                 throw ServingException.unavailable("Server is shutting down: no new requests are batched");
             }
             BatchingOptions queueOptions = request.modelOptions().orElse(options);
             BatchKey key = BatchKey.of(request, queueOptions.padVariableLengthInputs());
             BatchQueue queue = queues.computeIfAbsent(key,
                     k -> new BatchQueue(k, request.modelOptions().orElse(null)));
+            boolean wasEmpty = queue.isEmpty();
             boolean needsAttention;
             try {
                 needsAttention = queue.offer(queued, queue.options(options));
             } catch (ServingException e) {
-                if (queue.isEmpty()) {
+                if (queue.isIdle()) {
                     queues.remove(key);
                 }
                 if (e.code() == Code.RESOURCE_EXHAUSTED) {
                     observer.rejectedQueueFull(request.servable());
                 }
+                if (arriving.arrived(incoming)) {
+                    work.signal();
+                }
                 throw e;
             }
-            if (needsAttention) {
+            boolean lastOnTheWay = arriving.arrived(incoming);
+            if (wasEmpty && runsHere(queue, now)) {
+                runHere = take(queue, now, queue.options(options));
+            }
+            // The last request on its way may be what a partial batch of its model was held for. After a take here,
+            // only what is left needs a thread (the pieces of a split request, or another queue of the model): a
+            // thread woken for nothing would take the cores from this caller at one client at a time.
+            boolean wake = runHere == null ? needsAttention || lastOnTheWay : anyQueued();
+            if (wake) {
                 work.signal();
             }
         } finally {
             lock.unlock();
         }
+        if (runHere != null) {
+            run(runHere, true);
+        }
         return queued.result;
+    }
+
+    /**
+     * Whether a request that is alone in its queue runs on the caller's thread. A batch thread would run it at once
+     * anyway (the adaptive timeout finds nothing to wait for and a thread is idle), so handing it over would only
+     * add two thread switches to its latency, which at one client at a time costs more than the model run of a
+     * small model. It takes an idle thread's place, so num_batch_threads still bounds the batches running. Callers
+     * already run requests that cannot batch this way.
+     */
+    private boolean runsHere(BatchQueue queue, long now) {
+        BatchingOptions queueOptions = queue.options(options);
+        return queueOptions.adaptiveBatchTimeout() && batchesRunning < options.numBatchThreads()
+                && queue.readyAt(queueOptions, incoming.any(queue.key().servable().name())) <= now;
     }
 
     /** Counts a Predict request for {@code servable} that could not batch and ran on its own. */
     public void recordPassThrough(ServableId servable) {
         observer.passedThrough(servable);
+    }
+
+    /**
+     * An announced request will not be queued by this announcement: it is not batchable, it failed first, or a
+     * front end hands it on to the core, which announces it again.
+     */
+    void notComing(ArrivingRequest arriving) {
+        if (arriving.arrived(incoming)) {
+            // The partial batches held for it may run now; the lock orders this after a thread's decision to wait.
+            lock.lock();
+            try {
+                if (anyQueued()) {
+                    work.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /** The parameters in force (per-model parameters aside). */
@@ -160,6 +235,10 @@ public final class BatchScheduler implements AutoCloseable {
         lock.lock();
         try {
             for (BatchQueue queue : queues.values()) {
+                if (queue.isEmpty()) {
+                    // Kept only while a batch of it runs.
+                    continue;
+                }
                 queuedByModel.merge(queue.key().servable().name(),
                         QueueDepth.EMPTY.plus(queue.queuedPieces(), queue.queuedRows()),
                         (sum, more) -> sum.plus(more.tasks(), more.rows()));
@@ -254,7 +333,7 @@ public final class BatchScheduler implements AutoCloseable {
                 if (batch == null) {
                     return;
                 }
-                BatchExecution.run(batch.pieces, batch.options, batch.formedAt, batch.threadPoolName, observer);
+                run(batch, false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -276,40 +355,107 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
+    /** Runs a batch taken from its queue, on a batch thread or on the caller's ({@code onCaller}). */
+    private void run(TakenBatch batch, boolean onCaller) {
+        BatchExecution.run(batch.pieces, batch.options, batch.formedAt, batch.threadPoolName, observer,
+                () -> batchFinished(batch.queue, onCaller));
+    }
+
+    /**
+     * A batch of {@code queue} has run its model (its requests are about to hear back). The queue is forgotten once
+     * idle. Requests it held back are looked at next by the batch thread that ran it; after a run on a caller's
+     * thread, which does not look, a waiting thread is woken to (a batch's place is free again, too).
+     */
+    private void batchFinished(BatchQueue queue, boolean onCaller) {
+        lock.lock();
+        try {
+            queue.batchFinished();
+            batchesRunning--;
+            if (queue.isIdle() && queues.get(queue.key()) == queue) {
+                queues.remove(queue.key());
+            }
+            if (onCaller && anyQueued()) {
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds the lock. */
+    private boolean anyQueued() {
+        for (BatchQueue queue : queues.values()) {
+            if (!queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes the first batch of {@code queue}, moving the queue behind the others (round robin) or forgetting it
+     * when idle. Caller holds the lock.
+     *
+     * @return the batch, or null when every request waiting in it had expired
+     */
+    private TakenBatch take(BatchQueue queue, long now, BatchingOptions queueOptions) {
+        List<TaskPiece> pieces = queue.poll(now, queueOptions, observer);
+        queues.remove(queue.key());
+        if (!pieces.isEmpty()) {
+            queue.batchStarted();
+            batchesRunning++;
+        }
+        if (!queue.isIdle()) {
+            queues.put(queue.key(), queue);
+        }
+        return pieces.isEmpty() ? null : new TakenBatch(queue, pieces, queueOptions, now, options.threadPoolName());
+    }
+
     /** The next batch for the thread in {@code slot}, waiting until one is ready; null when the thread should exit. */
     private TakenBatch nextBatch(int slot) throws InterruptedException {
         lock.lock();
         try {
             while (true) {
                 if (!closing && slot >= options.numBatchThreads()) {
+                    // What this thread would have looked at next is another thread's now.
+                    work.signal();
                     return null;
+                }
+                if (closing && !anyQueued()) {
+                    return null;
+                }
+                if (!closing && batchesRunning >= options.numBatchThreads()) {
+                    // Every place is taken (a caller runs a batch): wait until one is free.
+                    work.await();
+                    continue;
                 }
                 long now = ticker.read();
                 long wait = Long.MAX_VALUE;
-                Iterator<BatchQueue> it = queues.values().iterator();
-                while (it.hasNext()) {
-                    BatchQueue queue = it.next();
-                    BatchingOptions queueOptions = queue.options(options);
-                    long readyAt = closing ? Long.MIN_VALUE : queue.readyAt(queueOptions);
-                    if (readyAt > now) {
-                        wait = Math.min(wait, readyAt - now);
+                BatchQueue ready = null;
+                for (BatchQueue queue : queues.values()) {
+                    if (queue.isEmpty()) {
                         continue;
                     }
-                    List<TaskPiece> pieces = queue.poll(now, queueOptions, observer);
-                    it.remove();
-                    if (!queue.isEmpty()) {
-                        // Round robin: the queue just served waits behind the others.
-                        queues.put(queue.key(), queue);
+                    long readyAt = closing ? Long.MIN_VALUE : queue.readyAt(queue.options(options),
+                            incoming.any(queue.key().servable().name()));
+                    if (readyAt <= now) {
+                        ready = queue;
+                        break;
+                    }
+                    wait = Math.min(wait, readyAt - now);
+                }
+                if (ready != null) {
+                    TakenBatch batch = take(ready, now, ready.options(options));
+                    if (anyQueued()) {
+                        // Another batch may be ready too, or become ready on its own timeout: let another thread
+                        // look.
                         work.signal();
                     }
-                    if (!pieces.isEmpty()) {
-                        return new TakenBatch(pieces, queueOptions, now, options.threadPoolName());
+                    if (batch != null) {
+                        return batch;
                     }
-                    // Every waiting request had expired; the iterator is stale after the re-insert, so rescan.
-                    it = queues.values().iterator();
-                }
-                if (closing && queues.isEmpty()) {
-                    return null;
+                    // Every request waiting in it had expired: look again.
+                    continue;
                 }
                 if (wait == Long.MAX_VALUE) {
                     work.await();
@@ -344,13 +490,16 @@ public final class BatchScheduler implements AutoCloseable {
                 + ", max_enqueued_batches " + o.maxEnqueuedBatches() + ", num_batch_threads " + o.numBatchThreads()
                 + (o.allowedBatchSizes().isEmpty() ? "" : ", allowed_batch_sizes " + o.allowedBatchSizes())
                 + (o.padVariableLengthInputs() ? ", pad_variable_length_inputs" : "")
-                + (o.enableLargeBatchSplitting() ? ", large batch splitting to " + o.maxExecutionBatchSize() : "");
+                + (o.enableLargeBatchSplitting() ? ", large batch splitting to " + o.maxExecutionBatchSize() : "")
+                + (o.adaptiveBatchTimeout() ? ", adaptive timeout" : ", fixed timeout (adaptive_batch_timeout off)");
     }
 
     /**
+     * @param queue the queue it was taken from
      * @param formedAt when the batch was taken from its queue (the end of its requests' queuing)
      * @param threadPoolName the pool running it, as the batch threads are named
      */
-    private record TakenBatch(List<TaskPiece> pieces, BatchingOptions options, long formedAt, String threadPoolName) {
+    private record TakenBatch(BatchQueue queue, List<TaskPiece> pieces, BatchingOptions options, long formedAt,
+            String threadPoolName) {
     }
 }

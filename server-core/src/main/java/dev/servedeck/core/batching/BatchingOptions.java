@@ -29,6 +29,8 @@ import java.util.Objects;
  *     {@code maxExecutionBatchSize} rows and reassemble its answer
  * @param maxExecutionBatchSize with splitting, the largest batch that runs (at most {@code maxBatchSize});
  *     ignored without splitting
+ * @param adaptiveBatchTimeout ServeDeck's own, on by default: a partial batch runs before batch_timeout_micros
+ *     when no other request can join it soon (see {@link BatchQueue#readyAt}); off, TF Serving's behaviour
  */
 public record BatchingOptions(
         int maxBatchSize,
@@ -39,7 +41,8 @@ public record BatchingOptions(
         List<Integer> allowedBatchSizes,
         boolean padVariableLengthInputs,
         boolean enableLargeBatchSplitting,
-        int maxExecutionBatchSize) {
+        int maxExecutionBatchSize,
+        boolean adaptiveBatchTimeout) {
 
     /** TF Serving's defaults for absent fields (SharedBatchScheduler's queue options). */
     public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
@@ -77,13 +80,17 @@ public record BatchingOptions(
                         ? "max_execution_batch_size (" : "max_batch_size (") + limit + "), was " + allowedBatchSizes);
     }
 
-    /** TF Serving's defaults: batches of up to 1000, no timeout, 10 batches per queue, one thread per core. */
+    /**
+     * TF Serving's defaults (batches of up to 1000, no timeout, 10 batches per queue, one thread per core) and
+     * ServeDeck's (an adaptive timeout).
+     */
     public static BatchingOptions defaults() {
         return fromProto(BatchingParameters.getDefaultInstance());
     }
 
     /**
-     * The options a {@code BatchingParameters} message asks for; absent fields take TF Serving's defaults.
+     * The options a {@code BatchingParameters} message asks for; absent fields take TF Serving's defaults, and the
+     * ServeDeck fields it cannot hold take theirs.
      *
      * @throws ServingException INVALID_ARGUMENT naming the first invalid field
      */
@@ -106,13 +113,14 @@ public record BatchingOptions(
                     proto.hasEnableLargeBatchSplitting() && proto.getEnableLargeBatchSplitting().getValue(),
                     proto.hasMaxExecutionBatchSize()
                             ? toInt("max_execution_batch_size", proto.getMaxExecutionBatchSize().getValue())
-                            : maxBatchSize);
+                            : maxBatchSize,
+                    true);
         } catch (IllegalArgumentException e) {
             throw ServingException.invalidArgument("Invalid batching parameters: " + e.getMessage());
         }
     }
 
-    /** Every field written out, so a saved file says exactly what ran. */
+    /** Every TF Serving field written out, so a saved file says exactly what ran (ServeDeck's fields aside). */
     public BatchingParameters toProto() {
         BatchingParameters.Builder proto = BatchingParameters.newBuilder()
                 .setMaxBatchSize(Int64Value.of(maxBatchSize))
@@ -155,37 +163,50 @@ public record BatchingOptions(
 
     public BatchingOptions withMaxBatchSize(int size) {
         return new BatchingOptions(size, batchTimeoutMicros, maxEnqueuedBatches, numBatchThreads, threadPoolName,
-                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting, maxExecutionBatchSize);
+                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting,
+                maxExecutionBatchSize, adaptiveBatchTimeout);
     }
 
     public BatchingOptions withBatchTimeoutMicros(long micros) {
         return new BatchingOptions(maxBatchSize, micros, maxEnqueuedBatches, numBatchThreads, threadPoolName,
-                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting, maxExecutionBatchSize);
+                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting,
+                maxExecutionBatchSize, adaptiveBatchTimeout);
     }
 
     public BatchingOptions withMaxEnqueuedBatches(long batches) {
         return new BatchingOptions(maxBatchSize, batchTimeoutMicros, batches, numBatchThreads, threadPoolName,
-                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting, maxExecutionBatchSize);
+                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting,
+                maxExecutionBatchSize, adaptiveBatchTimeout);
     }
 
     public BatchingOptions withNumBatchThreads(int threads) {
         return new BatchingOptions(maxBatchSize, batchTimeoutMicros, maxEnqueuedBatches, threads, threadPoolName,
-                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting, maxExecutionBatchSize);
+                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting,
+                maxExecutionBatchSize, adaptiveBatchTimeout);
     }
 
     public BatchingOptions withAllowedBatchSizes(List<Integer> sizes) {
         return new BatchingOptions(maxBatchSize, batchTimeoutMicros, maxEnqueuedBatches, numBatchThreads, threadPoolName,
-                sizes, padVariableLengthInputs, enableLargeBatchSplitting, maxExecutionBatchSize);
+                sizes, padVariableLengthInputs, enableLargeBatchSplitting,
+                maxExecutionBatchSize, adaptiveBatchTimeout);
     }
 
     public BatchingOptions withPadVariableLengthInputs(boolean pad) {
         return new BatchingOptions(maxBatchSize, batchTimeoutMicros, maxEnqueuedBatches, numBatchThreads, threadPoolName,
-                allowedBatchSizes, pad, enableLargeBatchSplitting, maxExecutionBatchSize);
+                allowedBatchSizes, pad, enableLargeBatchSplitting,
+                maxExecutionBatchSize, adaptiveBatchTimeout);
     }
 
     public BatchingOptions withLargeBatchSplitting(int maxExecutionSize) {
         return new BatchingOptions(maxBatchSize, batchTimeoutMicros, maxEnqueuedBatches, numBatchThreads, threadPoolName,
-                allowedBatchSizes, padVariableLengthInputs, true, maxExecutionSize);
+                allowedBatchSizes, padVariableLengthInputs, true,
+                maxExecutionSize, adaptiveBatchTimeout);
+    }
+
+    public BatchingOptions withAdaptiveBatchTimeout(boolean adaptive) {
+        return new BatchingOptions(maxBatchSize, batchTimeoutMicros, maxEnqueuedBatches, numBatchThreads, threadPoolName,
+                allowedBatchSizes, padVariableLengthInputs, enableLargeBatchSplitting,
+                maxExecutionBatchSize, adaptive);
     }
 
     private static int toInt(String field, long value) {

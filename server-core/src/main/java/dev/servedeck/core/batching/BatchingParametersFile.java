@@ -1,9 +1,10 @@
 package dev.servedeck.core.batching;
 
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.TextFormat;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
-import dev.servedeck.proto.config.BatchingParameters;
+import dev.servedeck.proto.config.ServeDeckBatchingParameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +13,17 @@ import java.util.Optional;
 
 /**
  * TF Serving's batching parameter files in protobuf text format: {@code --batching_parameters_file} and the
- * per-model {@code batching_params.pbtxt} in a SavedModel version folder.
+ * per-model {@code batching_params.pbtxt} in a SavedModel version folder. They may also hold ServeDeck's own
+ * fields ({@link ExtendedBatchingParameters}); a file without them is exactly TF Serving's.
  */
 public final class BatchingParametersFile {
 
     /** The per-model file TF Serving reads with {@code --enable_per_model_batching_parameters}. */
     public static final String PER_MODEL_FILE_NAME = "batching_params.pbtxt";
+
+    /** Heads a printed file that only ServeDeck can read, so that its reader knows why before trying. */
+    static final String SERVEDECK_ONLY_NOTE = "# adaptive_batch_timeout {} (false, as protobuf prints it) is ServeDeck's"
+            + " own field: tensorflow_model_server does not read this file\n";
 
     private BatchingParametersFile() {
     }
@@ -51,21 +57,35 @@ public final class BatchingParametersFile {
      * @throws ServingException INVALID_ARGUMENT with the parser's or the validation's reason
      */
     public static BatchingOptions parse(String text, String source) {
-        BatchingParameters.Builder proto = BatchingParameters.newBuilder();
+        ExtendedBatchingParameters proto;
         try {
-            TextFormat.merge(text, proto);
+            proto = ExtendedBatchingParameters.parse(text);
         } catch (TextFormat.ParseException e) {
             throw ServingException.invalidArgument("Cannot parse batching parameters in " + source + ": " + e.getMessage());
         }
+        BatchingOptions options;
         try {
-            return BatchingOptions.fromProto(proto.build());
+            options = BatchingOptions.fromProto(proto.tfServing());
         } catch (ServingException e) {
             throw ServingException.invalidArgument(e.getMessage() + " (in " + source + ")");
         }
+        ServeDeckBatchingParameters own = proto.serveDeck();
+        return own.hasAdaptiveBatchTimeout()
+                ? options.withAdaptiveBatchTimeout(own.getAdaptiveBatchTimeout().getValue()) : options;
     }
 
-    /** The options as text in the same format, ready to save as a batching parameters file. */
+    /**
+     * The options as text in the same format, ready to save as a batching parameters file. ServeDeck's fields are
+     * written only where they differ from their defaults: with the defaults, tensorflow_model_server reads the
+     * file too.
+     */
     public static String print(BatchingOptions options) {
-        return TextFormat.printer().printToString(options.toProto());
+        ServeDeckBatchingParameters.Builder own = ServeDeckBatchingParameters.newBuilder();
+        if (!options.adaptiveBatchTimeout()) {
+            own.setAdaptiveBatchTimeout(BoolValue.of(false));
+        }
+        String text = new ExtendedBatchingParameters(options.toProto(), own.build()).print();
+        return own.build().equals(ServeDeckBatchingParameters.getDefaultInstance()) ? text
+                : SERVEDECK_ONLY_NOTE + text;
     }
 }

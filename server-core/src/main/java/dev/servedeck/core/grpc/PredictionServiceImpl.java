@@ -2,6 +2,7 @@ package dev.servedeck.core.grpc;
 
 import com.google.protobuf.Any;
 import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.PredictResult;
@@ -48,8 +49,10 @@ public final class PredictionServiceImpl extends PredictionServiceGrpc.Predictio
     @Override
     public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
         // Asynchronous: a request waiting for its batch holds no gRPC thread, so --grpc_max_threads does not
-        // cap the batch size.
-        calls.answerAsync("Predict", observer, () -> {
+        // cap the batch size. While it waits for a call thread it is company a partial batch of its model may wait
+        // for; from that thread on, the core counts it.
+        ExpectedCall expected = api.expectPredict(request.getModelSpec().getName());
+        calls.answerAsync("Predict", observer, expected::close, () -> {
             ModelSpec spec = ModelSpecs.fromProto(request.hasModelSpec(), request.getModelSpec());
             return api.predictAsync(spec, new LinkedHashSet<>(request.getOutputFilterList()),
                     signature -> request.getInputsMap(), UnaryCalls.timeLeft())

@@ -60,9 +60,18 @@ final class UnaryCalls {
     /**
      * Like {@link #answer}, for a call that completes later (a Predict waiting for its batch): the call's
      * thread is released at once and the answer is sent from whichever thread completes the future.
+     *
+     * @param leftQueue runs once, as soon as a thread picks the call up or the executor refuses it
      */
-    <T> void answerAsync(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
-        dispatch(method, observer, () -> runAsync(method, observer, call));
+    <T> void answerAsync(String method, StreamObserver<T> observer, Runnable leftQueue,
+            Supplier<CompletableFuture<T>> call) {
+        boolean queued = dispatch(method, observer, () -> {
+            leftQueue.run();
+            runAsync(method, observer, call);
+        });
+        if (!queued) {
+            leftQueue.run();
+        }
     }
 
     private <T> void runAsync(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> call) {
@@ -86,14 +95,20 @@ final class UnaryCalls {
         });
     }
 
-    /** Runs {@code work} on the call executor, in the call's gRPC context (its deadline and cancellation). */
-    private void dispatch(String method, StreamObserver<?> observer, Runnable work) {
+    /**
+     * Runs {@code work} on the call executor, in the call's gRPC context (its deadline and cancellation).
+     *
+     * @return false when the executor refused it (the call has been answered UNAVAILABLE)
+     */
+    private boolean dispatch(String method, StreamObserver<?> observer, Runnable work) {
         try {
             executor.execute(Context.current().wrap(work));
+            return true;
         } catch (RejectedExecutionException e) {
             // Only while the server shuts down: the executor stops after the transport.
             LOG.debug("{} refused: the call executor has stopped", method);
             observer.onError(Status.UNAVAILABLE.withDescription("Server is shutting down").asRuntimeException());
+            return false;
         }
     }
 

@@ -204,6 +204,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + "parameters for that version.")
     boolean enablePerModelBatchingParameters;
 
+    @Option(names = "--batching_adaptive_timeout", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+            description = "ServeDeck: run a partial batch before batch_timeout_micros when no other request can join "
+                    + "it soon (default true; false: TF Serving's fixed timeout). When given, it replaces the "
+                    + "adaptive_batch_timeout of the batching parameters file or platform config.")
+    boolean batchingAdaptiveTimeout;
+
     @Option(names = "--monitoring_config_file", paramLabel = "FILE", converter = PathOrUnset.class,
             description = "MonitoringConfig in protobuf text format; prometheus_config { enable: true } serves "
                     + "Prometheus metrics on the REST port (default path /monitoring/prometheus/metrics).")
@@ -300,8 +306,9 @@ public final class ServerCommand implements Callable<Integer> {
                 .withFileSystemPollWait(Duration.ofSeconds(fileSystemPollWaitSeconds))
                 .withAllowVersionLabelsForUnavailableModels(allowVersionLabelsForUnavailableModels)
                 .withTensorflow(platform.map(TensorflowPlatform::tensorflow).orElseGet(tensorflow::options))
-                .withBatching(platform.map(p -> p.batching().withPerModelParameters(enablePerModelBatchingParameters))
-                        .orElseGet(this::batchingConfig))
+                .withBatching(withAdaptiveTimeoutFlag(platform
+                        .map(p -> p.batching().withPerModelParameters(enablePerModelBatchingParameters))
+                        .orElseGet(this::batchingConfig)))
                 .withModelBasePathAllowlist(ModelBasePathAllowlist.parse(modelBasePathAllowlist));
         int threads = restApiNumThreads > 0 ? restApiNumThreads : RestOptions.defaultNumThreads();
         Optional<RestOptions> rest = restApiPort > 0
@@ -368,6 +375,18 @@ public final class ServerCommand implements Callable<Integer> {
                 ? BatchingOptions.defaults()
                 : BatchingParametersFile.read(batchingParametersFile);
         return BatchingConfig.enabled(options).withPerModelParameters(enablePerModelBatchingParameters);
+    }
+
+    /**
+     * {@code --batching_adaptive_timeout}, when given, decides for the shared parameters whatever their file says
+     * (TF Serving's files cannot say); per-model files keep their own.
+     */
+    private BatchingConfig withAdaptiveTimeoutFlag(BatchingConfig config) {
+        if (!given("--batching_adaptive_timeout")) {
+            return config;
+        }
+        return new BatchingConfig(config.enabled(), config.options().withAdaptiveBatchTimeout(batchingAdaptiveTimeout),
+                config.perModelParameters());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.servedeck.core.metrics;
 
 import dev.servedeck.core.ClassifyResult;
 import dev.servedeck.core.ExampleResult;
+import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.PredictResult;
@@ -57,6 +58,11 @@ final class MeteredServingApi implements ServingApi {
         this.nanoTime = nanoTime;
         this.clock = clock;
         this.failedCallLabels = new FailedCallLabels(core);
+    }
+
+    @Override
+    public ExpectedCall expectPredict(String model) {
+        return core.expectPredict(model);
     }
 
     /** Measured from the call until the answer is complete, including any wait for a batch. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.PredictResult;
 import dev.servedeck.core.RegressResult;
@@ -50,6 +51,11 @@ final class RestApiHandler {
         this.json = json;
         this.tensorReader = new JsonTensorReader(json);
         this.exampleReader = new JsonExampleReader(json);
+    }
+
+    /** A Predict call queued for a worker counts as on its way to batching (see {@link ServingApi#expectPredict}). */
+    ExpectedCall expect(RouteMatch.Call call) {
+        return call.method() == RestMethod.PREDICT ? api.expectPredict(call.model()) : ExpectedCall.NONE;
     }
 
     /**

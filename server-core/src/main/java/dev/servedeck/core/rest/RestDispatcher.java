@@ -1,5 +1,6 @@
 package dev.servedeck.core.rest;
 
+import dev.servedeck.core.ExpectedCall;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -73,9 +74,16 @@ final class RestDispatcher {
         RouteMatch.Call call = (RouteMatch.Call) match;
         long queuedAt = System.nanoTime();
         Consumer<RestResponse> counted = countUnanswered(done);
+        // While it waits for a worker, a Predict call is company a partial batch of its model may wait for; from
+        // the worker on, the core counts it.
+        ExpectedCall expected = api.expect(call);
         try {
-            executor.execute(() -> run(call, request, alloc, queuedAt, counted));
+            executor.execute(() -> {
+                expected.close();
+                run(call, request, alloc, queuedAt, counted);
+            });
         } catch (RejectedExecutionException e) {
+            expected.close();
             request.release();
             answered();
             done.accept(closing || executor.isShutdown()

@@ -1,6 +1,7 @@
 package dev.servedeck.core.warmup;
 
 import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.PredictResult;
@@ -29,6 +30,11 @@ final class RecordingServingApi implements ServingApi {
     RecordingServingApi(ServingApi core, RecentRequests recent) {
         this.core = core;
         this.recent = recent;
+    }
+
+    @Override
+    public ExpectedCall expectPredict(String model) {
+        return core.expectPredict(model);
     }
 
     @Override

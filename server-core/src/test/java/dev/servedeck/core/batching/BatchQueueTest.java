@@ -18,15 +18,16 @@ class BatchQueueTest {
 
     @Test
     void partialBatchIsReadyAfterTheTimeoutFullOneAtOnce() {
-        BatchingOptions options = BatchingOptions.defaults().withMaxBatchSize(4).withBatchTimeoutMicros(500);
+        BatchingOptions options = BatchingOptions.defaults().withMaxBatchSize(4).withBatchTimeoutMicros(500)
+                .withAdaptiveBatchTimeout(false);
         BatchQueue queue = new BatchQueue(null, null);
 
         assertThat(queue.offer(queued(2, 1_000), options)).isTrue();
-        assertThat(queue.readyAt(options)).isEqualTo(1_000 + 500_000);
+        assertThat(queue.readyAt(options, false)).isEqualTo(1_000 + 500_000);
         assertThat(queue.offer(queued(1, 2_000), options)).isFalse();
-        assertThat(queue.readyAt(options)).isEqualTo(1_000 + 500_000);
+        assertThat(queue.readyAt(options, false)).isEqualTo(1_000 + 500_000);
         assertThat(queue.offer(queued(1, 3_000), options)).isTrue();
-        assertThat(queue.readyAt(options)).isEqualTo(Long.MIN_VALUE);
+        assertThat(queue.readyAt(options, false)).isEqualTo(Long.MIN_VALUE);
 
         List<TaskPiece> batch = queue.poll(4_000, options, stats);
         assertThat(batch).extracting(TaskPiece::rows).containsExactly(2, 1, 1);
@@ -34,16 +35,45 @@ class BatchQueueTest {
     }
 
     @Test
+    void adaptiveTimeoutMakesAPartialBatchReadyAtOnceWhenNoOtherRequestCanJoinIt() {
+        BatchingOptions options = BatchingOptions.defaults().withMaxBatchSize(4).withBatchTimeoutMicros(500);
+        BatchQueue queue = new BatchQueue(null, null);
+
+        queue.offer(queued(1, 1_000), options);
+        assertThat(queue.readyAt(options, false)).as("nothing on its way, nothing running").isEqualTo(Long.MIN_VALUE);
+        assertThat(queue.readyAt(options, true)).as("a request on its way: TF Serving's timeout")
+                .isEqualTo(1_000 + 500_000);
+
+        queue.poll(2_000, options, stats);
+        queue.batchStarted();
+        queue.offer(queued(1, 3_000), options);
+        assertThat(queue.readyAt(options, false)).as("an earlier batch still runs").isEqualTo(3_000 + 500_000);
+        queue.offer(queued(3, 4_000), options);
+        assertThat(queue.readyAt(options, true)).as("a full batch runs at once").isEqualTo(Long.MIN_VALUE);
+        queue.poll(5_000, options, stats);
+        queue.batchStarted();
+        assertThat(queue.readyAt(options, false)).as("empty").isEqualTo(Long.MAX_VALUE);
+
+        queue.offer(queued(1, 6_000), options);
+        queue.batchFinished();
+        assertThat(queue.readyAt(options, false)).as("one batch still runs").isEqualTo(6_000 + 500_000);
+        queue.batchFinished();
+        assertThat(queue.readyAt(options, false)).as("none runs").isEqualTo(Long.MIN_VALUE);
+        assertThat(queue.readyAt(options.withAdaptiveBatchTimeout(false), false)).as("switched off")
+                .isEqualTo(6_000 + 500_000);
+    }
+
+    @Test
     void aRequestThatDoesNotFitClosesTheBatchBeforeIt() {
         BatchingOptions options = BatchingOptions.defaults().withMaxBatchSize(4).withBatchTimeoutMicros(500)
-                .withMaxEnqueuedBatches(2);
+                .withAdaptiveBatchTimeout(false).withMaxEnqueuedBatches(2);
         BatchQueue queue = new BatchQueue(null, null);
         queue.offer(queued(3, 0), options);
         queue.offer(queued(2, 0), options);
 
-        assertThat(queue.readyAt(options)).isEqualTo(Long.MIN_VALUE);
+        assertThat(queue.readyAt(options, false)).isEqualTo(Long.MIN_VALUE);
         assertThat(queue.poll(0, options, stats)).extracting(TaskPiece::rows).containsExactly(3);
-        assertThat(queue.readyAt(options)).isEqualTo(500_000);
+        assertThat(queue.readyAt(options, false)).isEqualTo(500_000);
         assertThat(queue.poll(0, options, stats)).extracting(TaskPiece::rows).containsExactly(2);
     }
 

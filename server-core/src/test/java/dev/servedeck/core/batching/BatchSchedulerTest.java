@@ -41,6 +41,7 @@ class BatchSchedulerTest {
     private final FakeTicker ticker = new FakeTicker();
     /** Every merged input the model was run with, in order. */
     private final List<TensorProto> batchesRun = new CopyOnWriteArrayList<>();
+    private final ExecutorService caller = Executors.newSingleThreadExecutor();
     private BatchScheduler scheduler;
 
     @AfterEach
@@ -48,6 +49,7 @@ class BatchSchedulerTest {
         if (scheduler != null) {
             scheduler.close(Duration.ofSeconds(5));
         }
+        caller.shutdownNow();
     }
 
     @Test
@@ -88,6 +90,181 @@ class BatchSchedulerTest {
         assertThat(stats.rows()).isEqualTo(3);
         assertThat(stats.maxQueueingLatency()).isEqualTo(Duration.ofMillis(1));
         assertThat(stats.queuedTasks()).isZero();
+    }
+
+    @Test
+    void adaptiveTimeoutRunsALoneRequestAtOnceOnTheCallersThread() throws Exception {
+        scheduler = start(adaptive(8, HOUR));
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+
+        var lone = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1), inputs -> {
+            ranOn.add(Thread.currentThread());
+            return recordAndDouble(inputs);
+        }));
+
+        // No ticker advance: nothing else could join it, so it does not wait the hour, nor for a batch thread.
+        assertThat(lone).isDone();
+        assertThat(Tensors.floatValues(get(lone).get("y"))).containsExactly(2);
+        assertThat(ranOn).containsExactly(Thread.currentThread());
+        assertThat(scheduler.stats().maxQueueingLatency()).isZero();
+    }
+
+    @Test
+    void aLoneRequestWaitsForABatchThreadWhenEveryPlaceIsTaken() throws Exception {
+        // One place for a batch, taken by another model's batch: the caller must not run a second one beside it.
+        scheduler = start(adaptive(8, HOUR).withNumBatchThreads(1));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var busy = scheduleFromAnotherThread(request(new ServableId("other", 1), Signatures.floats(1),
+                Tensors.floats(dims(1, 1), 1), blockingUntil(running, release)));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+
+        var lone = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 2)));
+        scheduler.tickerMoved();
+        assertThat(lone).isNotDone();
+        release.countDown();
+
+        assertThat(Tensors.floatValues(get(busy).get("y"))).containsExactly(2);
+        assertThat(Tensors.floatValues(get(lone).get("y"))).containsExactly(4);
+    }
+
+    @Test
+    void withTheAdaptiveTimeoutOffALoneRequestWaitsTheWholeTimeoutAsInTfServing() throws Exception {
+        scheduler = start(options(8, Duration.ofMillis(2)));
+
+        var lone = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1)));
+        ticker.advance(Duration.ofMillis(2).minusNanos(1));
+        scheduler.tickerMoved();
+        assertThat(lone).isNotDone();
+        ticker.advance(Duration.ofNanos(1));
+        scheduler.tickerMoved();
+
+        assertThat(Tensors.floatValues(get(lone).get("y"))).containsExactly(2);
+        assertThat(scheduler.stats().maxQueueingLatency()).isEqualTo(Duration.ofMillis(2));
+    }
+
+    @Test
+    void switchingTheAdaptiveTimeoutOnLiveRunsWhatWaits() throws Exception {
+        scheduler = start(options(8, HOUR));
+        var waiting = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1)));
+        scheduler.tickerMoved();
+        assertThat(waiting).isNotDone();
+
+        scheduler.updateOptions(scheduler.options().withAdaptiveBatchTimeout(true));
+
+        assertThat(Tensors.floatValues(get(waiting).get("y"))).containsExactly(2);
+    }
+
+    @Test
+    void aBurstOnItsWayBatchesFull() throws Exception {
+        scheduler = start(adaptive(4, HOUR));
+        List<ArrivingRequest> burst = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            burst.add(scheduler.arriving(MODEL.name()));
+        }
+
+        List<CompletableFuture<Map<String, TensorProto>>> answers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), i)), burst.get(i)));
+            if (i < 3) {
+                scheduler.tickerMoved();
+                assertThat(answers.get(0)).as("held while %d more are on their way", 5 - i).isNotDone();
+            }
+        }
+
+        for (int i = 0; i < 6; i++) {
+            assertThat(Tensors.floatValues(get(answers.get(i)).get("y"))).containsExactly(2f * i);
+        }
+        // The first four fill a batch, which runs at once; the last two run as soon as nothing else can join them
+        // (that batch has finished), each time without the hour's timeout.
+        assertThat(batchesRun).extracting(TensorProtoBatches::rows).containsExactly(4, 2);
+    }
+
+    @Test
+    void requestsOnTheirWayHoldAPartialBatchUpToTheTimeoutOnly() throws Exception {
+        scheduler = start(adaptive(8, Duration.ofMillis(1)));
+        ArrivingRequest slow = scheduler.arriving(MODEL.name());
+
+        var first = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1)));
+        ticker.advance(Duration.ofMillis(1).minusNanos(1));
+        scheduler.tickerMoved();
+        assertThat(first).isNotDone();
+        ticker.advance(Duration.ofNanos(1));
+        scheduler.tickerMoved();
+
+        assertThat(Tensors.floatValues(get(first).get("y"))).containsExactly(2);
+        slow.close();
+    }
+
+    @Test
+    void anAnnouncedRequestThatIsNotQueuedAfterAllReleasesThePartialBatch() throws Exception {
+        scheduler = start(adaptive(8, HOUR));
+        ArrivingRequest unbatchable = scheduler.arriving(MODEL.name());
+        ArrivingRequest failing = scheduler.arriving(MODEL.name());
+
+        var first = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1)));
+        unbatchable.close();
+        scheduler.tickerMoved();
+        assertThat(first).as("one is still on its way").isNotDone();
+        assertThatThrownBy(() -> scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(9, 1),
+                1, 2, 3, 4, 5, 6, 7, 8, 9)), failing)).isInstanceOf(ServingException.class);
+
+        assertThat(Tensors.floatValues(get(first).get("y"))).containsExactly(2);
+        // Refused, it stopped being expected; closing it again, as a finally block does, changes nothing.
+        failing.close();
+    }
+
+    @Test
+    void requestsThatComeWhileTheQueuesBatchRunsGatherIntoTheNextBatch() throws Exception {
+        // Two threads: the second is idle, yet does not take the newcomers one by one while the first batch runs.
+        scheduler = start(adaptive(8, HOUR));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+
+        var first = scheduleFromAnotherThread(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1),
+                blockingUntil(running, release)));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Map<String, TensorProto>>> newcomers = new ArrayList<>();
+        for (int i = 2; i <= 4; i++) {
+            newcomers.add(scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), i))));
+        }
+        scheduler.tickerMoved();
+        assertThat(newcomers).allSatisfy(answer -> assertThat(answer).isNotDone());
+        assertThat(scheduler.stats().queuedTasks()).isEqualTo(3);
+
+        release.countDown();
+
+        assertThat(Tensors.floatValues(get(first).get("y"))).containsExactly(2);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Tensors.floatValues(get(newcomers.get(i)).get("y"))).containsExactly(2f * (i + 2));
+        }
+        assertThat(batchesRun).extracting(TensorProtoBatches::rows).containsExactly(1, 3);
+    }
+
+    @Test
+    void eachQueueDecidesForItself() throws Exception {
+        // A running batch and requests on their way hold only their own model's partial batches.
+        scheduler = start(adaptive(8, HOUR));
+        ServableId other = new ServableId("other", 1);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var busy = scheduleFromAnotherThread(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 1),
+                blockingUntil(running, release)));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        ArrivingRequest onItsWay = scheduler.arriving(MODEL.name());
+
+        var held = scheduler.schedule(request(Signatures.floats(1), Tensors.floats(dims(1, 1), 2)));
+        var otherModel = scheduler.schedule(request(other, "serving_default", Signatures.floats(1),
+                Tensors.floats(dims(1, 1), 3), Set.of()));
+
+        assertThat(Tensors.floatValues(get(otherModel).get("y"))).containsExactly(6);
+        assertThat(held).isNotDone();
+        onItsWay.close();
+        scheduler.tickerMoved();
+        assertThat(held).as("the model's batch still runs").isNotDone();
+        release.countDown();
+        assertThat(Tensors.floatValues(get(busy).get("y"))).containsExactly(2);
+        assertThat(Tensors.floatValues(get(held).get("y"))).containsExactly(4);
     }
 
     @Test
@@ -361,9 +538,9 @@ class BatchSchedulerTest {
                 .withMaxEnqueuedBatches(100_000), Ticker.system());
         List<BatchingOptions> variants = List.of(
                 options(4, Duration.ZERO).withNumBatchThreads(1).withMaxEnqueuedBatches(100_000),
-                options(16, Duration.ofMillis(2)).withNumBatchThreads(3).withMaxEnqueuedBatches(100_000),
+                adaptive(16, Duration.ofMillis(2)).withNumBatchThreads(3).withMaxEnqueuedBatches(100_000),
                 options(8, Duration.ofMillis(1)).withAllowedBatchSizes(List.of(4, 8)).withMaxEnqueuedBatches(100_000),
-                options(12, Duration.ofMillis(1)).withLargeBatchSplitting(5).withMaxEnqueuedBatches(100_000));
+                adaptive(12, Duration.ofMillis(1)).withLargeBatchSplitting(5).withMaxEnqueuedBatches(100_000));
         int submitters = 4;
         int perSubmitter = 400;
         ExecutorService pool = Executors.newFixedThreadPool(submitters + 1);
@@ -455,7 +632,31 @@ class BatchSchedulerTest {
         return new BatchScheduler(options, ticker);
     }
 
+    /** Schedules on a thread of the test's own: a lone request may run on its caller's thread, blocking it. */
+    private CompletableFuture<Map<String, TensorProto>> scheduleFromAnotherThread(BatchRequest request) {
+        return CompletableFuture.supplyAsync(() -> scheduler.schedule(request), caller).thenCompose(answer -> answer);
+    }
+
+    /** A runner that says it runs, then blocks until released, then records and doubles. */
+    private Function<Map<String, TensorProto>, Map<String, TensorProto>> blockingUntil(CountDownLatch running,
+            CountDownLatch release) {
+        return inputs -> {
+            running.countDown();
+            await(release);
+            return recordAndDouble(inputs);
+        };
+    }
+
+    /**
+     * TF Serving's scheduler exactly: the adaptive timeout off. Most tests here pin down those semantics, which the
+     * adaptive timeout keeps but for when a partial batch runs.
+     */
     private static BatchingOptions options(int maxBatchSize, Duration timeout) {
+        return adaptive(maxBatchSize, timeout).withAdaptiveBatchTimeout(false);
+    }
+
+    /** ServeDeck's default: the adaptive timeout on. */
+    private static BatchingOptions adaptive(int maxBatchSize, Duration timeout) {
         return BatchingOptions.defaults().withMaxBatchSize(maxBatchSize).withBatchTimeoutMicros(timeout.toNanos() / 1000)
                 .withMaxEnqueuedBatches(100).withNumBatchThreads(2);
     }
@@ -478,6 +679,12 @@ class BatchSchedulerTest {
             Function<Map<String, TensorProto>, Map<String, TensorProto>> runner) {
         return new BatchRequest(MODEL, loadedInstance, "serving_default", inspect(signature, x, Set.of()), runner,
                 Duration.ZERO, Optional.empty());
+    }
+
+    private static BatchRequest request(ServableId id, SignatureDef signature, TensorProto x,
+            Function<Map<String, TensorProto>, Map<String, TensorProto>> runner) {
+        return new BatchRequest(id, LOADED, "serving_default", inspect(signature, x, Set.of()), runner, Duration.ZERO,
+                Optional.empty());
     }
 
     private BatchRequest request(ServableId id, String signatureName, SignatureDef signature, TensorProto x,

@@ -3,9 +3,11 @@ package dev.servedeck.core.batching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.TextFormat;
 import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.testing.TfServingTestData;
+import dev.servedeck.proto.config.BatchingParameters;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,42 @@ class BatchingOptionsTest {
     }
 
     @Test
+    void theAdaptiveTimeoutIsServeDecksOwnFieldOnByDefault() {
+        assertThat(BatchingOptions.defaults().adaptiveBatchTimeout()).isTrue();
+        assertThat(BatchingParametersFile.read(TfServingTestData.root().resolve("batching_config.txt"))
+                .adaptiveBatchTimeout()).as("a TF Serving file, which cannot say").isTrue();
+
+        BatchingOptions off = BatchingParametersFile.parse("""
+                max_batch_size { value: 32 }
+                adaptive_batch_timeout { value: false }
+                batch_timeout_micros { value: 2000 }
+                """, "test");
+
+        assertThat(off.adaptiveBatchTimeout()).isFalse();
+        assertThat(off.maxBatchSize()).isEqualTo(32);
+        assertThat(off.batchTimeoutMicros()).isEqualTo(2000);
+        assertThat(BatchingParametersFile.parse("adaptive_batch_timeout { value: true }", "test"))
+                .isEqualTo(BatchingOptions.defaults());
+    }
+
+    @Test
+    void savedParametersStayReadableByTfServingUnlessTheAdaptiveTimeoutIsOff() throws Exception {
+        BatchingOptions adaptive = BatchingOptions.defaults().withMaxBatchSize(32).withBatchTimeoutMicros(2000);
+
+        String text = BatchingParametersFile.print(adaptive);
+        // What tensorflow_model_server does with the file: parse it as its own BatchingParameters.
+        BatchingParameters.Builder tfServing = BatchingParameters.newBuilder();
+        TextFormat.merge(text, tfServing);
+        assertThat(tfServing.build()).isEqualTo(adaptive.toProto());
+        assertThat(BatchingParametersFile.parse(text, "saved")).isEqualTo(adaptive);
+
+        String fixed = BatchingParametersFile.print(adaptive.withAdaptiveBatchTimeout(false));
+        assertThat(fixed).startsWith(BatchingParametersFile.SERVEDECK_ONLY_NOTE)
+                .endsWith("adaptive_batch_timeout {\n}\n");
+        assertThat(BatchingParametersFile.parse(fixed, "saved")).isEqualTo(adaptive.withAdaptiveBatchTimeout(false));
+    }
+
+    @Test
     void refusesInvalidParametersWithTheReason() {
         assertInvalid("max_batch_size { value: 0 }", "max_batch_size must be at least 1");
         assertInvalid("max_batch_size { value: 8 } allowed_batch_sizes: [2, 4]",
@@ -76,6 +114,8 @@ class BatchingOptionsTest {
         assertInvalid("batch_timeout_micros { value: -1 }", "batch_timeout_micros must not be negative");
         assertInvalid("max_batch_size: 8", "Cannot parse batching parameters in test");
         assertInvalid("unknown_field { value: 1 }", "Cannot parse batching parameters in test");
+        assertInvalid("unknown_field { value: 1 }", "tensorflow.serving.BatchingParameters.unknown_field");
+        assertInvalid("adaptive_batch_timeout: false", "Cannot parse batching parameters in test");
     }
 
     @Test

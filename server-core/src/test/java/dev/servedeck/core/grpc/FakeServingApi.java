@@ -1,6 +1,7 @@
 package dev.servedeck.core.grpc;
 
 import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.PredictResult;
@@ -12,6 +13,8 @@ import dev.servedeck.core.servable.ServableState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -46,6 +49,20 @@ final class FakeServingApi implements ServingApi {
         return new FakeServingApi(() -> {
             throw failure;
         });
+    }
+
+    /** Predict calls announced by the front end ({@link #expectPredict}) and not handed over yet. */
+    final AtomicInteger expectedPredicts = new AtomicInteger();
+
+    @Override
+    public ExpectedCall expectPredict(String model) {
+        expectedPredicts.incrementAndGet();
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.getAndSet(false)) {
+                expectedPredicts.decrementAndGet();
+            }
+        };
     }
 
     /** Answers (or throws, or blocks) on the calling thread, as an unbatched core does. */

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** --enable_batching, --batching_parameters_file and --enable_per_model_batching_parameters, parsed in process. */
+/**
+ * --enable_batching, --batching_parameters_file, --enable_per_model_batching_parameters and ServeDeck's
+ * --batching_adaptive_timeout, parsed in process.
+ */
 class BatchingFlagsTest {
 
     @Test
@@ -37,6 +40,24 @@ class BatchingFlagsTest {
     void parametersFileIsIgnoredWithoutEnableBatchingAsTfServingDoes() {
         Path file = TfServingTestData.root().resolve("batching_config.txt");
         assertThat(batching("--batching_parameters_file=" + file).enabled()).isFalse();
+    }
+
+    @Test
+    void theAdaptiveTimeoutIsOnUnlessTheFileOrTheFlagSaysOtherwise(@TempDir Path dir) throws Exception {
+        Path tfServingFile = TfServingTestData.root().resolve("batching_config.txt");
+        Path fixedFile = Files.writeString(dir.resolve("fixed.txt"), "adaptive_batch_timeout { value: false }");
+
+        assertThat(batching("--enable_batching").options().adaptiveBatchTimeout()).isTrue();
+        assertThat(batching("--enable_batching", "--batching_parameters_file=" + tfServingFile).options()
+                .adaptiveBatchTimeout()).isTrue();
+        assertThat(batching("--enable_batching", "--batching_parameters_file=" + fixedFile).options()
+                .adaptiveBatchTimeout()).isFalse();
+        BatchingConfig flagOff = batching("--enable_batching", "--batching_parameters_file=" + tfServingFile,
+                "--batching_adaptive_timeout=false");
+        assertThat(flagOff.options().adaptiveBatchTimeout()).isFalse();
+        assertThat(flagOff.options().maxBatchSize()).as("the rest is the file's").isEqualTo(128);
+        assertThat(batching("--enable_batching", "--batching_parameters_file=" + fixedFile,
+                "--batching_adaptive_timeout").options().adaptiveBatchTimeout()).as("the flag wins").isTrue();
     }
 
     @Test

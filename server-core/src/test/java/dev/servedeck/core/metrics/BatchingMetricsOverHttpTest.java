@@ -158,9 +158,11 @@ class BatchingMetricsOverHttpTest {
 
     @Test
     void aRequestRefusedBecauseItsQueueIsFullCountsAsRejected() throws Exception {
-        // One batch of at most 4 rows may wait, and it waits a whole second for company.
+        // One batch of at most 4 rows may wait, and it waits a whole second for company (TF Serving's fixed timeout:
+        // the adaptive one would run a lone request at once).
         server.core().updateBatchingParameters("max_batch_size { value: 4 } batch_timeout_micros { value: 1000000 }"
-                + " max_enqueued_batches { value: 1 } num_batch_threads { value: 1 }");
+                + " max_enqueued_batches { value: 1 } num_batch_threads { value: 1 }"
+                + " adaptive_batch_timeout { value: false }");
         Exposition before = scrape();
         Random random = new Random(9);
         ExecutorService caller = Executors.newSingleThreadExecutor();

@@ -1,6 +1,7 @@
 package dev.servedeck.core.rest;
 
 import dev.servedeck.core.ClassifyResult;
+import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ModelMetadata;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.PredictResult;
@@ -22,8 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.Example;
@@ -58,6 +62,23 @@ final class FakeServingApi implements ServingApi {
                 .setTensorShape(TestTensors.shapeOf(-1, 1)).build();
         return SignatureDef.newBuilder().putInputs("x", x).putOutputs("y", y)
                 .setMethodName("tensorflow/serving/predict").build();
+    }
+
+    /** Predict calls announced by the front end ({@link #expectPredict}) and not handed over yet. */
+    final AtomicInteger expectedPredicts = new AtomicInteger();
+    /** The model of every announced Predict call, in order. */
+    final List<String> expectedModels = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ExpectedCall expectPredict(String model) {
+        expectedModels.add(model);
+        expectedPredicts.incrementAndGet();
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.getAndSet(false)) {
+                expectedPredicts.decrementAndGet();
+            }
+        };
     }
 
     void releaseSlow() {

@@ -365,6 +365,32 @@ class RestServerTest {
     }
 
     @Test
+    void aPredictCallCountsAsExpectedByBatchingWhileItWaitsForAWorker() throws Exception {
+        RestServer server = start(RestOptions.defaults().withNumThreads(1));
+        CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
+                request(server, "/v1/models/slow:predict").POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [1]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(api.slowStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(api.expectedPredicts).as("picked up by the worker: the core counts it now").hasValue(0);
+
+        CompletableFuture<HttpResponse<String>> queued = client.sendAsync(
+                request(server, "/v1/models/half_plus_two:predict").POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [1]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!api.expectedModels.contains("half_plus_two") && System.nanoTime() < giveUpAt) {
+            Thread.onSpinWait();
+        }
+        assertThat(api.expectedPredicts).as("waiting for the busy worker").hasValue(1);
+        api.releaseSlow();
+
+        assertThat(slow.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(queued.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(api.expectedPredicts).hasValue(0);
+        assertThat(get(server, "/v1/models/half_plus_two").statusCode()).isEqualTo(200);
+        assertThat(api.expectedModels).as("status calls are not Predict calls").containsExactly("slow", "half_plus_two");
+    }
+
+    @Test
     void closeLetsInFlightRequestsFinishThenStops() throws Exception {
         RestServer server = start();
         int port = server.port();

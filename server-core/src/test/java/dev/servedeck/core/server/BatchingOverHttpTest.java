@@ -142,6 +142,25 @@ class BatchingOverHttpTest {
     }
 
     @Test
+    void oneClientAtATimeIsAnsweredWithoutWaitingForTheTimeout() {
+        // An hour's timeout: only the adaptive timeout can answer these before the REST timeout (30 s) does. Each
+        // request is on its way through the core (decoding) and then alone in its queue; the one that cannot batch
+        // must stop being expected too, or it would hold the next.
+        batched.core().updateBatchingParameters(BATCHING.replace("2000", "3600000000"));
+        try {
+            String body = requests(1, 3).get(0);
+            for (int i = 0; i < 3; i++) {
+                assertThat(batchedClient.post("/v1/models/mlp:predict", body).status()).isEqualTo(200);
+                assertThat(batchedClient.post("/v1/models/mlp:predict", "{\"instances\": [[1.0, 2.0]]}").status())
+                        .as("too narrow to batch").isEqualTo(400);
+            }
+            assertThat(batched.core().batchingStats().maxQueueingLatency()).isLessThan(Duration.ofSeconds(1));
+        } finally {
+            batched.core().updateBatchingParameters(BATCHING);
+        }
+    }
+
+    @Test
     void invalidParametersAreRefusedWithTheReasonAndTheOldOnesStay() {
         BatchingOptions before = batched.core().batchingOptions();
 
