@@ -2,6 +2,7 @@ package dev.servedeck.console;
 
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ServerSettings;
+import dev.servedeck.console.kit.RefreshScheduler;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.models.ModelsView;
 import dev.servedeck.console.models.ModelsViewModel;
@@ -21,14 +22,12 @@ import dev.servedeck.ui.Fxml;
 import dev.servedeck.ui.Stylesheet;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,7 +46,8 @@ public final class ConsoleComposition implements AutoCloseable {
     private final ConsolePreferences preferences;
     private final ServerViewModel server;
     private final ViewLoader loader;
-    private final ScheduledExecutorService ticker;
+    /** The one clock of periodic work: status bar, Batching numbers, Monitor sampling, Logs drain. */
+    private final RefreshScheduler refresh;
     /** What the pages started (samplers, subscriptions), closed with the console. */
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private MainWindowView mainWindow;
@@ -62,11 +62,7 @@ public final class ConsoleComposition implements AutoCloseable {
         this.preferences = preferences;
         Executor ui = Platform::runLater;
         Clock clock = Clock.systemUTC();
-        this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "servedeck-console-ticker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.refresh = new RefreshScheduler(ui);
         this.server = new ServerViewModel(backend, ui, clock, settings,
                 dataDir.resolve("console").resolve("restart-models.config"));
 
@@ -99,7 +95,7 @@ public final class ConsoleComposition implements AutoCloseable {
         BatchingViewModel viewModel = new BatchingViewModel(backend, ui);
         controllers.put(BatchingView.class, () -> new BatchingView(viewModel));
         // The live batching numbers and the parameters in force, once a second (cheap snapshot reads).
-        ticker.scheduleAtFixedRate(() -> ui.execute(viewModel::refresh), 1, 1, TimeUnit.SECONDS);
+        closeables.add(refresh.everyOnFx(Duration.ofSeconds(1), viewModel::refresh));
     }
 
 
@@ -120,10 +116,10 @@ public final class ConsoleComposition implements AutoCloseable {
         long composedNanos = System.nanoTime();
         dev.servedeck.console.monitor.StatisticsSampler sampler = new dev.servedeck.console.monitor.StatisticsSampler(
                 backend::statistics, ui, MonitorViewModel.SAMPLE_PERIOD);
-        MonitorViewModel viewModel = new MonitorViewModel(backend, ui, sampler.executor(),
+        MonitorViewModel viewModel = new MonitorViewModel(backend, ui, refresh.executor(),
                 clock.withZone(java.time.ZoneId.systemDefault()), composedNanos);
         // Sampling starts with the console, not with the page: the history is there when the page opens.
-        sampler.start(viewModel::onSnapshot);
+        sampler.start(refresh, viewModel::onSnapshot);
         closeables.add(sampler);
         closeables.add(viewModel);
         monitor = viewModel;
@@ -143,8 +139,7 @@ public final class ConsoleComposition implements AutoCloseable {
         controllers.put(LogsView.class, () -> new LogsView(viewModel));
         closeables.add(viewModel);
         // Server threads only queue log lines; they reach the FX thread in one batch at most 5 times a second.
-        ticker.scheduleAtFixedRate(viewModel::drain, LogsViewModel.DRAIN_PERIOD.toMillis(),
-                LogsViewModel.DRAIN_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        closeables.add(refresh.every(LogsViewModel.DRAIN_PERIOD, viewModel::drain));
     }
 
     /** Builds the main window's scene (on the FX thread) and starts its once-a-second refresh. */
@@ -154,7 +149,7 @@ public final class ConsoleComposition implements AutoCloseable {
         Scene scene = new Scene(main.root());
         scene.getStylesheets().add(Stylesheet.CONSOLE.externalForm());
         mainWindow.installShortcuts(scene);
-        ticker.scheduleAtFixedRate(() -> Platform.runLater(mainWindow::tick), 1, 1, TimeUnit.SECONDS);
+        closeables.add(refresh.everyOnFx(Duration.ofSeconds(1), mainWindow::tick));
         return scene;
     }
 
@@ -177,7 +172,7 @@ public final class ConsoleComposition implements AutoCloseable {
     /** Stops the tickers (the backend belongs to whoever made it). */
     @Override
     public void close() {
-        ticker.shutdownNow();
+        refresh.close();
         for (AutoCloseable closeable : closeables) {
             try {
                 closeable.close();

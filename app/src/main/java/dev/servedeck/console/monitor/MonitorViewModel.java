@@ -182,9 +182,6 @@ public final class MonitorViewModel implements AutoCloseable {
             scopes.setAll(all);
             history.retainOnly(all);
         }
-        TreeSet<MonitorScope> sendable = new TreeSet<>(all);
-        sendable.remove(MonitorScope.ALL);
-        load.offerTargets(sendable);
     }
 
     private void refreshConfigured() {

@@ -83,12 +83,11 @@ class MonitorViewModelTest {
     void scopesAreEveryModelTheModelsAndTheirAvailableVersionsAndWhatHasTraffic() {
         assertThat(viewModel.scopes()).containsExactly(MonitorScope.ALL, MonitorScope.ofModel("half_plus_two"),
                 MonitorScope.ofVersion("half_plus_two", 1), MonitorScope.ofModel("mlp"), MonitorScope.ofVersion("mlp", 1));
-        assertThat(viewModel.load().targetProperty().get()).isEqualTo(MonitorScope.ofModel("half_plus_two"));
+        assertThat(viewModel.load().chooser().modelProperty().get()).isEqualTo("half_plus_two");
 
         // a version with traffic that is no longer configured (unloading) still shows while it has traffic
         viewModel.onSnapshot(Snapshots.at().overall(10, 100).model("old", 10, 100).version("old", 7, 10, 100).step(0));
         assertThat(viewModel.scopes()).contains(MonitorScope.ofModel("old"), MonitorScope.ofVersion("old", 7));
-        assertThat(viewModel.load().targets()).doesNotContain(MonitorScope.ALL).contains(MonitorScope.ofVersion("old", 7));
         assertThat(viewModel.samplesKept(MonitorScope.ofVersion("old", 7))).isEqualTo(1);
 
         // once it has neither traffic nor configuration it goes, with its history
