@@ -2,6 +2,12 @@ package dev.servedeck.console;
 
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ServerSettings;
+import dev.servedeck.console.connections.ConnectionCheck;
+import dev.servedeck.console.connections.ConnectionContext;
+import dev.servedeck.console.connections.ConnectionStore;
+import dev.servedeck.console.connections.ConnectionsView;
+import dev.servedeck.console.connections.ConnectionsViewModel;
+import dev.servedeck.console.connections.SecretStore;
 import dev.servedeck.console.kit.RefreshScheduler;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.models.ModelsView;
@@ -27,7 +33,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -58,6 +67,12 @@ public final class ConsoleComposition implements AutoCloseable {
      */
     public ConsoleComposition(ConsoleBackend backend, ConsolePreferences preferences, ServerSettings settings,
             Path dataDir, Consumer<Boolean> themeSwitch) {
+        this(backend, preferences, settings, dataDir, themeSwitch, ConnectionContext.embedded());
+    }
+
+    /** @param connections which server the console manages and where tokens and keys go */
+    public ConsoleComposition(ConsoleBackend backend, ConsolePreferences preferences, ServerSettings settings,
+            Path dataDir, Consumer<Boolean> themeSwitch, ConnectionContext connections) {
         this.backend = backend;
         this.preferences = preferences;
         Executor ui = Platform::runLater;
@@ -76,6 +91,7 @@ public final class ConsoleComposition implements AutoCloseable {
         registerPredictPage(controllers, ui, clock);
         registerMonitorPage(controllers, ui, clock);
         registerLogsPage(controllers, ui, clock);
+        registerConnectionsPage(controllers, ui, connections);
         this.loader = new ViewLoader(controllers);
         loaderRef.set(loader);
     }
@@ -140,6 +156,23 @@ public final class ConsoleComposition implements AutoCloseable {
         closeables.add(viewModel);
         // Server threads only queue log lines; they reach the FX thread in one batch at most 5 times a second.
         closeables.add(refresh.every(LogsViewModel.DRAIN_PERIOD, viewModel::drain));
+    }
+
+    // ---- Connections page ----
+
+    private void registerConnectionsPage(Map<Class<?>, Supplier<?>> controllers, Executor ui,
+            ConnectionContext connections) {
+        // Secret store calls, preference writes and connection checks may block: never on the FX or refresh thread.
+        ExecutorService work = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "servedeck-console-connections");
+            thread.setDaemon(true);
+            return thread;
+        });
+        closeables.add(work::shutdownNow);
+        CompletableFuture<SecretStore> secrets = CompletableFuture.supplyAsync(connections.secrets(), work);
+        ConnectionsViewModel viewModel = new ConnectionsViewModel(new ConnectionStore(preferences.connectionsNode()),
+                secrets, new ConnectionCheck(work), connections.active(), connections.activeToken(), ui, work);
+        controllers.put(ConnectionsView.class, () -> new ConnectionsView(viewModel));
     }
 
     /** Builds the main window's scene (on the FX thread) and starts its once-a-second refresh. */

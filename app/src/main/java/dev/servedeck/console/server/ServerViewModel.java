@@ -86,12 +86,24 @@ public final class ServerViewModel {
                 ? ServerSettings.DEFAULT_GRPC_PORT : initial.grpcPort()));
         batching.set(initial.batching());
         modelSource.set(initial.models());
-        canStart = Bindings.createBooleanBinding(() -> !busy.get()
+        boolean controlsProcess = backend.capabilities().controlsProcess();
+        canStart = Bindings.createBooleanBinding(() -> controlsProcess && !busy.get()
                         && (state.get() == ServerStatus.State.STOPPED || state.get() == ServerStatus.State.FAILED),
                 busy, state);
-        canStop = Bindings.createBooleanBinding(() -> !busy.get() && state.get() == ServerStatus.State.RUNNING,
+        canStop = Bindings.createBooleanBinding(() -> controlsProcess && !busy.get()
+                        && state.get() == ServerStatus.State.RUNNING,
                 busy, state);
         backend.onEvent(event -> ui.execute(this::refresh));
+    }
+
+    /** What the operator must know about managing this server (shown above every page); empty for the embedded one. */
+    public String backendNotice() {
+        return backend.capabilities().notice().orElse("");
+    }
+
+    /** The managed server's name for the status bar ("Embedded server", a connection's name). */
+    public String serverName() {
+        return backend.capabilities().serverName();
     }
 
     /** Starts the server with the settings shown. */
