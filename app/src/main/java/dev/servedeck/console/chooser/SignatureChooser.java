@@ -1,5 +1,6 @@
 package dev.servedeck.console.chooser;
 
+import dev.servedeck.console.kit.FxCoalescer;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelEntry;
@@ -93,7 +94,7 @@ public final class SignatureChooser implements AutoCloseable {
      * has had its say, so that the first choice already goes through its preferences and listeners.
      */
     public SignatureChooser start() {
-        modelsSubscription = backend.onModelsChanged(() -> ui.execute(this::refreshModels));
+        modelsSubscription = backend.onModelsChanged(new FxCoalescer(ui, this::refreshModels));
         ui.execute(this::refreshModels);
         return this;
     }

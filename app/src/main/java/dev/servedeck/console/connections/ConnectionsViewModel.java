@@ -88,7 +88,7 @@ public final class ConnectionsViewModel {
         secrets.whenComplete((found, error) -> ui.execute(() -> secretStoreText.set(error != null
                 ? "Tokens and keys: no secret store (" + error.getMessage() + ")"
                 : "Tokens and keys are kept in " + found.description() + ".")));
-        reload(null);
+        reload(active.id()); // the server managed now is the one selected first
     }
 
     /** The embedded server and the command line's server are not the operator's to edit or remove here. */

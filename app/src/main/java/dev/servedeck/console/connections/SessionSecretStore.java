@@ -45,7 +45,6 @@ public final class SessionSecretStore implements SecretStore {
 
     @Override
     public String description() {
-        return "this session only: tokens and keys are not saved and are asked for again after a restart (" + why
-                + ")";
+        return "this session only (not saved, asked for again after a restart: " + why + ")";
     }
 }

@@ -1,7 +1,6 @@
 package dev.servedeck.console.models;
 
 import dev.servedeck.console.backend.ConsoleBackend;
-import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.Subscription;

@@ -1,5 +1,6 @@
 package dev.servedeck.console.server;
 
+import dev.servedeck.console.kit.FxCoalescer;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
@@ -93,7 +94,9 @@ public final class ServerViewModel {
         canStop = Bindings.createBooleanBinding(() -> controlsProcess && !busy.get()
                         && state.get() == ServerStatus.State.RUNNING,
                 busy, state);
-        backend.onEvent(event -> ui.execute(this::refresh));
+        // Events come in bursts on server threads (a model loading is several): one refresh per burst.
+        FxCoalescer refreshSoon = new FxCoalescer(ui, this::refresh);
+        backend.onEvent(event -> refreshSoon.run());
     }
 
     /** What the operator must know about managing this server (shown above every page); empty for the embedded one. */

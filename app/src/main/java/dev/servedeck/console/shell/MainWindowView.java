@@ -84,7 +84,9 @@ public final class MainWindowView {
 
         String serverName = server.serverName();
         serverState.textProperty().bind(Bindings.createStringBinding(
-                () -> serverName + ": " + StateStyles.serverStateText(server.stateProperty().get()),
+                // A server the console cannot read yet has no state to show: say so rather than "Stopped".
+                () -> serverName + ": " + (server.backendNotice().isEmpty()
+                        ? StateStyles.serverStateText(server.stateProperty().get()) : "state unknown (no admin API yet)"),
                 server.stateProperty()));
         // A server the console cannot fully manage (a remote one before the admin API) says so above every page.
         backendNotice.setText(server.backendNotice());
