@@ -84,6 +84,14 @@ public final class ConsoleApplication extends Application {
             LOG.info("Managing {} ({}): remote management arrives with the admin API", remote.get().name(),
                     remote.get().address());
             composition.server().refresh();
+            if (options.smokeTest) {
+                // Nothing to start: the window with the connection's notice is the whole start.
+                LOG.info("Smoke test passed: window up, managing {} in {} ms", remote.get().name(), elapsedMillis());
+                stage.close();
+                composition.close();
+                backend.close();
+                Runtime.getRuntime().halt(0);
+            }
         } else {
             startServer(settings);
         }
