@@ -127,6 +127,21 @@ public final class ModelsViewModel implements AutoCloseable {
         refresh();
     }
 
+    /**
+     * Said above the add form when the server does not share the console's files (a remote server): a base path is
+     * a folder on the server's machine. Empty for the embedded server.
+     */
+    public String basePathNote() {
+        return backend.capabilities().sharesFileSystem() ? ""
+                : "Base paths are folders on " + backend.capabilities().serverName()
+                        + "'s machine, not on this one: type the path as that server sees it.";
+    }
+
+    /** Whether Browse can pick a base path (only where the server reads the console's files). */
+    public boolean canBrowseBasePath() {
+        return backend.capabilities().sharesFileSystem();
+    }
+
     // ---- reading the server ----
 
     /** Asks for a refresh on the FX thread unless one is already on its way (any thread). */

@@ -80,6 +80,11 @@ class RemoteConsoleTest {
         assertThat(robot.lookup("#start").queryAs(Button.class).isDisabled()).isTrue();
         assertThat(robot.lookup("#stop").queryAs(Button.class).isDisabled()).isTrue();
 
+        robot.clickOn("#nav-models");
+        assertThat(robot.lookup("#basePathNote").queryAs(Label.class).getText())
+                .startsWith("Base paths are folders on edge-3:8501's machine");
+        assertThat(robot.lookup("#browse").queryAs(Button.class).isDisabled()).isTrue();
+
         for (Page page : Page.values()) {
             robot.clickOn("#nav-" + page.name().toLowerCase());
         }
