@@ -73,13 +73,14 @@ class KitTest {
     void theRefreshSchedulerQueuesNoSecondUpdateWhileTheFxThreadIsBehindAndSurvivesAThrowingTask()
             throws Exception {
         CountDownLatch ticks = new CountDownLatch(5);
-        AtomicInteger thrown = new AtomicInteger();
+        AtomicInteger thrown = new AtomicInteger(); // ticks run, the first of which throws
         List<Runnable> queued = new CopyOnWriteArrayList<>();
         try (RefreshScheduler scheduler = new RefreshScheduler(queued::add)) {
             Subscription fx = scheduler.everyOnFx(Duration.ofMillis(5), () -> { });
             scheduler.every(Duration.ofMillis(5), () -> {
+                int tick = thrown.incrementAndGet(); // counted before the latch lets the test go on
                 ticks.countDown();
-                if (thrown.incrementAndGet() == 1) {
+                if (tick == 1) {
                     throw new IllegalStateException("one bad tick");
                 }
             });
