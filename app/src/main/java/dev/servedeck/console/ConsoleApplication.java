@@ -5,12 +5,19 @@ import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.embedded.EmbeddedBackend;
+import dev.servedeck.console.backend.remote.UnmanagedRemoteBackend;
+import dev.servedeck.console.connections.Connection;
+import dev.servedeck.console.connections.ConnectionContext;
+import dev.servedeck.console.connections.OsSecretStore;
+import dev.servedeck.console.connections.SecretStore;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.preferences.WindowLayout;
 import dev.servedeck.console.server.ServerViewModel;
 import dev.servedeck.console.shell.Themes;
 import dev.servedeck.ui.AppIcon;
 import java.nio.file.Files;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
@@ -46,10 +53,15 @@ public final class ConsoleApplication extends Application {
     public void start(Stage primaryStage) {
         this.stage = primaryStage;
         preferences = ConsolePreferences.userDefault();
-        backend = new EmbeddedBackend();
+        Optional<Connection> remote = options.remoteServer();
+        // With --server the console manages that server: no embedded server is made, let alone started.
+        backend = remote.<ConsoleBackend>map(server -> new UnmanagedRemoteBackend(server.name(),
+                server.address().toString())).orElseGet(EmbeddedBackend::new);
+        ConnectionContext connections = remote.map(server -> new ConnectionContext(server, options.remoteToken(),
+                (Supplier<SecretStore>) OsSecretStore::open)).orElseGet(ConnectionContext::embedded);
         ServerSettings settings = options.settings(rememberedSettings());
         composition = new ConsoleComposition(backend, preferences, settings, options.dataDir(),
-                Themes::apply);
+                Themes::apply, connections);
 
         Themes.apply(preferences.darkTheme());
         stage.setScene(composition.createScene());
@@ -68,7 +80,21 @@ public final class ConsoleApplication extends Application {
         });
         stage.show();
         LOG.info("Console window shown after {} ms", elapsedMillis());
-        startServer(settings);
+        if (remote.isPresent()) {
+            LOG.info("Managing {} ({}): remote management arrives with the admin API", remote.get().name(),
+                    remote.get().address());
+            composition.server().refresh();
+            if (options.smokeTest) {
+                // Nothing to start: the window with the connection's notice is the whole start.
+                LOG.info("Smoke test passed: window up, managing {} in {} ms", remote.get().name(), elapsedMillis());
+                stage.close();
+                composition.close();
+                backend.close();
+                Runtime.getRuntime().halt(0);
+            }
+        } else {
+            startServer(settings);
+        }
     }
 
     private void startServer(ServerSettings settings) {
@@ -126,19 +152,26 @@ public final class ConsoleApplication extends Application {
             return;
         }
         if (!options.smokeTest) {
-            preferences.setWindowLayout(new WindowLayout(stage.getX(), stage.getY(), stage.getWidth(),
-                    stage.getHeight(), stage.isMaximized()));
+            saveForNextStart();
+        }
+        composition.close();
+        backend.close();
+    }
+
+    /** Window, theme and page always; the embedded server's settings and models only when it was the one managed. */
+    private void saveForNextStart() {
+        preferences.setWindowLayout(new WindowLayout(stage.getX(), stage.getY(), stage.getWidth(),
+                stage.getHeight(), stage.isMaximized()));
+        if (backend.capabilities().controlsProcess()) {
             composition.server().validatedSettings().ifPresent(settings -> {
                 preferences.put("server.host", settings.host());
                 preferences.putInt("server.restPort", settings.restPort());
                 preferences.putInt("server.grpcPort", settings.grpcPort());
                 preferences.putBoolean("server.batching", settings.batching());
             });
-            preferences.flush();
-            rememberModels();
         }
-        composition.close();
-        backend.close();
+        preferences.flush();
+        rememberModels();
     }
 
     /** Saves the models in force, so the next start serves them again. */

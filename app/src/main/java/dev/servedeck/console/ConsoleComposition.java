@@ -2,6 +2,13 @@ package dev.servedeck.console;
 
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ServerSettings;
+import dev.servedeck.console.connections.ConnectionCheck;
+import dev.servedeck.console.connections.ConnectionContext;
+import dev.servedeck.console.connections.ConnectionStore;
+import dev.servedeck.console.connections.ConnectionsView;
+import dev.servedeck.console.connections.ConnectionsViewModel;
+import dev.servedeck.console.connections.SecretStore;
+import dev.servedeck.console.kit.RefreshScheduler;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.models.ModelsView;
 import dev.servedeck.console.models.ModelsViewModel;
@@ -21,14 +28,15 @@ import dev.servedeck.ui.Fxml;
 import dev.servedeck.ui.Stylesheet;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -47,7 +55,8 @@ public final class ConsoleComposition implements AutoCloseable {
     private final ConsolePreferences preferences;
     private final ServerViewModel server;
     private final ViewLoader loader;
-    private final ScheduledExecutorService ticker;
+    /** The one clock of periodic work: status bar, Batching numbers, Monitor sampling, Logs drain. */
+    private final RefreshScheduler refresh;
     /** What the pages started (samplers, subscriptions), closed with the console. */
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private MainWindowView mainWindow;
@@ -58,15 +67,17 @@ public final class ConsoleComposition implements AutoCloseable {
      */
     public ConsoleComposition(ConsoleBackend backend, ConsolePreferences preferences, ServerSettings settings,
             Path dataDir, Consumer<Boolean> themeSwitch) {
+        this(backend, preferences, settings, dataDir, themeSwitch, ConnectionContext.embedded());
+    }
+
+    /** @param connections which server the console manages and where tokens and keys go */
+    public ConsoleComposition(ConsoleBackend backend, ConsolePreferences preferences, ServerSettings settings,
+            Path dataDir, Consumer<Boolean> themeSwitch, ConnectionContext connections) {
         this.backend = backend;
         this.preferences = preferences;
         Executor ui = Platform::runLater;
         Clock clock = Clock.systemUTC();
-        this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "servedeck-console-ticker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.refresh = new RefreshScheduler(ui);
         this.server = new ServerViewModel(backend, ui, clock, settings,
                 dataDir.resolve("console").resolve("restart-models.config"));
 
@@ -80,6 +91,7 @@ public final class ConsoleComposition implements AutoCloseable {
         registerPredictPage(controllers, ui, clock);
         registerMonitorPage(controllers, ui, clock);
         registerLogsPage(controllers, ui, clock);
+        registerConnectionsPage(controllers, ui, connections);
         this.loader = new ViewLoader(controllers);
         loaderRef.set(loader);
     }
@@ -99,7 +111,7 @@ public final class ConsoleComposition implements AutoCloseable {
         BatchingViewModel viewModel = new BatchingViewModel(backend, ui);
         controllers.put(BatchingView.class, () -> new BatchingView(viewModel));
         // The live batching numbers and the parameters in force, once a second (cheap snapshot reads).
-        ticker.scheduleAtFixedRate(() -> ui.execute(viewModel::refresh), 1, 1, TimeUnit.SECONDS);
+        closeables.add(refresh.everyOnFx(Duration.ofSeconds(1), viewModel::refresh));
     }
 
 
@@ -120,10 +132,10 @@ public final class ConsoleComposition implements AutoCloseable {
         long composedNanos = System.nanoTime();
         dev.servedeck.console.monitor.StatisticsSampler sampler = new dev.servedeck.console.monitor.StatisticsSampler(
                 backend::statistics, ui, MonitorViewModel.SAMPLE_PERIOD);
-        MonitorViewModel viewModel = new MonitorViewModel(backend, ui, sampler.executor(),
+        MonitorViewModel viewModel = new MonitorViewModel(backend, ui, refresh.executor(),
                 clock.withZone(java.time.ZoneId.systemDefault()), composedNanos);
         // Sampling starts with the console, not with the page: the history is there when the page opens.
-        sampler.start(viewModel::onSnapshot);
+        sampler.start(refresh, viewModel::onSnapshot);
         closeables.add(sampler);
         closeables.add(viewModel);
         monitor = viewModel;
@@ -143,8 +155,24 @@ public final class ConsoleComposition implements AutoCloseable {
         controllers.put(LogsView.class, () -> new LogsView(viewModel));
         closeables.add(viewModel);
         // Server threads only queue log lines; they reach the FX thread in one batch at most 5 times a second.
-        ticker.scheduleAtFixedRate(viewModel::drain, LogsViewModel.DRAIN_PERIOD.toMillis(),
-                LogsViewModel.DRAIN_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        closeables.add(refresh.every(LogsViewModel.DRAIN_PERIOD, viewModel::drain));
+    }
+
+    // ---- Connections page ----
+
+    private void registerConnectionsPage(Map<Class<?>, Supplier<?>> controllers, Executor ui,
+            ConnectionContext connections) {
+        // Secret store calls, preference writes and connection checks may block: never on the FX or refresh thread.
+        ExecutorService work = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "servedeck-console-connections");
+            thread.setDaemon(true);
+            return thread;
+        });
+        closeables.add(work::shutdownNow);
+        CompletableFuture<SecretStore> secrets = CompletableFuture.supplyAsync(connections.secrets(), work);
+        ConnectionsViewModel viewModel = new ConnectionsViewModel(new ConnectionStore(preferences.connectionsNode()),
+                secrets, new ConnectionCheck(work), connections.active(), connections.activeToken(), ui, work);
+        controllers.put(ConnectionsView.class, () -> new ConnectionsView(viewModel));
     }
 
     /** Builds the main window's scene (on the FX thread) and starts its once-a-second refresh. */
@@ -154,7 +182,7 @@ public final class ConsoleComposition implements AutoCloseable {
         Scene scene = new Scene(main.root());
         scene.getStylesheets().add(Stylesheet.CONSOLE.externalForm());
         mainWindow.installShortcuts(scene);
-        ticker.scheduleAtFixedRate(() -> Platform.runLater(mainWindow::tick), 1, 1, TimeUnit.SECONDS);
+        closeables.add(refresh.everyOnFx(Duration.ofSeconds(1), mainWindow::tick));
         return scene;
     }
 
@@ -177,7 +205,7 @@ public final class ConsoleComposition implements AutoCloseable {
     /** Stops the tickers (the backend belongs to whoever made it). */
     @Override
     public void close() {
-        ticker.shutdownNow();
+        refresh.close();
         for (AutoCloseable closeable : closeables) {
             try {
                 closeable.close();

@@ -42,7 +42,9 @@ public final class ConsoleMain {
         }
         JulToSlf4j.install();
         EmbeddedBackend.configureTensorflowRuntime();
-        prepareDemoModels(options);
+        if (options.remoteServer().isEmpty()) {
+            prepareDemoModels(options); // no embedded server with --server
+        }
         Application.launch(ConsoleApplication.class, args);
     }
 

@@ -3,6 +3,10 @@ package dev.servedeck.console;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.TlsSettings;
+import dev.servedeck.console.connections.Connection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "servedeck-console",
         description = "ServeDeck console: a desktop admin console with an embedded TensorFlow-Serving-compatible server.")
 public final class ConsoleOptions {
+
+    /** The id of the connection given on the command line (shown, tested, never saved). */
+    static final String COMMAND_LINE_ID = "command-line";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -62,14 +69,77 @@ public final class ConsoleOptions {
                     + "the console presents to its own server.")
     Path sslClientPem;
 
+    @Option(names = "--server", paramLabel = "URL",
+            description = "Manage this remote ServeDeck server instead of an embedded one (no embedded server starts), "
+                    + "e.g. https://edge-3.local:8501. Remote management arrives with the admin API; until then the "
+                    + "console shows the connection and tests it.")
+    String server;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "With --server: a file holding the bearer token for that server (kept in memory, never saved).")
+    Path tokenFile;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "With --server: the PEM certificate of the CA that signed the server's certificate "
+                    + "(default: the JDK's trusted CAs).")
+    Path caCert;
+
     @Option(names = "--smoke-test", description = "Start, wait until the server serves and the first chart point arrives, log the times, exit.")
     boolean smokeTest;
 
     /** Parses {@code args}; throws {@link CommandLine.ParameterException} with a message for bad flags. */
     static ConsoleOptions parse(List<String> args) {
         ConsoleOptions options = new ConsoleOptions();
-        new CommandLine(options).parseArgs(args.toArray(String[]::new));
+        CommandLine line = new CommandLine(options);
+        line.parseArgs(args.toArray(String[]::new));
+        options.checkRemoteFlags(line);
         return options;
+    }
+
+    /** The remote flags go together, and the address and files must make sense before any window opens. */
+    private void checkRemoteFlags(CommandLine line) {
+        if (server == null) {
+            if (tokenFile != null || caCert != null) {
+                throw new CommandLine.ParameterException(line, "--token-file and --ca-cert go with --server URL");
+            }
+            return;
+        }
+        try {
+            URI address = Connection.parseAddress(server);
+            if (caCert != null && !"https".equals(address.getScheme())) {
+                throw new IllegalArgumentException("--ca-cert is for TLS: use an https:// address with it");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(line, "--server " + server + ": " + e.getMessage());
+        }
+        for (Path file : new Path[] {tokenFile, caCert}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new CommandLine.ParameterException(line, "Cannot read " + file);
+            }
+        }
+    }
+
+    /** The server given with {@code --server}, when the console manages a remote server instead of its own. */
+    Optional<Connection> remoteServer() {
+        if (server == null) {
+            return Optional.empty();
+        }
+        URI address = Connection.parseAddress(server);
+        return Optional.of(new Connection(COMMAND_LINE_ID, address.getHost() + ":" + address.getPort(), address,
+                Optional.ofNullable(caCert).map(Path::toAbsolutePath), Optional.empty()));
+    }
+
+    /** The token of {@code --token-file} (its first line, trimmed); never stored anywhere. */
+    Optional<String> remoteToken() {
+        if (tokenFile == null) {
+            return Optional.empty();
+        }
+        try {
+            return Files.readAllLines(tokenFile).stream().map(String::strip).filter(line -> !line.isEmpty())
+                    .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the token file " + tokenFile, e);
+        }
     }
 
     static String usage() {

@@ -16,7 +16,8 @@ public enum Fxml {
 
     MONITOR("monitor.fxml"),
 
-    LOGS("logs.fxml");
+    LOGS("logs.fxml"),
+    CONNECTIONS("connections.fxml");
 
     private final String fileName;
 

@@ -18,6 +18,8 @@ public final class StyleClasses {
     public static final String STATE_IDLE = "sd-state-idle";
     /** The bottom status bar. */
     public static final String STATUS_BAR = "sd-status-bar";
+    public static final String BACKEND_NOTICE = "sd-backend-notice";
+    public static final String CONNECTION_NAME = "sd-connection-name";
     /** Monospaced text: JSON, logs. */
     public static final String CODE = "sd-code";
 

@@ -23,6 +23,14 @@ public interface ConsoleBackend extends AutoCloseable {
 
     // ---- server ----
 
+    /**
+     * What this backend can do; the pages disable the rest. The embedded backend can do everything; a remote one
+     * cannot start or stop the server's process nor read the console's files.
+     */
+    default BackendCapabilities capabilities() {
+        return BackendCapabilities.EMBEDDED;
+    }
+
     /** Starts the server (demo models, a config file or a base path); completes when it serves. */
     CompletableFuture<ServerStatus> start(ServerSettings settings);
 

@@ -1,7 +1,8 @@
 package dev.servedeck.console.batching;
 
 import dev.servedeck.console.backend.ConsoleBackend;
-import dev.servedeck.console.backend.Failures;
+import dev.servedeck.console.kit.FxCoalescer;
+import dev.servedeck.console.kit.OperationState;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.metrics.BatchingActivity;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -50,11 +50,13 @@ public final class BatchingViewModel {
     private final ReadOnlyBooleanWrapper editable = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
-    /** A problem no field owns: a cross-field rule, the server's refusal, a file that would not load. */
+    /** Apply, load, save: busy while it runs, what it did ("Applied ...", "Loaded ...") or why it failed. */
+    private final OperationState operation;
+    private final ReadOnlyBooleanProperty busy;
+    /** A cross-field rule the form breaks. */
+    private final ReadOnlyStringWrapper validationError = new ReadOnlyStringWrapper("");
+    /** A problem no field owns: the server's refusal or a file that would not load, else a cross-field rule. */
     private final ReadOnlyStringWrapper formError = new ReadOnlyStringWrapper("");
-    /** What the last action did ("Applied ...", "Loaded ..."). */
-    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
 
     private final ReadOnlyStringWrapper meanBatchSize = new ReadOnlyStringWrapper("–");
     private final ReadOnlyStringWrapper batchesPerSecond = new ReadOnlyStringWrapper("–");
@@ -69,6 +71,10 @@ public final class BatchingViewModel {
     public BatchingViewModel(ConsoleBackend backend, Executor ui) {
         this.backend = backend;
         this.ui = ui;
+        this.operation = new OperationState(ui);
+        this.busy = operation.busyProperty();
+        validationError.addListener((obs, old, now) -> showFormError());
+        operation.failureProperty().addListener((obs, old, now) -> showFormError());
         for (BatchingField field : BatchingField.values()) {
             StringProperty text = new SimpleStringProperty("");
             text.addListener((obs, old, now) -> formChanged());
@@ -88,7 +94,8 @@ public final class BatchingViewModel {
         fill(inForce.get());
         editable.set(backend.batchingEnabled());
         // A start, stop or restart changes what is in force and whether it can be edited.
-        backend.onEvent(event -> ui.execute(this::refresh));
+        FxCoalescer refreshSoon = new FxCoalescer(ui, this::refresh);
+        backend.onEvent(event -> refreshSoon.run());
     }
 
     /** Sends the form's values to the server, if they pass every check; nothing is sent otherwise. */
@@ -100,10 +107,11 @@ public final class BatchingViewModel {
         if (options.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return run(backend.applyBatching(options.get()), ignored -> {
+        BatchingOptions chosen = options.get();
+        return operation.run("Applying the batching parameters", () -> backend.applyBatching(chosen), ignored -> {
             inForce.set(backend.batchingOptions());
             fill(inForce.get());
-            notice.set("Applied: the next batch uses these values (no model was reloaded)");
+            return "Applied: the next batch uses these values (no model was reloaded)";
         }, "The server refused the batching parameters: ");
     }
 
@@ -111,8 +119,8 @@ public final class BatchingViewModel {
     public void revert() {
         inForce.set(backend.batchingOptions());
         fill(inForce.get());
-        formError.set("");
-        notice.set("");
+        validationError.set("");
+        operation.clear();
     }
 
     /** Fills the form from a {@code --batching_parameters_file}; nothing is applied until Apply. */
@@ -120,10 +128,10 @@ public final class BatchingViewModel {
         if (!canLoad.get()) {
             return CompletableFuture.completedFuture(null);
         }
-        return run(backend.readBatchingFile(file), options -> {
+        return operation.run("Loading " + file.getFileName(), () -> backend.readBatchingFile(file), options -> {
             fill(options);
-            notice.set(dirty.get() ? "Loaded " + file.getFileName() + ": Apply to use these values"
-                    : "Loaded " + file.getFileName() + ": the same values as in force");
+            return dirty.get() ? "Loaded " + file.getFileName() + ": Apply to use these values"
+                    : "Loaded " + file.getFileName() + ": the same values as in force";
         }, "Cannot load " + file.getFileName() + ": ");
     }
 
@@ -136,25 +144,15 @@ public final class BatchingViewModel {
         if (options.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return run(backend.saveBatchingFile(options.get(), file),
-                ignored -> notice.set("Saved to " + file), "Cannot save " + file.getFileName() + ": ");
+        BatchingOptions chosen = options.get();
+        return operation.run("Saving " + file.getFileName(), () -> backend.saveBatchingFile(chosen, file),
+                ignored -> "Saved to " + file, "Cannot save " + file.getFileName() + ": ");
     }
 
-    private <T> CompletableFuture<Void> run(CompletableFuture<T> operation, Consumer<T> onSuccess, String failurePrefix) {
-        busy.set(true);
-        formError.set("");
-        notice.set("");
-        return operation.handle((result, error) -> {
-            ui.execute(() -> {
-                busy.set(false);
-                if (error != null) {
-                    formError.set(failurePrefix + Failures.message(error));
-                } else {
-                    onSuccess.accept(result);
-                }
-            });
-            return null;
-        });
+    /** The server's refusal (or a file's problem) while there is one, else the form's cross-field rule. */
+    private void showFormError() {
+        String failure = operation.failureProperty().get();
+        formError.set(failure.isEmpty() ? validationError.get() : failure);
     }
 
     /**
@@ -218,7 +216,9 @@ public final class BatchingViewModel {
         Map<BatchingField, String> fieldErrors = validation instanceof BatchingForm.Invalid invalid
                 ? invalid.fieldErrors() : Map.of();
         errors.forEach((field, error) -> error.set(fieldErrors.getOrDefault(field, "")));
-        formError.set(validation instanceof BatchingForm.Invalid invalid ? invalid.formError() : "");
+        // The operator changed the form since the server refused it: the refusal no longer describes it.
+        operation.dismissFailure();
+        validationError.set(validation instanceof BatchingForm.Invalid invalid ? invalid.formError() : "");
         valid.set(validation instanceof BatchingForm.Valid);
         dirty.set(!(validation instanceof BatchingForm.Valid ok && ok.options().equals(inForce.get())));
         return validation;
@@ -269,7 +269,7 @@ public final class BatchingViewModel {
     }
 
     public ReadOnlyBooleanProperty busyProperty() {
-        return busy.getReadOnlyProperty();
+        return busy;
     }
 
     public ReadOnlyStringProperty formErrorProperty() {
@@ -277,7 +277,7 @@ public final class BatchingViewModel {
     }
 
     public ReadOnlyStringProperty noticeProperty() {
-        return notice.getReadOnlyProperty();
+        return operation.noticeProperty();
     }
 
     public ReadOnlyStringProperty meanBatchSizeProperty() {

@@ -69,6 +69,7 @@ public final class ModelsView {
     @FXML private VBox root;
     @FXML private ProgressIndicator busy;
     @FXML private Label busyText;
+    @FXML private Label basePathNote;
     @FXML private Button openConfig;
     @FXML private Button saveConfig;
     @FXML private Label failure;
@@ -372,6 +373,10 @@ public final class ModelsView {
         addName.setOnAction(event -> addModel.fire());
         addBasePath.setOnAction(event -> addModel.fire());
         browse.setOnAction(event -> chooseBasePath());
+        browse.setDisable(!viewModel.canBrowseBasePath());
+        basePathNote.setText(viewModel.basePathNote());
+        basePathNote.setVisible(!basePathNote.getText().isEmpty());
+        basePathNote.setManaged(basePathNote.isVisible());
         // The add form is the last section: opening it scrolls it into view (once it has its new height).
         addPane.heightProperty().addListener((obs, old, now) -> {
             if (addPane.isExpanded() && now.doubleValue() > old.doubleValue()) {

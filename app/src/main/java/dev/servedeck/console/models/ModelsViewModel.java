@@ -1,11 +1,12 @@
 package dev.servedeck.console.models;
 
 import dev.servedeck.console.backend.ConsoleBackend;
-import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.WarmupTarget;
+import dev.servedeck.console.kit.FxCoalescer;
+import dev.servedeck.console.kit.OperationState;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import java.nio.file.InvalidPathException;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -60,7 +60,10 @@ public final class ModelsViewModel implements AutoCloseable {
     private final Executor ui;
     private final ModelRows rows;
     private final Subscription subscription;
-    private final AtomicBoolean refreshPending = new AtomicBoolean();
+    /** Model changes arrive on server threads, in bursts: one pending refresh at a time. */
+    private final FxCoalescer refreshSoon;
+    /** One operation at a time: busy with what it does, then a notice, or the server's message. */
+    private final OperationState operation;
     private final SelectedSignatures signatures;
 
     private final ObservableList<ModelRow> models = FXCollections.observableArrayList();
@@ -70,10 +73,6 @@ public final class ModelsViewModel implements AutoCloseable {
     /** The server's policy the policy fields were last filled from (they follow it when it changes). */
     private ServableVersionPolicy policyShown;
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyStringWrapper busyText = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper failure = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper configText = new ReadOnlyStringWrapper("");
 
     private final ReadOnlyStringWrapper selectedModel = new ReadOnlyStringWrapper();
@@ -112,8 +111,10 @@ public final class ModelsViewModel implements AutoCloseable {
         this.backend = backend;
         this.ui = ui;
         this.rows = new ModelRows(zone);
+        this.operation = new OperationState(ui);
+        this.refreshSoon = new FxCoalescer(ui, this::refresh);
         this.signatures = new SelectedSignatures(backend, ui);
-        canAct = running.and(busy.not());
+        canAct = running.and(operation.busyProperty().not());
         canActOnModel = canAct.and(selectedModel.isNotNull());
         // The name follows the folder until the operator types a name of their own.
         addBasePath.addListener((obs, old, now) -> {
@@ -126,16 +127,26 @@ public final class ModelsViewModel implements AutoCloseable {
         refresh();
     }
 
+    /**
+     * Said above the add form when the server does not share the console's files (a remote server): a base path is
+     * a folder on the server's machine. Empty for the embedded server.
+     */
+    public String basePathNote() {
+        return backend.capabilities().sharesFileSystem() ? ""
+                : "Base paths are folders on " + backend.capabilities().serverName()
+                        + "'s machine, not on this one: type the path as that server sees it.";
+    }
+
+    /** Whether Browse can pick a base path (only where the server reads the console's files). */
+    public boolean canBrowseBasePath() {
+        return backend.capabilities().sharesFileSystem();
+    }
+
     // ---- reading the server ----
 
     /** Asks for a refresh on the FX thread unless one is already on its way (any thread). */
     void requestRefresh() {
-        if (refreshPending.compareAndSet(false, true)) {
-            ui.execute(() -> {
-                refreshPending.set(false);
-                refresh();
-            });
-        }
+        refreshSoon.run();
     }
 
     /** Reads the models and the config in force into the rows. */
@@ -507,35 +518,11 @@ public final class ModelsViewModel implements AutoCloseable {
     /** As {@link #run}, the operation's own result being the notice shown when it succeeded. */
     private CompletableFuture<Void> runReporting(String doing, String what,
             Supplier<CompletableFuture<String>> operation, Runnable onSuccess) {
-        if (busy.get()) {
-            failure.set("Wait for \"" + busyText.get() + "\" to finish");
-            return done();
-        }
-        busy.set(true);
-        busyText.set(doing + "…");
-        failure.set("");
-        notice.set("");
-        CompletableFuture<Void> finished = new CompletableFuture<>();
-        CompletableFuture<String> started;
-        try {
-            started = operation.get();
-        } catch (RuntimeException e) {
-            started = CompletableFuture.failedFuture(e);
-        }
-        started.whenComplete((outcome, error) -> ui.execute(() -> {
-            busy.set(false);
-            busyText.set("");
-            if (error == null) {
-                failure.set("");
-                notice.set(outcome);
-                onSuccess.run();
-            } else {
-                failure.set("Could not " + what + ": " + Failures.message(error));
-            }
-            refresh();
-            finished.complete(null);
-        }));
-        return finished;
+        // The rows show what the operation changed, whatever its outcome.
+        return this.operation.run(doing, operation, outcome -> {
+            onSuccess.run();
+            return outcome;
+        }, "Could not " + what + ": ").thenRun(this::refresh);
     }
 
     private static CompletableFuture<Void> done() {
@@ -571,19 +558,19 @@ public final class ModelsViewModel implements AutoCloseable {
     }
 
     public ReadOnlyBooleanProperty busyProperty() {
-        return busy.getReadOnlyProperty();
+        return operation.busyProperty();
     }
 
     public ReadOnlyStringProperty busyTextProperty() {
-        return busyText.getReadOnlyProperty();
+        return operation.busyTextProperty();
     }
 
     public ReadOnlyStringProperty failureProperty() {
-        return failure.getReadOnlyProperty();
+        return operation.failureProperty();
     }
 
     public ReadOnlyStringProperty noticeProperty() {
-        return notice.getReadOnlyProperty();
+        return operation.noticeProperty();
     }
 
     public ReadOnlyStringProperty configTextProperty() {

@@ -6,6 +6,7 @@ import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
+import dev.servedeck.console.kit.LatestAnswer;
 import dev.servedeck.console.signatures.SignatureText;
 import dev.servedeck.core.servable.ManagerState;
 import java.util.Comparator;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -35,15 +35,14 @@ final class SelectedSignatures {
     }
 
     private final ConsoleBackend backend;
-    private final Executor ui;
+    /** Drops a late answer for an earlier selection. */
+    private final LatestAnswer<List<SignatureInfo>> reads;
     private final ReadOnlyStringWrapper text = new ReadOnlyStringWrapper("");
     private Shown shown;
-    /** Counts reads so that a late answer for an earlier selection is ignored. */
-    private long reads;
 
     SelectedSignatures(ConsoleBackend backend, Executor ui) {
         this.backend = backend;
-        this.ui = ui;
+        this.reads = new LatestAnswer<>(ui);
     }
 
     /** Shows the signatures of {@code version} of {@code model} (its latest AVAILABLE one when empty); null for none. */
@@ -56,32 +55,22 @@ final class SelectedSignatures {
             return;
         }
         shown = now;
-        long ticket = ++reads;
+        reads.cancel();
         if (now == null) {
             text.set(model == null ? "" : "No version of " + model.name() + " yet.");
         } else if (now.state() != ManagerState.AVAILABLE) {
             text.set(notServing(now));
         } else {
             text.set("Reading the signatures of version " + now.version() + "…");
-            read(now, ticket);
+            read(now);
         }
     }
 
-    private void read(Shown version, long ticket) {
-        CompletableFuture<List<SignatureInfo>> answer;
-        try {
-            answer = backend.signatures(version.model(), new VersionChoice.Number(version.version()));
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((signatures, failure) -> ui.execute(() -> {
-            if (ticket != reads) {
-                return;
-            }
-            text.set(failure != null
-                    ? "Cannot read the signatures of version " + version.version() + ": " + Failures.message(failure)
-                    : describe(version.version(), signatures));
-        }));
+    private void read(Shown version) {
+        reads.ask(() -> backend.signatures(version.model(), new VersionChoice.Number(version.version())),
+                signatures -> text.set(describe(version.version(), signatures)),
+                failure -> text.set("Cannot read the signatures of version " + version.version() + ": "
+                        + Failures.message(failure)));
     }
 
     /** {@code version 1: 5 signatures}, then each one's title and, indented, its inputs and outputs. */

@@ -1,33 +1,29 @@
 package dev.servedeck.console.monitor;
 
 import dev.servedeck.console.backend.ConsoleBackend;
-import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.RestCall;
-import dev.servedeck.console.backend.VersionChoice;
-import java.util.ArrayList;
+import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.console.chooser.SignatureChooser;
+import dev.servedeck.console.kit.OperationState;
+import dev.servedeck.console.signatures.RestVerb;
 import java.util.Optional;
-import java.util.SortedSet;
 import java.util.concurrent.Executor;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import javafx.collections.FXCollections;
-import javafx.collections.ObservableList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Monitor's load generator: "send N requests at concurrency C" to a model (its latest version) or a
- * model version, with a valid Predict body built from the target's signature, over the real REST API. Its
+ * The Monitor's load generator: "send N requests at concurrency C" to a model, version or label chosen with the
+ * Predict page's chooser ({@link SignatureChooser}), with a valid Predict body built from the chosen signature,
+ * over the real REST API. Its
  * progress is refreshed by the Monitor's sampler tick (and once at the end), so a fast run does not flood
  * the FX thread with an update per answer. Methods run on the FX thread.
  */
@@ -38,17 +34,16 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
     static final int DEFAULT_CONCURRENCY = 8;
     static final int MAX_REQUESTS = 10_000_000;
     static final int MAX_CONCURRENCY = 256;
-    /** The target chosen first when there is one: the cheapest demo model. */
-    static final MonitorScope PREFERRED_TARGET = MonitorScope.ofModel("half_plus_two");
+    /** The model chosen first when there is one: the cheapest demo model. */
+    static final String PREFERRED_MODEL = "half_plus_two";
 
     private final ConsoleBackend backend;
-    private final Executor ui;
-    private final ObservableList<MonitorScope> targets = FXCollections.observableArrayList();
-    private final ObjectProperty<MonitorScope> target = new SimpleObjectProperty<>();
+    private final SignatureChooser chooser;
+    /** A run is one operation: busy (running) from start to the last answer. */
+    private final OperationState operation;
     private final StringProperty requests = new SimpleStringProperty(Integer.toString(DEFAULT_REQUESTS));
     private final StringProperty concurrency = new SimpleStringProperty(Integer.toString(DEFAULT_CONCURRENCY));
     private final StringProperty body = new SimpleStringProperty("");
-    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyStringWrapper progressText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
@@ -59,37 +54,30 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
 
     public LoadGeneratorViewModel(ConsoleBackend backend, Executor ui) {
         this.backend = backend;
-        this.ui = ui;
-        target.addListener((obs, old, now) -> fillTemplate(now));
-    }
-
-    /** The models and versions requests can go to now; the first offer picks a target. */
-    void offerTargets(SortedSet<MonitorScope> sendable) {
-        if (target.get() != null) {
-            sendable.add(target.get()); // the choice never disappears under the operator
-        }
-        if (!targets.equals(new ArrayList<>(sendable))) {
-            targets.setAll(sendable);
-        }
-        if (target.get() == null && !targets.isEmpty()) {
-            target.set(targets.contains(PREFERRED_TARGET) ? PREFERRED_TARGET
-                    : targets.stream().filter(scope -> !scope.isVersion()).findFirst().orElse(targets.get(0)));
-        }
+        this.operation = new OperationState(ui);
+        this.chooser = new SignatureChooser(backend, ui).preferModel(PREFERRED_MODEL);
+        chooser.signatureProperty().addListener((obs, old, now) -> fillTemplate(now));
+        chooser.errorProperty().addListener((obs, old, now) -> {
+            if (!now.isEmpty()) {
+                error.set(now);
+            }
+        });
+        chooser.start();
     }
 
     /** Sends the request body to the target, N times at concurrency C, as the fields say. */
     public void start() {
-        if (running.get()) {
+        if (operation.isBusy()) {
             return;
         }
-        MonitorScope to = target.get();
+        String to = chooser.restPath(RestVerb.PREDICT);
         Optional<Integer> total = number(requests.get(), 1, MAX_REQUESTS, "Requests");
         Optional<Integer> parallel = total.isEmpty() ? Optional.empty()
                 : number(concurrency.get(), 1, MAX_CONCURRENCY, "Concurrency");
         if (total.isEmpty() || parallel.isEmpty()) {
             return;
         }
-        if (to == null) {
+        if (to.isEmpty()) {
             error.set("Choose a model to send requests to (the server must be running).");
             return;
         }
@@ -98,12 +86,14 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
             return;
         }
         error.set("");
-        LoadGenerator started = new LoadGenerator(backend::sendRest, RestCall.post(to.predictPath(), body.get()),
+        LoadGenerator started = new LoadGenerator(backend::sendRest, RestCall.post(to, body.get()),
                 total.get(), parallel.get(), System::nanoTime);
         generator = started;
-        running.set(true);
-        LOG.info("Load generator: {} requests to {} at concurrency {}", total.get(), to.predictPath(), parallel.get());
-        started.start().thenAccept(counts -> ui.execute(() -> finish(started, counts)));
+        LOG.info("Load generator: {} requests to {} at concurrency {}", total.get(), to, parallel.get());
+        operation.run("Sending " + total.get() + " requests to " + to, started::start, counts -> {
+            finish(started, counts);
+            return "";
+        }, "The load generator stopped: ");
         refreshProgress();
     }
 
@@ -119,14 +109,13 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
             return;
         }
         showProgress(counts);
-        running.set(false);
         LOG.info("Load generator done: {} sent, {} ok, {} failed, {} req/s", counts.sent(), counts.ok(),
                 counts.failed(), String.format("%.0f", counts.requestsPerSecond()));
     }
 
     /** Called on each sampler tick: progress shows at the charts' pace, not per answer. */
     void refreshProgress() {
-        if (generator != null && running.get()) {
+        if (generator != null && operation.isBusy()) {
             showProgress(generator.progress());
         }
     }
@@ -157,40 +146,31 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Fills the body with a valid Predict request for {@code to}, from its signature. */
-    private void fillTemplate(MonitorScope to) {
-        if (to == null) {
-            return;
+    /** Fills the body with a valid Predict request for the chosen signature. */
+    private void fillTemplate(SignatureInfo chosen) {
+        if (chosen != null) {
+            body.set(LoadRequestBody.predictBody(chosen));
         }
-        VersionChoice version = to.isVersion() ? new VersionChoice.Number(to.version()) : VersionChoice.LATEST;
-        backend.signatures(to.model(), version).whenComplete((signatures, failure) -> ui.execute(() -> {
-            if (!to.equals(target.get())) {
-                return; // the operator chose another target meanwhile
-            }
-            if (failure != null) {
-                error.set("Could not read the signature of " + to.label() + ": " + Failures.message(failure));
-            } else {
-                body.set(LoadRequestBody.predictBody(signatures));
-            }
-        }));
     }
 
-    /** Refills the body for the chosen target. */
+    /** Refills the body for the chosen signature (reading the signatures again if there is none). */
     public void resetBody() {
-        fillTemplate(target.get());
+        if (chooser.signatureProperty().get() == null) {
+            chooser.loadSignatures();
+        } else {
+            fillTemplate(chooser.signatureProperty().get());
+        }
     }
 
     @Override
     public void close() {
         stop();
+        chooser.close();
     }
 
-    public ObservableList<MonitorScope> targets() {
-        return targets;
-    }
-
-    public ObjectProperty<MonitorScope> targetProperty() {
-        return target;
+    /** Where requests go: the same model → version → signature chooser as the Predict page's. */
+    public SignatureChooser chooser() {
+        return chooser;
     }
 
     public StringProperty requestsProperty() {
@@ -206,7 +186,7 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
     }
 
     public ReadOnlyBooleanProperty runningProperty() {
-        return running.getReadOnlyProperty();
+        return operation.busyProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {

@@ -34,7 +34,14 @@ final class LoadRequestBody {
         if (chosen.isEmpty() || chosen.get().inputs().isEmpty()) {
             return write(JsonNodeFactory.instance.objectNode().set("instances", JsonNodeFactory.instance.arrayNode()));
         }
-        SignatureInfo signature = chosen.get();
+        return predictBody(chosen.get());
+    }
+
+    /** The compact JSON body for {@code signature}; {@code {"instances":[]}} when it has no inputs. */
+    static String predictBody(SignatureInfo signature) {
+        if (signature.inputs().isEmpty()) {
+            return write(JsonNodeFactory.instance.objectNode().set("instances", JsonNodeFactory.instance.arrayNode()));
+        }
         double[] values = RequestTemplate.valuesPerRow(signature) <= SMALL_ROW ? SMALL_VALUES : new double[] {0};
         return write(RequestTemplate.body(signature, RestVerb.PREDICT, values));
     }

@@ -1,5 +1,8 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.console.chooser.SignatureChooserControls;
+import dev.servedeck.console.chooser.VersionOption;
 import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.ui.Messages;
 import dev.servedeck.ui.StyleClasses;
@@ -51,7 +54,9 @@ public final class MonitorView {
     @FXML private Label status;
     @FXML private Label notice;
     @FXML private GridPane grid;
-    @FXML private ComboBox<MonitorScope> target;
+    @FXML private ComboBox<String> loadModel;
+    @FXML private ComboBox<VersionOption> loadVersion;
+    @FXML private ComboBox<SignatureInfo> loadSignature;
     @FXML private TextField requests;
     @FXML private TextField concurrency;
     @FXML private TextArea body;
@@ -174,20 +179,13 @@ public final class MonitorView {
 
     private void bindLoadGenerator() {
         LoadGeneratorViewModel load = viewModel.load();
-        target.setItems(load.targets());
-        target.setValue(load.targetProperty().get());
-        target.valueProperty().addListener((obs, old, now) -> {
-            if (now != null) {
-                load.targetProperty().set(now);
-            }
-        });
-        load.targetProperty().addListener((obs, old, now) -> target.setValue(now));
+        SignatureChooserControls.bind(load.chooser(), loadModel, loadVersion, loadSignature);
         requests.textProperty().bindBidirectional(load.requestsProperty());
         concurrency.textProperty().bindBidirectional(load.concurrencyProperty());
         body.textProperty().bindBidirectional(load.bodyProperty());
         startLoad.disableProperty().bind(load.runningProperty());
         stopLoad.disableProperty().bind(load.runningProperty().not());
-        resetBody.disableProperty().bind(load.targetProperty().isNull());
+        resetBody.disableProperty().bind(load.chooser().modelProperty().isNull());
         startLoad.setOnAction(event -> load.start());
         stopLoad.setOnAction(event -> load.stop());
         resetBody.setOnAction(event -> load.resetBody());

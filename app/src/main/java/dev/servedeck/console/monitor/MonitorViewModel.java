@@ -1,5 +1,6 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.console.kit.FxCoalescer;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelEntry;
@@ -113,8 +114,10 @@ public final class MonitorViewModel implements AutoCloseable {
             updateStatus();
         });
         window.addListener((obs, old, now) -> updateStatus());
-        subscriptions.add(backend.onModelsChanged(() -> ui.execute(this::refreshConfigured)));
-        subscriptions.add(backend.onEvent(event -> ui.execute(this::updateStatus)));
+        FxCoalescer configuredSoon = new FxCoalescer(ui, this::refreshConfigured);
+        FxCoalescer statusSoon = new FxCoalescer(ui, this::updateStatus);
+        subscriptions.add(backend.onModelsChanged(configuredSoon));
+        subscriptions.add(backend.onEvent(event -> statusSoon.run()));
         refreshConfigured();
         updateStatus();
     }
@@ -182,9 +185,6 @@ public final class MonitorViewModel implements AutoCloseable {
             scopes.setAll(all);
             history.retainOnly(all);
         }
-        TreeSet<MonitorScope> sendable = new TreeSet<>(all);
-        sendable.remove(MonitorScope.ALL);
-        load.offerTargets(sendable);
     }
 
     private void refreshConfigured() {

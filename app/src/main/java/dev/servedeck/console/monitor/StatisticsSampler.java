@@ -1,12 +1,11 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.console.backend.Subscription;
+import dev.servedeck.console.kit.RefreshScheduler;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>The server publishes a snapshot per statistics step; polling at half the step sees each one once, and
  * a tick whose snapshot is the one already delivered posts nothing. If the FX thread has not yet run the
  * previous update, no second one is queued: the pending one delivers the newest snapshot when it runs.
- * The same thread writes exported charts, so nothing else needs a thread.
+ * It runs on the console's {@link RefreshScheduler}, whose thread also writes exported charts.
  */
 public final class StatisticsSampler implements AutoCloseable {
 
@@ -31,11 +30,7 @@ public final class StatisticsSampler implements AutoCloseable {
     private final Supplier<Optional<StatisticsSnapshot>> statistics;
     private final Executor ui;
     private final Duration period;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread sampler = new Thread(runnable, "servedeck-monitor-sampler");
-        sampler.setDaemon(true); // never keeps the JVM alive: the console's close() stops it anyway
-        return sampler;
-    });
+    private Subscription sampling = () -> { };
     private final AtomicReference<StatisticsSnapshot> newest = new AtomicReference<>();
     private final AtomicBoolean updatePending = new AtomicBoolean();
     private StatisticsSnapshot lastSeen;
@@ -46,10 +41,9 @@ public final class StatisticsSampler implements AutoCloseable {
         this.period = period;
     }
 
-    /** Starts sampling; {@code onSnapshot} is called on the FX thread with each new snapshot. */
-    public void start(Consumer<StatisticsSnapshot> onSnapshot) {
-        long millis = period.toMillis();
-        thread.scheduleAtFixedRate(() -> tick(onSnapshot), 0, millis, TimeUnit.MILLISECONDS);
+    /** Starts sampling on {@code scheduler}'s thread; {@code onSnapshot} is called on the FX thread with each new snapshot. */
+    public void start(RefreshScheduler scheduler, Consumer<StatisticsSnapshot> onSnapshot) {
+        sampling = scheduler.everyFromNow(period, () -> tick(onSnapshot));
     }
 
     /** One tick: read one snapshot; if it is new, post one FX update (unless one is still pending). */
@@ -73,13 +67,8 @@ public final class StatisticsSampler implements AutoCloseable {
         }
     }
 
-    /** The sampler's thread, for short background work of the Monitor (writing an exported chart). */
-    public Executor executor() {
-        return thread;
-    }
-
     @Override
     public void close() {
-        thread.shutdownNow();
+        sampling.close();
     }
 }

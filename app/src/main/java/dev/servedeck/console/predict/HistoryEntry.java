@@ -1,5 +1,6 @@
 package dev.servedeck.console.predict;
 
+import dev.servedeck.console.chooser.VersionOption;
 import dev.servedeck.console.signatures.RestVerb;
 import java.time.Duration;
 import java.time.Instant;

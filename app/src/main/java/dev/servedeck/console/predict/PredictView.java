@@ -2,6 +2,8 @@ package dev.servedeck.console.predict;
 
 import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.shell.PageShortcuts;
+import dev.servedeck.console.chooser.SignatureChooserControls;
+import dev.servedeck.console.chooser.VersionOption;
 import dev.servedeck.console.signatures.RestVerb;
 import dev.servedeck.ui.StyleClasses;
 import java.time.ZoneId;
@@ -87,26 +89,7 @@ public final class PredictView {
     }
 
     private void bindChoosers() {
-        model.setItems(viewModel.models());
-        model.valueProperty().bindBidirectional(viewModel.modelProperty());
-
-        version.setItems(viewModel.versions());
-        version.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(VersionOption option) {
-                return option == null ? "" : option.text();
-            }
-
-            @Override
-            public VersionOption fromString(String typed) {
-                return viewModel.parseVersion(typed);
-            }
-        });
-        version.valueProperty().bindBidirectional(viewModel.versionProperty());
-
-        signature.setItems(viewModel.signatures());
-        signature.setConverter(shownAs(PredictViewModel::signatureText, signature));
-        signature.valueProperty().bindBidirectional(viewModel.signatureProperty());
+        SignatureChooserControls.bind(viewModel.chooser(), model, version, signature);
 
         verb.setItems(viewModel.verbs());
         verb.setConverter(shownAs(RestVerb::verb, verb));

@@ -3,37 +3,30 @@ package dev.servedeck.console.predict;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
-import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.TensorInfo;
-import dev.servedeck.console.backend.VersionChoice;
+import dev.servedeck.console.chooser.SignatureChooser;
+import dev.servedeck.console.chooser.VersionOption;
+import dev.servedeck.console.kit.OperationState;
 import dev.servedeck.console.signatures.DefaultSignature;
 import dev.servedeck.console.signatures.RequestTemplate;
 import dev.servedeck.console.signatures.RestVerb;
 import dev.servedeck.console.signatures.SignatureText;
-import dev.servedeck.core.servable.ManagerState;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -64,34 +57,29 @@ public final class PredictViewModel implements AutoCloseable {
     public enum Outcome { NONE, OK, ERROR }
 
     private final ConsoleBackend backend;
-    private final Executor ui;
     private final Clock clock;
-    private final Subscription modelsSubscription;
-
-    private final ObservableList<String> models = FXCollections.observableArrayList();
-    private final ObjectProperty<String> model = new SimpleObjectProperty<>();
-    private final ObservableList<VersionOption> versions = FXCollections.observableArrayList(VersionOption.LATEST);
-    private final ObjectProperty<VersionOption> version = new SimpleObjectProperty<>(VersionOption.LATEST);
-    private final ObservableList<SignatureInfo> signatures = FXCollections.observableArrayList();
-    private final ObjectProperty<SignatureInfo> signature = new SimpleObjectProperty<>();
+    /** Model, version and signature: the chooser the load generator uses too. */
+    private final SignatureChooser chooser;
+    private final ObjectProperty<String> model;
+    private final ObjectProperty<VersionOption> version;
+    private final ObservableList<SignatureInfo> signatures;
+    private final ObjectProperty<SignatureInfo> signature;
+    /** Busy while a request is out; the notice of the editor tools. */
+    private final OperationState operation;
     private final ObservableList<RestVerb> verbs = FXCollections.observableArrayList(RestVerb.values());
     private final ObjectProperty<RestVerb> verb = new SimpleObjectProperty<>(RestVerb.PREDICT);
-    private final ReadOnlyBooleanWrapper loadingSignatures = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyStringWrapper metadataError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper signatureHint = new ReadOnlyStringWrapper("");
 
     private final StringProperty request = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper requestProblem = new ReadOnlyStringWrapper("");
     private final StringBinding requestLine;
 
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<Outcome> outcome = new ReadOnlyObjectWrapper<>(Outcome.NONE);
     private final ReadOnlyStringWrapper latency = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper response = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ResponseTable> table = new ReadOnlyObjectWrapper<>(ResponseTable.EMPTY);
-    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
     private final ObservableList<HistoryEntry> history = FXCollections.observableArrayList();
     /**
      * Output names of the signatures read so far, by model, version and signature: they name the column of
@@ -99,40 +87,30 @@ public final class PredictViewModel implements AutoCloseable {
      */
     private final Map<String, List<String>> outputNames = new HashMap<>();
 
-    /** Counts signature reads so a late answer for an earlier choice is ignored. */
-    private long signatureRequests;
     /** The signature the editor's template was written for: choosing an equal one keeps the operator's edits. */
     private SignatureInfo templateSignature;
     /** The verb the editor's template was written for (examples for classify and regress, tensors for predict). */
     private RestVerb templateVerb;
     /** A history entry being restored: its signature and body win over the template once signatures arrive. */
     private HistoryEntry pendingRestore;
-    /** The selected model as last seen, to notice when its versions change. */
-    private ModelEntry selectedEntry;
-    /** Set while a history entry sets model and version, so that they trigger one signature read, not two. */
-    private boolean restoring;
-    /** Set while the version list is replaced: a combo box clears its value meanwhile, which is no choice. */
-    private boolean replacingVersions;
     /** Set while a signature's verbs are put in place: the verb set meanwhile is no choice of the operator's. */
     private boolean replacingVerbs;
 
     public PredictViewModel(ConsoleBackend backend, Executor ui, Clock clock) {
         this.backend = backend;
-        this.ui = ui;
         this.clock = clock;
+        this.operation = new OperationState(ui);
+        this.chooser = new SignatureChooser(backend, ui)
+                .preferSignature(this::preferredSignature)
+                .onSignaturesRead((name, chosen, list) -> list.forEach(info -> outputNames.put(
+                        outputsKey(name, chosen, info.name()), info.outputs().stream().map(TensorInfo::name).toList())))
+                .afterRead(this::applyPendingRestore);
+        this.model = chooser.modelProperty();
+        this.version = chooser.versionProperty();
+        this.signatures = chooser.signatures();
+        this.signature = chooser.signatureProperty();
         requestLine = Bindings.createStringBinding(
                 () -> model.get() == null ? "" : "POST " + path(model.get(), version.get(), verb()), model, version, verb);
-        model.addListener((obs, old, now) -> modelChosen(now));
-        version.addListener((obs, old, now) -> {
-            if (replacingVersions || restoring) {
-                return;
-            }
-            if (now == null) {
-                version.set(VersionOption.LATEST);
-            } else if (!now.equals(old)) {
-                loadSignatures();
-            }
-        });
         signature.addListener((obs, old, now) -> signatureChosen(now));
         verb.addListener((obs, old, now) -> {
             if (replacingVerbs) {
@@ -145,109 +123,19 @@ public final class PredictViewModel implements AutoCloseable {
             }
         });
         request.addListener((obs, old, now) -> requestProblem.set(""));
-        modelsSubscription = backend.onModelsChanged(() -> ui.execute(this::refreshModels));
-        ui.execute(this::refreshModels);
+        chooser.start();
     }
 
     // ---- choosing model, version and signature ----
 
     /** Reads the models from the backend, keeps the choice when the model is still there, else picks the first. */
     public void refreshModels() {
-        Map<String, ModelEntry> entries = backend.models().stream()
-                .collect(Collectors.toMap(ModelEntry::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
-        List<String> names = List.copyOf(entries.keySet());
-        String chosen = model.get();
-        if (!names.equals(models)) {
-            models.setAll(names);
-            if (chosen != null && names.contains(chosen) && !chosen.equals(model.get())) {
-                model.set(chosen); // a combo box may have dropped its value when its items were replaced
-            }
-        }
-        if (model.get() == null || !entries.containsKey(model.get())) {
-            model.set(names.isEmpty() ? null : names.get(0));
-            return;
-        }
-        ModelEntry entry = entries.get(model.get());
-        if (!entry.equals(selectedEntry)) {
-            selectedEntry = entry;
-            List<VersionOption> options = VersionOption.of(entry);
-            if (!options.equals(versions)) {
-                replaceVersions(options, version.get());
-            }
-            // A version may have become available since the last read failed: try again.
-            if (signatures.isEmpty() && !loadingSignatures.get()) {
-                loadSignatures();
-            }
-        }
-    }
-
-    private void modelChosen(String name) {
-        selectedEntry = name == null ? null : backend.models().stream()
-                .filter(entry -> entry.name().equals(name)).findFirst().orElse(null);
-        replaceVersions(selectedEntry == null ? List.of(VersionOption.LATEST) : VersionOption.of(selectedEntry),
-                VersionOption.LATEST);
-        if (!restoring) {
-            loadSignatures();
-        }
-    }
-
-    /** Replaces the version list and sets the choice, without reading signatures on the way. */
-    private void replaceVersions(List<VersionOption> options, VersionOption choice) {
-        replacingVersions = true;
-        try {
-            versions.setAll(options);
-            version.set(choice == null ? VersionOption.LATEST : choice);
-        } finally {
-            replacingVersions = false;
-        }
+        chooser.refreshModels();
     }
 
     /** Reads the signatures of the chosen model and version (in the background). */
     public void loadSignatures() {
-        long ticket = ++signatureRequests;
-        String name = model.get();
-        VersionOption chosen = chosenVersion();
-        signature.set(null);
-        signatures.clear();
-        metadataError.set("");
-        if (name == null) {
-            loadingSignatures.set(false);
-            applyPendingRestore();
-            return;
-        }
-        if (chosen.choice() instanceof VersionChoice.Latest && selectedEntry != null && !hasAvailableVersion(selectedEntry)) {
-            loadingSignatures.set(false);
-            metadataError.set("No version of " + name + " is AVAILABLE yet: its signatures appear when one is.");
-            applyPendingRestore();
-            return;
-        }
-        loadingSignatures.set(true);
-        CompletableFuture<List<SignatureInfo>> read;
-        try {
-            read = backend.signatures(name, chosen.choice());
-        } catch (RuntimeException e) {
-            read = CompletableFuture.failedFuture(e);
-        }
-        read.whenComplete((list, failure) -> ui.execute(() -> {
-            if (ticket != signatureRequests) {
-                return;
-            }
-            loadingSignatures.set(false);
-            if (failure != null) {
-                metadataError.set("Cannot read the signatures of " + name + " (" + chosen.text() + "): "
-                        + Failures.message(failure));
-            } else {
-                list.forEach(info -> outputNames.put(outputsKey(name, chosen, info.name()),
-                        info.outputs().stream().map(TensorInfo::name).toList()));
-                signatures.setAll(list);
-                signature.set(preferredSignature(list));
-            }
-            applyPendingRestore();
-        }));
-    }
-
-    private static boolean hasAvailableVersion(ModelEntry entry) {
-        return entry.versions().stream().anyMatch(v -> v.state() == ManagerState.AVAILABLE);
+        chooser.loadSignatures();
     }
 
     /**
@@ -320,7 +208,7 @@ public final class PredictViewModel implements AutoCloseable {
 
     /** Checks the request locally and sends it; a malformed body is reported here and never sent. */
     public CompletableFuture<Void> send() {
-        if (busy.get()) {
+        if (operation.isBusy()) {
             return CompletableFuture.completedFuture(null);
         }
         if (model.get() == null) {
@@ -350,40 +238,44 @@ public final class PredictViewModel implements AutoCloseable {
         return parsed.node();
     }
 
+    /** A request's outcome: an answer, or why none came. */
+    private record Exchange(RestReply answer, Throwable failure) {
+    }
+
     private CompletableFuture<Void> sendNow(String modelName, VersionOption versionOption, String signatureName,
             RestVerb verb, String body) {
-        busy.set(true);
         status.set("Sending…");
         outcome.set(Outcome.NONE);
         latency.set("");
         response.set("");
         error.set("");
-        notice.set("");
         table.set(ResponseTable.EMPTY);
         String outputsKey = outputsKey(modelName, versionOption, signatureName);
-        CompletableFuture<RestReply> reply;
+        // A failed exchange is an outcome to show and keep in the history, not a failed operation.
+        return operation.run("Sending", () -> sent(RestCall.post(path(modelName, versionOption, verb), body))
+                .handle(Exchange::new), exchange -> {
+                    HistoryEntry entry;
+                    if (exchange.failure() != null) {
+                        showFailure(exchange.failure());
+                        entry = new HistoryEntry(clock.instant(), modelName, versionOption, signatureName, verb, body,
+                                HistoryEntry.NO_ANSWER, Duration.ZERO);
+                    } else {
+                        showReply(exchange.answer(), outputNames.getOrDefault(outputsKey, List.of()));
+                        entry = new HistoryEntry(clock.instant(), modelName, versionOption, signatureName, verb, body,
+                                exchange.answer().statusCode(), exchange.answer().latency());
+                    }
+                    remember(entry);
+                    return "";
+                }, "The request failed: ");
+    }
+
+    /** The backend's reply; a call that throws is a reply that failed. */
+    private CompletableFuture<RestReply> sent(RestCall call) {
         try {
-            reply = backend.sendRest(RestCall.post(path(modelName, versionOption, verb), body));
+            return backend.sendRest(call);
         } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return reply.handle((answer, failure) -> {
-            ui.execute(() -> {
-                busy.set(false);
-                HistoryEntry entry;
-                if (failure != null) {
-                    showFailure(failure);
-                    entry = new HistoryEntry(clock.instant(), modelName, versionOption, signatureName, verb, body,
-                            HistoryEntry.NO_ANSWER, Duration.ZERO);
-                } else {
-                    showReply(answer, outputNames.getOrDefault(outputsKey, List.of()));
-                    entry = new HistoryEntry(clock.instant(), modelName, versionOption, signatureName, verb, body,
-                            answer.statusCode(), answer.latency());
-                }
-                remember(entry);
-            });
-            return null;
-        });
     }
 
     private void showReply(RestReply reply, List<String> outputNames) {
@@ -434,14 +326,7 @@ public final class PredictViewModel implements AutoCloseable {
 
     /** {@code /v1/models/<model>[/versions/N | /labels/L]:<verb>}, with names escaped for a URL path. */
     static String path(String modelName, VersionOption versionOption, RestVerb verb) {
-        VersionChoice choice = versionOption == null ? VersionChoice.LATEST : versionOption.choice();
-        String versionPath = choice instanceof VersionChoice.Label label
-                ? "/labels/" + pathSegment(label.label()) : choice.restPath();
-        return "/v1/models/" + pathSegment(modelName) + versionPath + ":" + verb.verb();
-    }
-
-    private static String pathSegment(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+        return SignatureChooser.restPath(modelName, versionOption, verb);
     }
 
     static String formatLatency(Duration latency) {
@@ -484,36 +369,29 @@ public final class PredictViewModel implements AutoCloseable {
     public Optional<String> curlCommand() {
         Optional<String> base = backend.restBaseUrl();
         if (base.isEmpty()) {
-            notice.set("The server does not serve REST now: start it on the Server page.");
+            operation.showNotice("The server does not serve REST now: start it on the Server page.");
             return Optional.empty();
         }
         if (model.get() == null) {
-            notice.set("Choose a model first.");
+            operation.showNotice("Choose a model first.");
             return Optional.empty();
         }
         String text = request.get() == null ? "" : request.get();
         String body = JsonText.parse(text).node().map(JsonText::compact).orElse(text);
-        notice.set("Copied the curl command to the clipboard.");
+        operation.showNotice("Copied the curl command to the clipboard.");
         return Optional.of(CurlCommand.post(base.get() + path(model.get(), version.get(), verb()), body));
     }
 
     /** Puts a past request back: model, version, signature, verb and body. */
     public void restore(HistoryEntry entry) {
         pendingRestore = entry;
-        restoring = true;
-        try {
-            model.set(entry.model());
-            version.set(entry.version());
-        } finally {
-            restoring = false;
-        }
         // Applies the entry once the signatures are read (at once when the backend answers at once).
-        loadSignatures();
+        chooser.choose(entry.model(), entry.version());
     }
 
     /** Restores a past request and sends it again as it was. */
     public CompletableFuture<Void> resend(HistoryEntry entry) {
-        if (busy.get()) {
+        if (operation.isBusy()) {
             return CompletableFuture.completedFuture(null);
         }
         restore(entry);
@@ -534,13 +412,18 @@ public final class PredictViewModel implements AutoCloseable {
 
     @Override
     public void close() {
-        modelsSubscription.close();
+        chooser.close();
     }
 
     // ---- properties ----
 
     public ObservableList<String> models() {
-        return models;
+        return chooser.models();
+    }
+
+    /** The model → version → signature chooser (the view binds its three boxes to it). */
+    public SignatureChooser chooser() {
+        return chooser;
     }
 
     public ObjectProperty<String> modelProperty() {
@@ -548,7 +431,7 @@ public final class PredictViewModel implements AutoCloseable {
     }
 
     public ObservableList<VersionOption> versions() {
-        return versions;
+        return chooser.versions();
     }
 
     public ObjectProperty<VersionOption> versionProperty() {
@@ -586,11 +469,11 @@ public final class PredictViewModel implements AutoCloseable {
     }
 
     public ReadOnlyBooleanProperty loadingSignaturesProperty() {
-        return loadingSignatures.getReadOnlyProperty();
+        return chooser.loadingProperty();
     }
 
     public ReadOnlyStringProperty metadataErrorProperty() {
-        return metadataError.getReadOnlyProperty();
+        return chooser.errorProperty();
     }
 
     public ReadOnlyStringProperty signatureHintProperty() {
@@ -611,7 +494,7 @@ public final class PredictViewModel implements AutoCloseable {
     }
 
     public ReadOnlyBooleanProperty busyProperty() {
-        return busy.getReadOnlyProperty();
+        return operation.busyProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {
@@ -639,7 +522,7 @@ public final class PredictViewModel implements AutoCloseable {
     }
 
     public ReadOnlyStringProperty noticeProperty() {
-        return notice.getReadOnlyProperty();
+        return operation.noticeProperty();
     }
 
     public ObservableList<HistoryEntry> history() {

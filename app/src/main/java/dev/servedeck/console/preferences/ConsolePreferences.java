@@ -60,6 +60,11 @@ public final class ConsolePreferences {
         node.put("page", page);
     }
 
+    /** Where the remote connections are kept (names, addresses, certificate paths: never tokens or keys). */
+    public Preferences connectionsNode() {
+        return node.node("connections");
+    }
+
     public String get(String key, String fallback) {
         return node.get(key, fallback);
     }

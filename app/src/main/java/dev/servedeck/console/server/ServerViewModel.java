@@ -1,11 +1,12 @@
 package dev.servedeck.console.server;
 
+import dev.servedeck.console.kit.FxCoalescer;
 import dev.servedeck.console.backend.ConsoleBackend;
-import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.backend.TlsSettings;
+import dev.servedeck.console.kit.OperationState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,12 +15,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -48,9 +49,9 @@ public final class ServerViewModel {
     private final ReadOnlyStringWrapper models = new ReadOnlyStringWrapper("0");
     private final ReadOnlyStringWrapper versions = new ReadOnlyStringWrapper("0");
     private final ReadOnlyStringWrapper heap = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper failure = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper settingsError = new ReadOnlyStringWrapper("");
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
+    /** Start, stop, restart: one at a time, busy while it runs, the server's message when it fails. */
+    private final OperationState operation;
     private final ObservableList<String> endpoints = FXCollections.observableArrayList();
 
     private final StringProperty host = new SimpleStringProperty(ServerSettings.DEFAULT_HOST);
@@ -75,6 +76,8 @@ public final class ServerViewModel {
         this.ui = ui;
         this.clock = clock;
         this.restartConfig = restartConfig;
+        this.operation = new OperationState(ui);
+        ReadOnlyBooleanProperty busy = operation.busyProperty();
         this.requestLogDir = initial.requestLogDir();
         this.tls = initial.tls();
         host.set(initial.host());
@@ -84,12 +87,26 @@ public final class ServerViewModel {
                 ? ServerSettings.DEFAULT_GRPC_PORT : initial.grpcPort()));
         batching.set(initial.batching());
         modelSource.set(initial.models());
-        canStart = Bindings.createBooleanBinding(() -> !busy.get()
+        boolean controlsProcess = backend.capabilities().controlsProcess();
+        canStart = Bindings.createBooleanBinding(() -> controlsProcess && !busy.get()
                         && (state.get() == ServerStatus.State.STOPPED || state.get() == ServerStatus.State.FAILED),
                 busy, state);
-        canStop = Bindings.createBooleanBinding(() -> !busy.get() && state.get() == ServerStatus.State.RUNNING,
+        canStop = Bindings.createBooleanBinding(() -> controlsProcess && !busy.get()
+                        && state.get() == ServerStatus.State.RUNNING,
                 busy, state);
-        backend.onEvent(event -> ui.execute(this::refresh));
+        // Events come in bursts on server threads (a model loading is several): one refresh per burst.
+        FxCoalescer refreshSoon = new FxCoalescer(ui, this::refresh);
+        backend.onEvent(event -> refreshSoon.run());
+    }
+
+    /** What the operator must know about managing this server (shown above every page); empty for the embedded one. */
+    public String backendNotice() {
+        return backend.capabilities().notice().orElse("");
+    }
+
+    /** The managed server's name for the status bar ("Embedded server", a connection's name). */
+    public String serverName() {
+        return backend.capabilities().serverName();
     }
 
     /** Starts the server with the settings shown. */
@@ -98,11 +115,11 @@ public final class ServerViewModel {
         if (valid.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return run(backend.start(valid.get()).thenApply(status -> null));
+        return run("Starting the server", () -> backend.start(valid.get()));
     }
 
     public CompletableFuture<Void> stop() {
-        return run(backend.stop());
+        return run("Stopping the server", backend::stop);
     }
 
     /** Stop, then start with the settings shown, serving the models in force before. */
@@ -113,29 +130,23 @@ public final class ServerViewModel {
         }
         ServerSettings settings = valid.get();
         boolean keepModels = backend.status().running();
-        CompletableFuture<Void> saved = keepModels ? backend.saveModelConfig(restartConfig)
-                : CompletableFuture.completedFuture(null);
-        return run(saved.thenCompose(ignored -> backend.stop()).thenCompose(ignored -> {
-            ServerSettings next = keepModels ? settings.withModels(new ModelSource.ConfigFile(restartConfig)) : settings;
-            ui.execute(() -> modelSource.set(next.models()));
-            return backend.start(next);
-        }).thenApply(status -> null));
+        return run("Restarting the server", () -> {
+            CompletableFuture<Void> saved = keepModels ? backend.saveModelConfig(restartConfig)
+                    : CompletableFuture.completedFuture(null);
+            return saved.thenCompose(ignored -> backend.stop()).thenCompose(ignored -> {
+                ServerSettings next = keepModels ? settings.withModels(new ModelSource.ConfigFile(restartConfig))
+                        : settings;
+                ui.execute(() -> modelSource.set(next.models()));
+                return backend.start(next);
+            });
+        });
     }
 
-    private CompletableFuture<Void> run(CompletableFuture<Void> operation) {
-        busy.set(true);
-        failure.set("");
+    /** Runs a server operation; the page shows the state it ends in, whatever the outcome. */
+    private <T> CompletableFuture<Void> run(String doing, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<Void> shown = operation.run(doing, call, ignored -> "", "");
         refresh();
-        return operation.handle((ignored, error) -> {
-            ui.execute(() -> {
-                busy.set(false);
-                if (error != null) {
-                    failure.set(Failures.message(error));
-                }
-                refresh();
-            });
-            return null;
-        });
+        return shown.thenRun(this::refresh);
     }
 
     /** The settings shown, or empty with {@link #settingsErrorProperty()} saying what is wrong. */
@@ -180,7 +191,7 @@ public final class ServerViewModel {
         versions.set(Integer.toString(status.availableVersions()));
         heap.set(formatMebibytes(status.heapUsedBytes()) + " / " + formatMebibytes(status.heapMaxBytes()));
         if (status.state() == ServerStatus.State.FAILED && !status.message().isEmpty()) {
-            failure.set(status.message());
+            operation.showFailure(status.message());
         }
         List<String> now = new ArrayList<>();
         backend.restBaseUrl().ifPresent(base -> {
@@ -244,7 +255,7 @@ public final class ServerViewModel {
     }
 
     public ReadOnlyStringProperty failureProperty() {
-        return failure.getReadOnlyProperty();
+        return operation.failureProperty();
     }
 
     public ReadOnlyStringProperty settingsErrorProperty() {
@@ -252,7 +263,7 @@ public final class ServerViewModel {
     }
 
     public ReadOnlyBooleanProperty busyProperty() {
-        return busy.getReadOnlyProperty();
+        return operation.busyProperty();
     }
 
     public ObservableList<String> endpoints() {

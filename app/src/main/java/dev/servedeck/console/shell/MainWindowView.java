@@ -44,6 +44,7 @@ public final class MainWindowView {
     @FXML private StackPane content;
     @FXML private CheckBox darkTheme;
     @FXML private Label serverState;
+    @FXML private Label backendNotice;
     @FXML private Label endpoints;
     @FXML private Label heap;
 
@@ -81,8 +82,16 @@ public final class MainWindowView {
             preferences.setDarkTheme(dark);
         });
 
+        String serverName = server.serverName();
         serverState.textProperty().bind(Bindings.createStringBinding(
-                () -> "Server: " + StateStyles.serverStateText(server.stateProperty().get()), server.stateProperty()));
+                // A server the console cannot read yet has no state to show: say so rather than "Stopped".
+                () -> serverName + ": " + (server.backendNotice().isEmpty()
+                        ? StateStyles.serverStateText(server.stateProperty().get()) : "state unknown (no admin API yet)"),
+                server.stateProperty()));
+        // A server the console cannot fully manage (a remote one before the admin API) says so above every page.
+        backendNotice.setText(server.backendNotice());
+        backendNotice.setVisible(!server.backendNotice().isEmpty());
+        backendNotice.setManaged(backendNotice.isVisible());
         server.stateProperty().addListener((obs, old, now) -> {
             StateStyles.apply(serverState, now);
             endpoints.setText(server.endpointsSummary());

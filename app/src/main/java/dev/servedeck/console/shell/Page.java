@@ -10,7 +10,8 @@ public enum Page {
     BATCHING("nav.batching", Fxml.BATCHING, KeyCode.DIGIT3),
     PREDICT("nav.predict", Fxml.PREDICT, KeyCode.DIGIT4),
     MONITOR("nav.monitor", Fxml.MONITOR, KeyCode.DIGIT5),
-    LOGS("nav.logs", Fxml.LOGS, KeyCode.DIGIT6);
+    LOGS("nav.logs", Fxml.LOGS, KeyCode.DIGIT6),
+    CONNECTIONS("nav.connections", Fxml.CONNECTIONS, KeyCode.DIGIT7);
 
     private final String titleKey;
     private final Fxml fxml;

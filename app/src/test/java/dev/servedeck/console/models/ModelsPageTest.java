@@ -133,6 +133,9 @@ class ModelsPageTest {
         waitUntil(() -> "AVAILABLE".equals(shown(robot, "version 2", "stateColumn")));
 
         robot.clickOn(robot.lookup("#addPane .title").queryAs(Node.class));
+        // The pane's content shows once it has been laid out expanded: under load that is a pulse or two later.
+        waitUntil(() -> robot.lookup("#addModel").match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery()
+                .isPresent());
         robot.clickOn("#addModel");
         waitUntil(() -> text(robot, "#addError").contains("A model needs a name"));
 

@@ -547,4 +547,23 @@ class ModelsViewModelTest {
     private static List<String> operations(FakeBackend backend) {
         return backend.calls.stream().filter(call -> !call.startsWith("signatures ")).toList();
     }
+
+    @Test
+    void aRemoteServersBasePathsAreSaidToBeOnItsMachine() {
+        assertThat(viewModel.basePathNote()).isEmpty();
+        assertThat(viewModel.canBrowseBasePath()).isTrue();
+
+        FakeBackend remote = new FakeBackend() {
+            @Override
+            public dev.servedeck.console.backend.BackendCapabilities capabilities() {
+                return new dev.servedeck.console.backend.BackendCapabilities("edge-3", false, false,
+                        java.util.Optional.empty());
+            }
+        };
+        ModelsViewModel remoteModels = new ModelsViewModel(remote, new DirectExecutor());
+
+        assertThat(remoteModels.basePathNote()).isEqualTo(
+                "Base paths are folders on edge-3's machine, not on this one: type the path as that server sees it.");
+        assertThat(remoteModels.canBrowseBasePath()).isFalse();
+    }
 }

@@ -91,7 +91,7 @@ class ConsoleCostProbe {
                     + " s more of drawing (steady state)", monitor);
 
             asyncFx(() -> {
-                monitor.load().targetProperty().set(MonitorScope.ofModel("half_plus_two"));
+                monitor.load().chooser().modelProperty().set("half_plus_two");
                 monitor.load().requestsProperty().set("10000000");
                 monitor.load().concurrencyProperty().set("8");
             }).get();

@@ -8,6 +8,11 @@ import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.TensorInfo;
 import dev.servedeck.console.backend.VersionChoice;
+import dev.servedeck.console.backend.ModelEntry;
+import dev.servedeck.console.backend.VersionEntry;
+import dev.servedeck.console.chooser.VersionOption;
+import dev.servedeck.core.servable.ManagerState;
+import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
 import java.time.Duration;
@@ -16,7 +21,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,9 +40,19 @@ class LoadGeneratorViewModelTest {
         viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor());
     }
 
+    /** The demo models, each with an AVAILABLE version 1 (the chooser offers them as the Predict page does). */
+    private static void serveDemoModels(FakeBackend to) {
+        to.models = List.of(model("half_plus_two"), model("mlp"));
+    }
+
+    private static ModelEntry model(String name) {
+        return FakeBackend.model(name, new ServableVersionPolicy.Latest(1), Map.of(),
+                List.of(new VersionEntry(1, ManagerState.AVAILABLE, "", Instant.EPOCH)));
+    }
+
     private void offerDemoTargets() {
-        viewModel.offerTargets(new TreeSet<>(List.of(MonitorScope.ofModel("mlp"), MonitorScope.ofVersion("mlp", 1),
-                MonitorScope.ofModel("half_plus_two"), MonitorScope.ofVersion("half_plus_two", 1))));
+        serveDemoModels(backend);
+        viewModel.chooser().refreshModels();
     }
 
     @Test
@@ -47,7 +63,7 @@ class LoadGeneratorViewModelTest {
         viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor());
         offerDemoTargets();
 
-        assertThat(viewModel.targetProperty().get()).isEqualTo(MonitorScope.ofModel("half_plus_two"));
+        assertThat(viewModel.chooser().modelProperty().get()).isEqualTo("half_plus_two");
         assertThat(viewModel.bodyProperty().get()).isEqualTo("{\"instances\":[[1.0],[2.0],[5.0]]}");
         assertThat(backend.calls).contains("signatures half_plus_two " + new VersionChoice.Latest());
     }
@@ -93,8 +109,10 @@ class LoadGeneratorViewModelTest {
     void theLoadGeneratorSendsExactlyNRequestsWithAtMostCInFlight() {
         ControlledRest rest = new ControlledRest();
         backend.signatures = List.of();
+        serveDemoModels(rest);
         viewModel = new LoadGeneratorViewModel(rest, new DirectExecutor());
-        viewModel.targetProperty().set(MonitorScope.ofVersion("mlp", 1));
+        viewModel.chooser().modelProperty().set("mlp");
+        viewModel.chooser().versionProperty().set(VersionOption.number(1));
         viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
         viewModel.requestsProperty().set("100");
         viewModel.concurrencyProperty().set("8");
@@ -131,8 +149,9 @@ class LoadGeneratorViewModelTest {
     @Test
     void stoppingSendsNoMoreAndCountsThoseInFlight() {
         ControlledRest rest = new ControlledRest();
+        serveDemoModels(rest);
         viewModel = new LoadGeneratorViewModel(rest, new DirectExecutor());
-        viewModel.targetProperty().set(MonitorScope.ofModel("mlp"));
+        viewModel.chooser().modelProperty().set("mlp");
         viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
         viewModel.requestsProperty().set("1000");
         viewModel.concurrencyProperty().set("4");
@@ -162,8 +181,9 @@ class LoadGeneratorViewModelTest {
                 return CompletableFuture.completedFuture(new RestReply(200, "{}", Duration.ZERO));
             }
         };
+        serveDemoModels(instant);
         viewModel = new LoadGeneratorViewModel(instant, new DirectExecutor());
-        viewModel.targetProperty().set(MonitorScope.ofModel("mlp"));
+        viewModel.chooser().modelProperty().set("mlp");
         viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
         viewModel.requestsProperty().set("50000");
         viewModel.concurrencyProperty().set("64");

@@ -56,7 +56,7 @@ class MonitorPageTest extends DemoConsoleTest {
 
         // while the MLP is under load: the picture for the README
         asyncFx(() -> console.composition().monitor().windowProperty().set(ChartWindow.ONE_MINUTE)).get();
-        robot.clickOn("#target").clickOn("mlp");
+        robot.clickOn("#loadModel").clickOn("mlp");
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#body").queryAs(TextArea.class).getText()
                 .startsWith("{\"instances\":[[0.0,0.0,"));
         robot.doubleClickOn("#requests").write("20000");

@@ -2,11 +2,7 @@ package dev.servedeck.console.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.servedeck.console.backend.RestCall;
-import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
@@ -17,16 +13,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,12 +74,11 @@ class MonitorViewModelTest {
     void scopesAreEveryModelTheModelsAndTheirAvailableVersionsAndWhatHasTraffic() {
         assertThat(viewModel.scopes()).containsExactly(MonitorScope.ALL, MonitorScope.ofModel("half_plus_two"),
                 MonitorScope.ofVersion("half_plus_two", 1), MonitorScope.ofModel("mlp"), MonitorScope.ofVersion("mlp", 1));
-        assertThat(viewModel.load().targetProperty().get()).isEqualTo(MonitorScope.ofModel("half_plus_two"));
+        assertThat(viewModel.load().chooser().modelProperty().get()).isEqualTo("half_plus_two");
 
         // a version with traffic that is no longer configured (unloading) still shows while it has traffic
         viewModel.onSnapshot(Snapshots.at().overall(10, 100).model("old", 10, 100).version("old", 7, 10, 100).step(0));
         assertThat(viewModel.scopes()).contains(MonitorScope.ofModel("old"), MonitorScope.ofVersion("old", 7));
-        assertThat(viewModel.load().targets()).doesNotContain(MonitorScope.ALL).contains(MonitorScope.ofVersion("old", 7));
         assertThat(viewModel.samplesKept(MonitorScope.ofVersion("old", 7))).isEqualTo(1);
 
         // once it has neither traffic nor configuration it goes, with its history

@@ -56,11 +56,14 @@ class StatisticsSamplerTest {
         try (StatisticsSampler sampler = new StatisticsSampler(() -> {
             threads.add(Thread.currentThread().getName() + (Thread.currentThread().isDaemon() ? " daemon" : ""));
             return Optional.of(Snapshots.at().step(step.getAndIncrement())); // a new snapshot every time
-        }, Runnable::run, Duration.ofMillis(10))) {
-            sampler.start(snapshot -> ticks.countDown());
+        }, Runnable::run, Duration.ofMillis(10));
+                dev.servedeck.console.kit.RefreshScheduler scheduler =
+                        new dev.servedeck.console.kit.RefreshScheduler(Runnable::run)) {
+            sampler.start(scheduler, snapshot -> ticks.countDown());
             assertThat(ticks.await(5, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(threads).isNotEmpty().allMatch(name -> name.equals("servedeck-monitor-sampler daemon"));
+        // The console's one refresh thread: sampling costs no thread of its own.
+        assertThat(threads).isNotEmpty().allMatch(name -> name.equals("servedeck-console-refresh daemon"));
     }
 
     private void runFx() {

@@ -1,5 +1,6 @@
 package dev.servedeck.console.predict;
 
+import dev.servedeck.console.chooser.VersionOption;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -4,9 +4,13 @@ import dev.servedeck.console.ConsoleComposition;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.embedded.EmbeddedBackend;
+import dev.servedeck.console.connections.Connection;
+import dev.servedeck.console.connections.ConnectionContext;
+import dev.servedeck.console.connections.SessionSecretStore;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.shell.Themes;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
@@ -31,7 +35,10 @@ public final class ConsoleUnderTest implements AutoCloseable {
         this.stage = stage;
         ServerSettings settings = new ServerSettings("127.0.0.1", 0, 0, true, models, dataDir.resolve("logs"));
         Themes.apply(false);
-        composition = new ConsoleComposition(backend, new ConsolePreferences(node), settings, dataDir, Themes::apply);
+        // Secrets in memory: a test must not write to the developer's keyring.
+        composition = new ConsoleComposition(backend, new ConsolePreferences(node), settings, dataDir, Themes::apply,
+                new ConnectionContext(Connection.EMBEDDED, Optional.empty(),
+                        () -> new SessionSecretStore("GUI tests keep secrets in memory")));
         scene = composition.createScene();
         stage.setScene(scene);
         stage.setWidth(1280);

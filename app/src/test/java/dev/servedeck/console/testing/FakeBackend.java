@@ -11,6 +11,7 @@ import dev.servedeck.console.backend.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.WarmupTarget;
+import dev.servedeck.console.kit.ListenerList;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
@@ -50,9 +51,9 @@ public class FakeBackend implements ConsoleBackend {
     public volatile int recentRequests = 3;
     private volatile RuntimeException nextFailure;
     private volatile ServerSettings settings;
-    private final List<Consumer<ServerEvent>> eventListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> modelListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<RequestLogEntry>> requestListeners = new CopyOnWriteArrayList<>();
+    private final ListenerList<ServerEvent> eventListeners = new ListenerList<>();
+    private final ListenerList<Void> modelListeners = new ListenerList<>();
+    private final ListenerList<RequestLogEntry> requestListeners = new ListenerList<>();
     private final List<ServerEvent> events = new CopyOnWriteArrayList<>();
 
     /** The next operation fails with this message (as a server error would). */
@@ -62,15 +63,15 @@ public class FakeBackend implements ConsoleBackend {
 
     public void emit(ServerEvent event) {
         events.add(event);
-        eventListeners.forEach(listener -> listener.accept(event));
+        eventListeners.fire(event);
     }
 
     public void emitRequest(RequestLogEntry entry) {
-        requestListeners.forEach(listener -> listener.accept(entry));
+        requestListeners.fire(entry);
     }
 
     public void fireModelsChanged() {
-        modelListeners.forEach(Runnable::run);
+        modelListeners.fire(null);
     }
 
     private <T> CompletableFuture<T> operation(String call, java.util.function.Supplier<T> effect) {
@@ -118,8 +119,7 @@ public class FakeBackend implements ConsoleBackend {
 
     @Override
     public Subscription onEvent(Consumer<ServerEvent> listener) {
-        eventListeners.add(listener);
-        return () -> eventListeners.remove(listener);
+        return eventListeners.add(listener);
     }
 
     @Override
@@ -134,8 +134,7 @@ public class FakeBackend implements ConsoleBackend {
 
     @Override
     public Subscription onModelsChanged(Runnable listener) {
-        modelListeners.add(listener);
-        return () -> modelListeners.remove(listener);
+        return modelListeners.add(ignored -> listener.run());
     }
 
     @Override
@@ -250,8 +249,7 @@ public class FakeBackend implements ConsoleBackend {
 
     @Override
     public Subscription onRequestLogged(Consumer<RequestLogEntry> listener) {
-        requestListeners.add(listener);
-        return () -> requestListeners.remove(listener);
+        return requestListeners.add(listener);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.servedeck.console.predict;
+package dev.servedeck.console.chooser;
 
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.VersionChoice;

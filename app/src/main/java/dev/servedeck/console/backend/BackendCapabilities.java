@@ -1,0 +1,28 @@
+package dev.servedeck.console.backend;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a backend can do for the pages, so that they disable what it cannot and say why, instead of failing on
+ * click: a remote server's process is not the console's to start or stop, and a path the console could open
+ * (a model config, a batching file) is a path on the console's machine, not the server's.
+ *
+ * @param serverName the server's name for the status bar ("Embedded server", a connection's name)
+ * @param controlsProcess start, stop and restart apply (the embedded server)
+ * @param sharesFileSystem paths the operator picks are paths the server reads (the embedded server)
+ * @param notice what the operator must know about this server's management, shown above every page; empty
+ *        when nothing
+ */
+public record BackendCapabilities(String serverName, boolean controlsProcess, boolean sharesFileSystem,
+        Optional<String> notice) {
+
+    /** The server inside the console's own process: everything applies. */
+    public static final BackendCapabilities EMBEDDED = new BackendCapabilities("Embedded server", true, true,
+            Optional.empty());
+
+    public BackendCapabilities {
+        Objects.requireNonNull(serverName, "serverName");
+        Objects.requireNonNull(notice, "notice");
+    }
+}

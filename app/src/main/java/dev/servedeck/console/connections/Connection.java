@@ -1,0 +1,92 @@
+package dev.servedeck.console.connections;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A server the console can manage: the embedded one, or a remote ServeDeck server by its address. Holds nothing
+ * secret: the token and the client's private key live in the {@link SecretStore} under {@link #tokenAccount()}
+ * and {@link #clientKeyAccount()}, so this record may be written to the preferences as it is.
+ *
+ * @param id stable key (the embedded server's is {@value #EMBEDDED_ID}); names may change, ids do not
+ * @param name what the operator calls it ("edge-3, line 2")
+ * @param address the server's REST base URL, {@code http://host:8501} or {@code https://host:8501} (TLS)
+ * @param caCert PEM file of the CA that signed the server's certificate (else the JDK's trusted CAs)
+ * @param clientCert PEM file of the certificate the console presents (mutual TLS); its key is a secret
+ */
+public record Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert) {
+
+    public static final String EMBEDDED_ID = "embedded";
+    public static final Connection EMBEDDED = new Connection(EMBEDDED_ID, "Embedded server",
+            URI.create("http://127.0.0.1"), Optional.empty(), Optional.empty());
+
+    public Connection {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(caCert, "caCert");
+        Objects.requireNonNull(clientCert, "clientCert");
+    }
+
+    public boolean isEmbedded() {
+        return EMBEDDED_ID.equals(id);
+    }
+
+    public boolean usesTls() {
+        return "https".equals(address.getScheme());
+    }
+
+    /** The secret store's account of this connection's bearer token. */
+    public String tokenAccount() {
+        return "token/" + id;
+    }
+
+    /** The secret store's account of the private key of {@link #clientCert()} (PEM text). */
+    public String clientKeyAccount() {
+        return "client-key/" + id;
+    }
+
+    /** {@code https://edge-3:8501} or the embedded server's words. */
+    public String addressText() {
+        return isEmbedded() ? "in this process" : address.toString();
+    }
+
+    /**
+     * Reads an address as typed: a URL with scheme {@code http} or {@code https}, a host and a port (no path).
+     * {@code host:port} alone means plain HTTP.
+     *
+     * @throws IllegalArgumentException with the words to show next to the field
+     */
+    public static URI parseAddress(String typed) {
+        String text = typed == null ? "" : typed.strip();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("Enter the server's address, e.g. https://edge-3.local:8501");
+        }
+        if (!text.contains("://")) {
+            text = "http://" + text;
+        }
+        URI uri;
+        try {
+            uri = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + typed.strip() + "' is not an address: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("The address starts with http:// or https:// (TLS), not " + scheme
+                    + "://");
+        }
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new IllegalArgumentException("The address needs a host and the REST port, e.g. "
+                    + scheme + "://edge-3.local:8501");
+        }
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+            throw new IllegalArgumentException("The address is the server's root (no path): " + scheme + "://"
+                    + uri.getHost() + ":" + uri.getPort());
+        }
+        return URI.create(scheme + "://" + uri.getRawAuthority());
+    }
+}

@@ -1,0 +1,24 @@
+package dev.servedeck.console.connections;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * How the console was started with respect to connections: which server it manages (the embedded one, or
+ * {@code --server}'s with its {@code --token-file} token) and where secrets go (opened in the background, since
+ * finding the OS secret store may take a D-Bus round trip).
+ */
+public record ConnectionContext(Connection active, Optional<String> activeToken, Supplier<SecretStore> secrets) {
+
+    public ConnectionContext {
+        Objects.requireNonNull(active, "active");
+        Objects.requireNonNull(activeToken, "activeToken");
+        Objects.requireNonNull(secrets, "secrets");
+    }
+
+    /** The embedded server, secrets in the OS store where there is one. */
+    public static ConnectionContext embedded() {
+        return new ConnectionContext(Connection.EMBEDDED, Optional.empty(), OsSecretStore::open);
+    }
+}
