@@ -1,6 +1,7 @@
 package dev.servedeck.console.backend;
 
 import dev.servedeck.core.batching.BatchingOptions;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.source.ServableVersionPolicy;

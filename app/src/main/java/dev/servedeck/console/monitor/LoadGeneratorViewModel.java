@@ -3,6 +3,7 @@ package dev.servedeck.console.monitor;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.RestCall;
+import dev.servedeck.core.signature.LoadRequestBody;
 import dev.servedeck.console.backend.VersionChoice;
 import java.util.ArrayList;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.servedeck.console.predict;
 
-import dev.servedeck.console.signatures.RestVerb;
+import dev.servedeck.core.signature.RestVerb;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

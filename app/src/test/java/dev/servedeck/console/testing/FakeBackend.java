@@ -7,7 +7,7 @@ import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.ServerEvent;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.WarmupTarget;
