@@ -2,13 +2,21 @@ package dev.servedeck.console.monitor;
 
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
-import dev.servedeck.console.backend.RestCall;
-import dev.servedeck.core.signature.LoadRequestBody;
+import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.VersionChoice;
+import dev.servedeck.core.loadgen.LoadPlan;
+import dev.servedeck.core.loadgen.LoadResult;
+import dev.servedeck.core.loadgen.LoadRun;
+import dev.servedeck.core.loadgen.LoadSnapshot;
+import dev.servedeck.core.signature.LoadRequestBody;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -27,10 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Monitor's load generator: "send N requests at concurrency C" to a model (its latest version) or a
- * model version, with a valid Predict body built from the target's signature, over the real REST API. Its
- * progress is refreshed by the Monitor's sampler tick (and once at the end), so a fast run does not flood
- * the FX thread with an update per answer. Methods run on the FX thread.
+ * The Monitor's load generator: "send N requests at concurrency C" (or at a fixed rate) to a model (its latest
+ * version) or a model version, over REST or gRPC, with a valid Predict body built from the target's signature.
+ * The requests are sent by server-core's load engine ({@link LoadRun}), started through the backend; the FX
+ * thread does nothing per request: it takes one engine snapshot per sampler tick (and the result at the end).
+ * Methods run on the FX thread.
  */
 public final class LoadGeneratorViewModel implements AutoCloseable {
 
@@ -39,6 +48,7 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
     static final int DEFAULT_CONCURRENCY = 8;
     static final int MAX_REQUESTS = 10_000_000;
     static final int MAX_CONCURRENCY = 256;
+    static final int MAX_RATE = 1_000_000;
     /** The target chosen first when there is one: the cheapest demo model. */
     static final MonitorScope PREFERRED_TARGET = MonitorScope.ofModel("half_plus_two");
 
@@ -48,6 +58,9 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
     private final ObjectProperty<MonitorScope> target = new SimpleObjectProperty<>();
     private final StringProperty requests = new SimpleStringProperty(Integer.toString(DEFAULT_REQUESTS));
     private final StringProperty concurrency = new SimpleStringProperty(Integer.toString(DEFAULT_CONCURRENCY));
+    /** Requests per second for an open loop; empty (or 0) for as fast as the concurrency allows. */
+    private final StringProperty rate = new SimpleStringProperty("");
+    private final ObjectProperty<LoadSpec.Api> api = new SimpleObjectProperty<>(LoadSpec.Api.REST);
     private final StringProperty body = new SimpleStringProperty("");
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
@@ -56,7 +69,11 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
     private final ReadOnlyIntegerWrapper sent = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyIntegerWrapper ok = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyIntegerWrapper failed = new ReadOnlyIntegerWrapper(0);
-    private LoadGenerator generator;
+    /** The run going on (null before it has connected); {@link #starting} counts a start not yet connected. */
+    private LoadRun run;
+    private long total;
+    private boolean stopWhenStarted;
+    private Object starting;
 
     public LoadGeneratorViewModel(ConsoleBackend backend, Executor ui) {
         this.backend = backend;
@@ -78,16 +95,18 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         }
     }
 
-    /** Sends the request body to the target, N times at concurrency C, as the fields say. */
+    /** Sends the request body to the target, N times at concurrency C (at the rate, if one is given). */
     public void start() {
         if (running.get()) {
             return;
         }
         MonitorScope to = target.get();
-        Optional<Integer> total = number(requests.get(), 1, MAX_REQUESTS, "Requests");
-        Optional<Integer> parallel = total.isEmpty() ? Optional.empty()
+        Optional<Integer> count = number(requests.get(), 1, MAX_REQUESTS, "Requests");
+        Optional<Integer> parallel = count.isEmpty() ? Optional.empty()
                 : number(concurrency.get(), 1, MAX_CONCURRENCY, "Concurrency");
-        if (total.isEmpty() || parallel.isEmpty()) {
+        Optional<Integer> perSecond = parallel.isEmpty() ? Optional.empty()
+                : rate.get() == null || rate.get().isBlank() ? Optional.of(0) : number(rate.get(), 0, MAX_RATE, "Rate");
+        if (count.isEmpty() || parallel.isEmpty() || perSecond.isEmpty()) {
             return;
         }
         if (to == null) {
@@ -99,50 +118,98 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
             return;
         }
         error.set("");
-        LoadGenerator started = new LoadGenerator(backend::sendRest, RestCall.post(to.predictPath(), body.get()),
-                total.get(), parallel.get(), System::nanoTime);
-        generator = started;
+        LoadPlan plan = new LoadPlan(parallel.get(), perSecond.get(), null, count.get(), Duration.ZERO,
+                LoadPlan.DEFAULT_TIMEOUT);
+        LoadSpec spec = new LoadSpec(to.model(), to.isVersion() ? OptionalLong.of(to.version()) : OptionalLong.empty(),
+                body.get(), api.get(), plan);
+        Object attempt = new Object();
+        starting = attempt;
+        run = null;
+        total = count.get();
+        stopWhenStarted = false;
         running.set(true);
-        LOG.info("Load generator: {} requests to {} at concurrency {}", total.get(), to.predictPath(), parallel.get());
-        started.start().thenAccept(counts -> ui.execute(() -> finish(started, counts)));
-        refreshProgress();
+        progress.set(0);
+        progressText.set("Connecting…");
+        LOG.info("Load generator: {} {} to {}", api.get(), plan.describe(), spec.predictPath());
+        backend.startLoad(spec).whenComplete((started, failure) -> ui.execute(() -> {
+            if (starting != attempt) {
+                if (started != null) {
+                    started.stop(); // superseded meanwhile (closed)
+                }
+                return;
+            }
+            if (failure != null) {
+                running.set(false);
+                progressText.set("");
+                error.set("Could not start the load: " + Failures.message(failure));
+                return;
+            }
+            run = started;
+            if (stopWhenStarted) {
+                started.stop();
+            }
+            started.result().whenComplete((result, runFailure) -> ui.execute(() -> finish(started, result, runFailure)));
+        }));
     }
 
     /** Sends no more requests; those in flight still finish and count. */
     public void stop() {
-        if (generator != null) {
-            generator.stop();
+        if (run != null) {
+            run.stop();
+        } else if (running.get()) {
+            stopWhenStarted = true;
         }
     }
 
-    private void finish(LoadGenerator finished, LoadGenerator.Progress counts) {
-        if (finished != generator) {
+    private void finish(LoadRun finished, LoadResult result, Throwable failure) {
+        if (finished != run) {
             return;
         }
-        showProgress(counts);
-        running.set(false);
-        LOG.info("Load generator done: {} sent, {} ok, {} failed, {} req/s", counts.sent(), counts.ok(),
-                counts.failed(), String.format("%.0f", counts.requestsPerSecond()));
+        if (failure != null) {
+            error.set("The load run failed: " + Failures.message(failure));
+            running.set(false);
+            return;
+        }
+        sent.set((int) result.sent());
+        ok.set((int) result.ok());
+        failed.set((int) result.failed());
+        progress.set(total == 0 ? 1 : Math.min(1, (double) result.answered() / total));
+        progressText.set(String.format("Sent %,d of %,d · %,d ok · %,d failed · %,.0f req/s · p50 %s · p99 %s",
+                result.sent(), total, result.ok(), result.failed(), result.requestsPerSecond(),
+                millis(result.latency().p50Micros()), millis(result.latency().p99Micros())));
+        showErrors(result.errors());
+        running.set(false); // last: whoever waits for the end sees the final counts
+        LOG.info("Load generator done: {} sent, {} ok, {} failed, {} req/s", result.sent(), result.ok(),
+                result.failed(), String.format("%.0f", result.requestsPerSecond()));
     }
 
-    /** Called on each sampler tick: progress shows at the charts' pace, not per answer. */
+    /** Called on each sampler tick: one engine snapshot per tick, never an update per answer. */
     void refreshProgress() {
-        if (generator != null && running.get()) {
-            showProgress(generator.progress());
+        if (run == null || !running.get()) {
+            return;
+        }
+        LoadSnapshot now = run.snapshot();
+        sent.set((int) now.sent());
+        ok.set((int) (now.answered() - now.failed()));
+        failed.set((int) now.failed());
+        progress.set(now.progress());
+        progressText.set(String.format("Sending: %,d of %,d · %,d ok · %,d failed · %,.0f req/s · p50 %s · p99 %s%s",
+                now.sent(), total, now.answered() - now.failed(), now.failed(), now.recentRequestsPerSecond(),
+                millis(now.recent().p50Micros()), millis(now.recent().p99Micros()),
+                now.backlog() > 0 ? String.format(" · %,d behind the rate", now.backlog()) : ""));
+        showErrors(now.errors());
+    }
+
+    private void showErrors(Map<String, Long> errors) {
+        if (!errors.isEmpty()) {
+            error.set("Errors by status: " + errors.entrySet().stream()
+                    .map(entry -> String.format("%s: %,d", entry.getKey(), entry.getValue()))
+                    .collect(Collectors.joining(", ")));
         }
     }
 
-    private void showProgress(LoadGenerator.Progress counts) {
-        sent.set(counts.sent());
-        ok.set(counts.ok());
-        failed.set(counts.failed());
-        progress.set((double) counts.completed() / counts.total());
-        progressText.set(String.format("%s %,d of %,d · %,d ok · %,d failed · %,.0f req/s",
-                counts.done() ? "Sent" : "Sending:", counts.sent(), counts.total(), counts.ok(),
-                counts.failed(), counts.requestsPerSecond()));
-        if (counts.failed() > 0) {
-            error.set("Last failure: " + counts.lastFailure());
-        }
+    private static String millis(double micros) {
+        return String.format("%.2f ms", micros / 1000);
     }
 
     private Optional<Integer> number(String text, int min, int max, String what) {
@@ -184,6 +251,7 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        starting = null;
     }
 
     public ObservableList<MonitorScope> targets() {
@@ -200,6 +268,14 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
 
     public StringProperty concurrencyProperty() {
         return concurrency;
+    }
+
+    public StringProperty rateProperty() {
+        return rate;
+    }
+
+    public ObjectProperty<LoadSpec.Api> apiProperty() {
+        return api;
     }
 
     public StringProperty bodyProperty() {

@@ -1,5 +1,6 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.ui.Messages;
 import dev.servedeck.ui.StyleClasses;
@@ -11,6 +12,7 @@ import java.util.ResourceBundle;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -54,6 +56,8 @@ public final class MonitorView {
     @FXML private ComboBox<MonitorScope> target;
     @FXML private TextField requests;
     @FXML private TextField concurrency;
+    @FXML private TextField rate;
+    @FXML private CheckBox grpc;
     @FXML private TextArea body;
     @FXML private Button startLoad;
     @FXML private Button stopLoad;
@@ -184,6 +188,11 @@ public final class MonitorView {
         load.targetProperty().addListener((obs, old, now) -> target.setValue(now));
         requests.textProperty().bindBidirectional(load.requestsProperty());
         concurrency.textProperty().bindBidirectional(load.concurrencyProperty());
+        rate.textProperty().bindBidirectional(load.rateProperty());
+        grpc.setSelected(load.apiProperty().get() == LoadSpec.Api.GRPC);
+        grpc.selectedProperty().addListener((obs, old, now) ->
+                load.apiProperty().set(now ? LoadSpec.Api.GRPC : LoadSpec.Api.REST));
+        grpc.disableProperty().bind(load.runningProperty());
         body.textProperty().bindBidirectional(load.bodyProperty());
         startLoad.disableProperty().bind(load.runningProperty());
         stopLoad.disableProperty().bind(load.runningProperty().not());

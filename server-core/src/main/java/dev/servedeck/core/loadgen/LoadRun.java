@@ -159,7 +159,7 @@ public final class LoadRun implements AutoCloseable {
         return new LoadSnapshot(phase(now), Duration.ofNanos(measuredNanos), progress(now), measuredSent, answeredNow,
                 answeredNow - ok.sum(), backlog(now), recentRate,
                 measuredNanos == 0 ? 0 : answeredNow / (measuredNanos / 1e9),
-                Latencies.of(interval), Latencies.of(total), counts(statuses.keySet()));
+                Latencies.of(interval), Latencies.of(total), counts(statuses.keySet()), counts(errorStatuses));
     }
 
     private long lastAnswerAfterEnd(long now) {
@@ -342,7 +342,7 @@ public final class LoadRun implements AutoCloseable {
         LoadResult done = new LoadResult(target.describe(), plan, target.rowsPerRequest(), measured, measuredSent,
                 last.answered(), okCount, unsent, seconds == 0 ? 0 : last.answered() / seconds,
                 seconds == 0 ? 0 : okCount * (double) target.rowsPerRequest() / seconds, last.total(),
-                last.statuses(), counts(errorStatuses), plan.openLoop());
+                last.statuses(), last.errors(), plan.openLoop());
         LOG.info("Load done: {} answered ({} ok) in {} ms, {} req/s, p50 {} us, p99 {} us", done.answered(), okCount,
                 measured.toMillis(), Math.round(done.requestsPerSecond()), Math.round(done.latency().p50Micros()),
                 Math.round(done.latency().p99Micros()));

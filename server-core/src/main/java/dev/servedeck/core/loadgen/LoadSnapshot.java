@@ -18,8 +18,9 @@ import java.util.SortedMap;
  * @param recent latencies since the previous snapshot
  * @param total latencies since measuring began
  * @param statuses answers by status since measuring began
+ * @param errors the statuses that are not successes
  */
 public record LoadSnapshot(LoadPhase phase, Duration measured, double progress, long sent, long answered, long failed,
         long backlog, double recentRequestsPerSecond, double requestsPerSecond, Latencies recent, Latencies total,
-        SortedMap<String, Long> statuses) {
+        SortedMap<String, Long> statuses, SortedMap<String, Long> errors) {
 }

@@ -18,6 +18,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,11 +42,31 @@ public final class ClientTls {
     /** Null: the JDK's public roots, or with {@code insecure} no check. */
     private final List<X509Certificate> roots;
     private final boolean insecure;
+    /** What the client presents when the server asks for a client certificate (mutual TLS), or null. */
+    private final PemIdentity identity;
     private final TlsProvider provider = TlsProvider.detect();
 
-    private ClientTls(List<X509Certificate> roots, boolean insecure) {
+    private ClientTls(List<X509Certificate> roots, boolean insecure, PemIdentity identity) {
         this.roots = roots;
         this.insecure = insecure;
+        this.identity = identity;
+    }
+
+    /**
+     * Trusts exactly these certificates: e.g. the one certificate a console's embedded server presents, which
+     * proves more than any CA could. Netty's client contexts check no host name, so a certificate issued for the
+     * machine's name works on 127.0.0.1.
+     */
+    public static ClientTls trusting(List<X509Certificate> certificates) {
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("no certificate to trust");
+        }
+        return new ClientTls(List.copyOf(certificates), false, null);
+    }
+
+    /** The same trust, presenting {@code clientIdentity} to servers that verify clients. */
+    public ClientTls withIdentity(PemIdentity clientIdentity) {
+        return new ClientTls(roots, insecure, clientIdentity);
     }
 
     /** Trusts the certificates in a PEM file. */
@@ -54,17 +76,17 @@ public final class ClientTls {
         if (certificates.isEmpty()) {
             throw new IOException("no certificate in " + pemFile);
         }
-        return new ClientTls(List.copyOf(certificates), false);
+        return new ClientTls(List.copyOf(certificates), false, null);
     }
 
     /** Trusts any certificate: the connection is encrypted, the server not authenticated. */
     public static ClientTls trustingAnyone() {
-        return new ClientTls(null, true);
+        return new ClientTls(null, true, null);
     }
 
     /** Trusts what the JDK trusts (its public roots), as a browser would. */
     public static ClientTls trustingPublicRoots() {
-        return new ClientTls(null, false);
+        return new ClientTls(null, false, null);
     }
 
     /** For Netty's HTTP/1.1 client. */
@@ -83,8 +105,11 @@ public final class ClientTls {
         TrustManagerFactory trust;
         if (insecure) {
             trust = InsecureTrustManagerFactory.INSTANCE;
-        } else if (roots == null) {
+        } else if (roots == null && identity == null) {
             return SSLContext.getDefault();
+        } else if (roots == null) {
+            trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init((KeyStore) null);
         } else {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             try {
@@ -98,8 +123,21 @@ public final class ClientTls {
             trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
         }
+        KeyManager[] keys = null;
+        if (identity != null) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try {
+                store.load(null, null);
+            } catch (IOException e) {
+                throw new GeneralSecurityException(e);
+            }
+            store.setKeyEntry("client", identity.key(), new char[0], identity.chain().toArray(X509Certificate[]::new));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, new char[0]);
+            keys = factory.getKeyManagers();
+        }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        context.init(keys, trust.getTrustManagers(), null);
         return context;
     }
 
@@ -109,6 +147,9 @@ public final class ClientTls {
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else if (roots != null) {
             builder.trustManager(roots);
+        }
+        if (identity != null) {
+            builder.keyManager(identity.key(), identity.chain());
         }
         return builder;
     }

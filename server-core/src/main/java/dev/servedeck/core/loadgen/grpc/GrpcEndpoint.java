@@ -44,6 +44,9 @@ public record GrpcEndpoint(String host, int port, ClientTls tls, String bearerTo
     ManagedChannel open() throws SSLException {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port)
                 .directExecutor()
+                // A load generator counts what the server answers: a transparent retry would hide an error (and
+                // its buffering costs every call).
+                .disableRetry()
                 .maxInboundMessageSize(MAX_ANSWER_BYTES);
         if (tls == null) {
             builder.usePlaintext();

@@ -41,7 +41,13 @@ final class GrpcLoadConnection extends ClientCall.Listener<Boolean> implements L
             started.sendMessage(request);
             started.halfClose();
         } catch (RuntimeException e) {
-            started.cancel("could not send", e); // onClose follows with CANCELLED
+            // A call that never started has no listener to close: answer here, exactly once.
+            AnswerListener unanswered = pending;
+            pending = null;
+            started.cancel("could not send", e);
+            if (unanswered != null) {
+                unanswered.failed("io error: " + e.getClass().getSimpleName());
+            }
         }
     }
 
