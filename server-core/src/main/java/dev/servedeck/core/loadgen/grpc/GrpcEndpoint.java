@@ -25,6 +25,8 @@ public record GrpcEndpoint(String host, int port, ClientTls tls, String bearerTo
 
     /** Large answers (a model's whole output) must not fail a run: the server bounds what it sends. */
     private static final int MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+    /** grpc-java's default window (1 MiB), fixed. */
+    private static final int FLOW_CONTROL_WINDOW = 1 << 20;
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     /** {@code host:port}; TLS when {@code tls} is given. */
@@ -47,6 +49,9 @@ public record GrpcEndpoint(String host, int port, ClientTls tls, String bearerTo
                 // A load generator counts what the server answers: a transparent retry would hide an error (and
                 // its buffering costs every call).
                 .disableRetry()
+                // A fixed window turns off grpc-java's flow-control auto-tuning, whose BDP pings cost the client
+                // and the server frames that h2load (and most clients sending small messages) never send.
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
                 .maxInboundMessageSize(MAX_ANSWER_BYTES);
         if (tls == null) {
             builder.usePlaintext();
