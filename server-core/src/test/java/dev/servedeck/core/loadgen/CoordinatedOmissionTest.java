@@ -1,6 +1,7 @@
 package dev.servedeck.core.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.servedeck.core.loadgen.rest.RestLoadTarget;
 import java.net.URI;
@@ -44,6 +45,18 @@ class CoordinatedOmissionTest {
         // time, so the p90 is hundreds of milliseconds.
         assertThat(open.latency().p90Micros()).isGreaterThan(100_000);
         assertThat(open.answered()).isBetween(380L, 401L);
+    }
+
+    @Test
+    void anOpenLoopSendsAtItsRate() throws Exception {
+        try (StallingHttpServer server = new StallingHttpServer(Long.MAX_VALUE, Duration.ZERO)) {
+            LoadResult result = run(server, LoadPlan.openLoop(300, 8, Duration.ofSeconds(2)));
+
+            assertThat(result.sent() + result.unsent()).isBetween(599L, 601L);
+            assertThat(result.sent()).isGreaterThan(570);
+            assertThat(result.requestsPerSecond()).isCloseTo(300, within(30.0));
+            assertThat(server.requests()).isEqualTo(result.sent());
+        }
     }
 
     @Test

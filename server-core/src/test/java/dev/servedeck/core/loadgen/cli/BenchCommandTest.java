@@ -81,7 +81,9 @@ class BenchCommandTest {
         JsonNode result = new ObjectMapper().readTree(out.toString());
         assertThat(result.at("/plan/mode").asText()).isEqualTo("open_loop");
         assertThat(result.get("coordinated_omission_corrected").asBoolean()).isTrue();
-        assertThat(result.get("answered").asLong()).isBetween(190L, 201L);
+        // 200 due in the second: answered, or counted unsent if the busy machine held all 4 connections
+        assertThat(result.get("answered").asLong() + result.get("unsent").asLong()).isBetween(199L, 201L);
+        assertThat(result.get("requests_per_second").asDouble()).isLessThan(220);
     }
 
     @Test
