@@ -85,6 +85,10 @@ public final class BenchmarkMain {
             runAdaptiveBatchingOnly(output, serverConfig);
             return;
         }
+        if (only.equals("loadengine")) {
+            runLoadEngineOnly(output, serverConfig);
+            return;
+        }
         List<LoadTimeResult> loadTimes = new LoadTimeSuite().run(output.resolve("models-load"));
         List<FloorResult> floors = measureFloor(models);
         FloorResult batchFloor = fastest(floors.subList(FIRST_BATCH_FLOOR, floors.size()));
@@ -110,6 +114,9 @@ public final class BenchmarkMain {
         MetricsCostResult metricsCost = new MetricsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         TlsCostResult tlsCost = new TlsCostSuite(wrk, settings, steady, warnings).run(serverConfig);
         TokensCostResult tokensCost = new TokensCostSuite(wrk, settings, steady, warnings).run(serverConfig);
+        String loadBefore = LoadEngineSuite.loadAverage();
+        List<LoadEngineComparison> loadEngine = new LoadEngineSuite(wrk, settings, steady, warnings).run(serverConfig);
+        String loadAverages = "load average " + loadBefore + " before, " + LoadEngineSuite.loadAverage() + " after";
         MemoryResult memory;
         try (RunningServer serveDeck = RunningServer.startServeDeck(settings, serverConfig, "servedeck-memory")) {
             memory = new MemorySoak(wrk, warnings).run(serveDeck, settings.firstRssRequests(),
@@ -122,6 +129,7 @@ public final class BenchmarkMain {
         verdicts.add(TargetVerdicts.metricsCost(metricsCost));
         verdicts.addAll(TargetVerdicts.tlsCost(tlsCost));
         verdicts.addAll(TargetVerdicts.tokensCost(tokensCost));
+        verdicts.addAll(TargetVerdicts.loadEngine(loadEngine));
         verdicts.add(TargetVerdicts.loadTime(loadTimes));
         ResultsTable report = new ResultsTable()
                 .serverJvm(settings.serverJvmArgs())
@@ -134,6 +142,7 @@ public final class BenchmarkMain {
                 .metricsCost(metricsCost)
                 .tlsCost(tlsCost)
                 .tokensCost(tokensCost)
+                .loadEngine(loadEngine, loadAverages)
                 .loadTime(loadTimes)
                 .memory(memory)
                 .warmUps(steady)
@@ -227,6 +236,21 @@ public final class BenchmarkMain {
                 .targets(TargetVerdicts.tokensCost(tokensCost))
                 .warnings(warnings.all());
         publish(report, output.resolve("results-tokens.md"));
+    }
+
+    /** The load engine against wrk and h2load alone (-Dbench.only=loadengine), about six minutes. */
+    private void runLoadEngineOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
+        WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
+        String before = LoadEngineSuite.loadAverage();
+        List<LoadEngineComparison> comparisons = new LoadEngineSuite(wrk, settings, steady, warnings).run(serverConfig);
+        String loadAverages = "load average " + before + " before, " + LoadEngineSuite.loadAverage() + " after";
+        ResultsTable report = new ResultsTable()
+                .serverJvm(settings.serverJvmArgs())
+                .loadEngine(comparisons, loadAverages)
+                .warmUps(steady)
+                .targets(TargetVerdicts.loadEngine(comparisons))
+                .warnings(warnings.all());
+        publish(report, output.resolve("results-loadengine.md"));
     }
 
     /** The TF1-vs-TF2 load times alone (-Dbench.only=load), about a minute. */

@@ -277,6 +277,30 @@ final class ResultsTable {
                         cost.checkShareOfCores(grpcOn, CORES) * 100, CORES), table);
     }
 
+    ResultsTable loadEngine(List<LoadEngineComparison> comparisons, String loadAverages) {
+        MarkdownTable table = new MarkdownTable("API", "level", "round", "tool", "tool rate", "engine rate",
+                "tool p50", "engine p50", "tool p99", "engine p99", "errors (tool / engine)");
+        for (LoadEngineComparison comparison : comparisons) {
+            for (int round = 0; round < comparison.toolRuns().size(); round++) {
+                LoadEngineRun tool = comparison.toolRuns().get(round);
+                LoadEngineRun engine = comparison.engineRuns().get(round);
+                table.row(comparison.api(), comparison.level().label(), round + 1, comparison.tool(),
+                        Format.rate(tool.rate()), Format.rate(engine.rate()), Format.micros(tool.p50Micros()),
+                        Format.micros(engine.p50Micros()), Format.micros(tool.p99Micros()),
+                        Format.micros(engine.p99Micros()), tool.errors() + " / " + engine.errors());
+            }
+            table.row(comparison.api(), comparison.level().label(), "median", comparison.tool(),
+                    Format.rate(LoadEngineComparison.median(comparison.toolRuns(), LoadEngineRun::rate)),
+                    Format.rate(LoadEngineComparison.median(comparison.engineRuns(), LoadEngineRun::rate)),
+                    "", "", "", "", String.format("engine / %s = %.2f", comparison.tool(), comparison.ratio()));
+        }
+        return section("Load engine vs wrk and h2load (half_plus_two)", "One ServeDeck process. The load engine "
+                + "(core.loadgen, closed loop, in the benchmark's JVM as in the console's) against wrk (REST, req/s) "
+                + "and h2load (gRPC, calls/s) at the same concurrency and threads/connections, in rounds ordered "
+                + "tool, engine, engine, tool, ...; ratios compare medians. Every client shares the two cores with "
+                + "the server (and with the machine's other tenants): " + loadAverages + ".", table);
+    }
+
     private static void tokensRows(MarkdownTable table, String api, List<TokensRun> off, List<TokensRun> on) {
         for (int round = 0; round < off.size(); round++) {
             tokensRow(table, api, Integer.toString(round + 1), "off", off.get(round));

@@ -6,6 +6,9 @@ import java.util.List;
 /** ServeDeck's performance targets, checked against this run's numbers. */
 final class TargetVerdicts {
 
+    /** Issue 19: the load engine's rate as a share of the C tool's. */
+    static final double LOAD_ENGINE_SHARE = 0.80;
+
     static final double THROUGHPUT_FACTOR = 1.5;
     static final double LATENCY_BUDGET_MICROS = 60;
     static final double RSS_GROWTH_LIMIT = 1.10;
@@ -172,6 +175,16 @@ final class TargetVerdicts {
      * reported beside it, not judged: on this shared machine both move by more than the 3% between two runs of one
      * server, and the in-process cost of a check (in the section's note) is what bounds it below the noise.
      */
+    /** Issue 19: the load engine reaches at least 80% of wrk's (REST) and h2load's (gRPC) rate. */
+    static List<Verdict> loadEngine(List<LoadEngineComparison> comparisons) {
+        return comparisons.stream().map(comparison -> new Verdict(
+                String.format("Load engine %s %s >= %.0f%% of %s", comparison.api(), comparison.level().label(),
+                        LOAD_ENGINE_SHARE * 100, comparison.tool()),
+                String.format("%.0f%% (median of %d each%s)", comparison.ratio() * 100, comparison.toolRuns().size(),
+                        comparison.clean() ? "" : ", with errors (see Warnings)"),
+                comparison.ratio() >= LOAD_ENGINE_SHARE && comparison.clean())).toList();
+    }
+
     static List<Verdict> tokensCost(TokensCostResult cost) {
         String errors = cost.clean() ? "" : ", with errors (see Warnings)";
         return List.of(

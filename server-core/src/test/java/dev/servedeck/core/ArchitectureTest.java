@@ -38,10 +38,12 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheRestPackageUsesNetty = noClasses()
-            .that().resideOutsideOfPackages("dev.servedeck.core.rest..", "dev.servedeck.core.tls..")
+            .that().resideOutsideOfPackages("dev.servedeck.core.rest..", "dev.servedeck.core.tls..",
+                    "dev.servedeck.core.loadgen.rest..")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
-            .because("one third-party library per package: Netty is the REST front end's, and its TLS is core.tls's "
-                    + "(gRPC gets the SslContext core.tls built through grpc-netty's builder)");
+            .because("one third-party library per package: Netty is the REST front end's and the load engine's REST "
+                    + "client's, and its TLS is core.tls's (gRPC gets the SslContext core.tls built through "
+                    + "grpc-netty's builder)");
 
     @ArchTest
     static final ArchRule theTlsPackageUsesOnlyNettysTls = noClasses()
@@ -68,9 +70,11 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheGrpcPackageUsesGrpc = noClasses()
-            .that().resideOutsideOfPackages("dev.servedeck.core.grpc..", "dev.servedeck.proto..")
+            .that().resideOutsideOfPackages("dev.servedeck.core.grpc..", "dev.servedeck.proto..",
+                    "dev.servedeck.core.loadgen.grpc..")
             .should().dependOnClassesThat().resideInAPackage("io.grpc..")
-            .because("one third-party library per package: grpc-java is the gRPC front end's (generated stubs aside)");
+            .because("one third-party library per package: grpc-java is the gRPC front end's and the load engine's "
+                    + "gRPC client's (generated stubs aside)");
 
     @ArchTest
     static final ArchRule grpcReachesModelsOnlyThroughTheCore = noClasses()
@@ -110,9 +114,27 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule onlyTheMetricsPackageUsesTheMetricsLibraries = noClasses()
             .that().resideOutsideOfPackage("dev.servedeck.core.metrics..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..", "org.HdrHistogram..")
-            .because("one third-party library per package: the Prometheus client and HdrHistogram are core.metrics'; "
-                    + "front ends serve metrics through MetricsExposition");
+            .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..")
+            .because("one third-party library per package: the Prometheus client is core.metrics'; front ends serve "
+                    + "metrics through MetricsExposition");
+
+    @ArchTest
+    static final ArchRule onlyMetricsAndTheLoadEngineUseHdrHistogram = noClasses()
+            .that().resideOutsideOfPackages("dev.servedeck.core.metrics..", "dev.servedeck.core.loadgen")
+            .should().dependOnClassesThat().resideInAnyPackage("org.HdrHistogram..")
+            .because("one third-party library per package: HdrHistogram is core.metrics' (server-side latency) and "
+                    + "the load engine's own package's (client-side latency); its transports, reports and command "
+                    + "line see Latencies");
+
+    @ArchTest
+    static final ArchRule theLoadEngineIsAClient = noClasses()
+            .that().resideInAPackage("dev.servedeck.core.loadgen..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.rest..", "dev.servedeck.core.grpc..",
+                    "dev.servedeck.core.lifecycle..", "dev.servedeck.core.source..", "dev.servedeck.core.batching..",
+                    "dev.servedeck.core.tensorflow..", "dev.servedeck.core.metrics..", "dev.servedeck.core.server..")
+            .because("the load engine measures any TF Serving-compatible server from outside, through the wire "
+                    + "protos, core.tls and core.signature only, so the console and the command line can point it "
+                    + "at a remote server as well as at their own");
 
     @ArchTest
     static final ArchRule frontEndsDoNotDependOnMetrics = noClasses()

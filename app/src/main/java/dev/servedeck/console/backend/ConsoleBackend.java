@@ -1,6 +1,8 @@
 package dev.servedeck.console.backend;
 
 import dev.servedeck.core.batching.BatchingOptions;
+import dev.servedeck.core.loadgen.LoadRun;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.source.ServableVersionPolicy;
@@ -121,6 +123,13 @@ public interface ConsoleBackend extends AutoCloseable {
 
     /** Where the REST API listens, e.g. {@code http://127.0.0.1:8501}; empty when not serving REST. */
     Optional<String> restBaseUrl();
+
+    /**
+     * Starts the load engine (server-core's core.loadgen) on the server's REST or gRPC API, as an outside client
+     * would load it; completes once its connections are open. The caller owns the run: it takes snapshots at
+     * its refresh rate and stops it.
+     */
+    CompletableFuture<LoadRun> startLoad(LoadSpec spec);
 
     // ---- monitor and logs ----
 

@@ -1,6 +1,6 @@
 package dev.servedeck.console.chooser;
 
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.signatures.SignatureText;
 import javafx.scene.control.ComboBox;
 import javafx.util.StringConverter;

@@ -3,7 +3,7 @@ package dev.servedeck.console.models;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelEntry;
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.kit.LatestAnswer;

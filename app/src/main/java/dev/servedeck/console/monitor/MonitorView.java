@@ -1,8 +1,9 @@
 package dev.servedeck.console.monitor;
 
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.chooser.SignatureChooserControls;
 import dev.servedeck.console.chooser.VersionOption;
+import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.ui.Messages;
 import dev.servedeck.ui.StyleClasses;
@@ -14,6 +15,7 @@ import java.util.ResourceBundle;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -59,6 +61,8 @@ public final class MonitorView {
     @FXML private ComboBox<SignatureInfo> loadSignature;
     @FXML private TextField requests;
     @FXML private TextField concurrency;
+    @FXML private TextField rate;
+    @FXML private CheckBox grpc;
     @FXML private TextArea body;
     @FXML private Button startLoad;
     @FXML private Button stopLoad;
@@ -182,6 +186,11 @@ public final class MonitorView {
         SignatureChooserControls.bind(load.chooser(), loadModel, loadVersion, loadSignature);
         requests.textProperty().bindBidirectional(load.requestsProperty());
         concurrency.textProperty().bindBidirectional(load.concurrencyProperty());
+        rate.textProperty().bindBidirectional(load.rateProperty());
+        grpc.setSelected(load.apiProperty().get() == LoadSpec.Api.GRPC);
+        grpc.selectedProperty().addListener((obs, old, now) ->
+                load.apiProperty().set(now ? LoadSpec.Api.GRPC : LoadSpec.Api.REST));
+        grpc.disableProperty().bind(load.runningProperty());
         body.textProperty().bindBidirectional(load.bodyProperty());
         startLoad.disableProperty().bind(load.runningProperty());
         stopLoad.disableProperty().bind(load.runningProperty().not());

@@ -1,7 +1,7 @@
 package dev.servedeck.console.predict;
 
 import dev.servedeck.console.chooser.VersionOption;
-import dev.servedeck.console.signatures.RestVerb;
+import dev.servedeck.core.signature.RestVerb;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,10 +1,10 @@
 package dev.servedeck.console.predict;
 
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.shell.PageShortcuts;
 import dev.servedeck.console.chooser.SignatureChooserControls;
 import dev.servedeck.console.chooser.VersionOption;
-import dev.servedeck.console.signatures.RestVerb;
+import dev.servedeck.core.signature.RestVerb;
 import dev.servedeck.ui.StyleClasses;
 import java.time.ZoneId;
 import java.util.List;

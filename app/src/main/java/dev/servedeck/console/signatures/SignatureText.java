@@ -1,7 +1,8 @@
 package dev.servedeck.console.signatures;
 
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
+import dev.servedeck.core.signature.RestVerb;
+import dev.servedeck.core.signature.SignatureInfo;
+import dev.servedeck.core.signature.TensorInfo;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
+import dev.servedeck.core.signature.SignatureInfo;
+import dev.servedeck.core.signature.TensorInfo;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
-import dev.servedeck.console.signatures.RestVerb;
+import dev.servedeck.core.signature.RestVerb;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
 import dev.servedeck.core.servable.ManagerState;

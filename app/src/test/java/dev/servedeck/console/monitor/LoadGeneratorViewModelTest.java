@@ -2,11 +2,11 @@ package dev.servedeck.console.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.servedeck.console.backend.RestCall;
-import dev.servedeck.console.backend.RestReply;
+import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
+import dev.servedeck.core.signature.LoadRequestBody;
+import dev.servedeck.core.signature.SignatureInfo;
+import dev.servedeck.core.signature.TensorInfo;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.VersionEntry;
@@ -15,20 +15,15 @@ import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
+import dev.servedeck.console.testing.ScriptedLoadTarget;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The load generator: exactly N requests, at most C in flight, answers counted; its request templates. */
+/** The load generator on the load engine: the plan it starts, progress per tick, errors by status; its request templates. */
 class LoadGeneratorViewModelTest {
 
     private final FakeBackend backend = new FakeBackend();
@@ -48,6 +43,14 @@ class LoadGeneratorViewModelTest {
     private static ModelEntry model(String name) {
         return FakeBackend.model(name, new ServableVersionPolicy.Latest(1), Map.of(),
                 List.of(new VersionEntry(1, ManagerState.AVAILABLE, "", Instant.EPOCH)));
+    }
+
+    /** Chooses where the load goes, as the operator does with the chooser's boxes. */
+    private void target(String model, VersionOption version) {
+        serveDemoModels(backend);
+        viewModel.chooser().refreshModels();
+        viewModel.chooser().modelProperty().set(model);
+        viewModel.chooser().versionProperty().set(version);
     }
 
     private void offerDemoTargets() {
@@ -105,94 +108,119 @@ class LoadGeneratorViewModelTest {
         assertThat(LoadRequestBody.predictBody(List.of())).isEqualTo("{\"instances\":[]}");
     }
 
+    /** The run ends on the engine's thread (the direct executor runs the UI update there): wait for it. */
+    private void awaitFinished() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (viewModel.runningProperty().get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(viewModel.runningProperty().get()).as("the run ended").isFalse();
+    }
+
     @Test
-    void theLoadGeneratorSendsExactlyNRequestsWithAtMostCInFlight() {
-        ControlledRest rest = new ControlledRest();
-        backend.signatures = List.of();
-        serveDemoModels(rest);
-        viewModel = new LoadGeneratorViewModel(rest, new DirectExecutor());
-        viewModel.chooser().modelProperty().set("mlp");
-        viewModel.chooser().versionProperty().set(VersionOption.number(1));
+    void theLoadGeneratorRunsTheEngineWithExactlyNRequestsAtMostCInFlightAndCountsErrorsByStatus() throws Exception {
+        // every 10th an HTTP 400; the 25th and 75th get no answer at all
+        ScriptedLoadTarget target = new ScriptedLoadTarget(n -> n % 10 == 0 ? "400" : n % 25 == 0 ? "!connect failed" : "200");
+        backend.loadTarget = spec -> target;
+        target("mlp", VersionOption.number(1));
         viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
         viewModel.requestsProperty().set("100");
         viewModel.concurrencyProperty().set("8");
 
         viewModel.start();
-        assertThat(viewModel.runningProperty().get()).isTrue();
-        int answered = 0;
-        while (!rest.pending.isEmpty()) {
-            assertThat(rest.pending.size()).isLessThanOrEqualTo(8);
-            rest.maxInFlight = Math.max(rest.maxInFlight, rest.pending.size());
-            CompletableFuture<RestReply> next = rest.pending.removeFirst();
-            answered++;
-            if (answered % 10 == 0) {
-                next.complete(new RestReply(400, "{\"error\": \"bad\"}", Duration.ofMillis(1)));
-            } else if (answered % 25 == 0) {
-                next.completeExceptionally(new java.net.ConnectException("Connection refused"));
-            } else {
-                next.complete(new RestReply(200, "{}", Duration.ofMillis(1)));
-            }
-        }
+        awaitFinished();
 
-        assertThat(rest.sent).hasSize(100);
-        assertThat(rest.sent).allSatisfy(call -> assertThat(call.path()).isEqualTo("/v1/models/mlp/versions/1:predict"));
-        assertThat(rest.maxInFlight).isEqualTo(8);
-        assertThat(viewModel.runningProperty().get()).isFalse();
+        assertThat(backend.loadSpecs).singleElement().satisfies(spec -> {
+            assertThat(spec.predictPath()).isEqualTo("/v1/models/mlp/versions/1:predict");
+            assertThat(spec.api()).isEqualTo(LoadSpec.Api.REST);
+            assertThat(spec.body()).isEqualTo("{\"instances\":[[1.0]]}");
+            assertThat(spec.plan().concurrency()).isEqualTo(8);
+            assertThat(spec.plan().requests()).isEqualTo(100);
+            assertThat(spec.plan().openLoop()).isFalse();
+        });
+        assertThat(target.sent()).isEqualTo(100);
+        assertThat(target.maxInFlight()).isLessThanOrEqualTo(8);
+        assertThat(target.closed).isTrue();
         assertThat(viewModel.sentProperty().get()).isEqualTo(100);
-        assertThat(viewModel.okProperty().get()).isEqualTo(88); // every 10th an HTTP 400, the 25th and 75th refused
+        assertThat(viewModel.okProperty().get()).isEqualTo(88);
         assertThat(viewModel.failedProperty().get()).isEqualTo(12);
         assertThat(viewModel.progressProperty().get()).isEqualTo(1.0);
         assertThat(viewModel.progressTextProperty().get()).startsWith("Sent 100 of 100 · 88 ok · 12 failed");
-        assertThat(viewModel.errorProperty().get()).startsWith("Last failure: ");
+        assertThat(viewModel.errorProperty().get()).isEqualTo("Errors by status: 400: 10, connect failed: 2");
     }
 
     @Test
-    void stoppingSendsNoMoreAndCountsThoseInFlight() {
-        ControlledRest rest = new ControlledRest();
-        serveDemoModels(rest);
-        viewModel = new LoadGeneratorViewModel(rest, new DirectExecutor());
-        viewModel.chooser().modelProperty().set("mlp");
+    void progressComesFromOneEngineSnapshotPerTick() throws Exception {
+        ScriptedLoadTarget target = ScriptedLoadTarget.allOk();
+        target.hold = true;
+        backend.loadTarget = spec -> target;
+        target("mlp", VersionOption.LATEST);
         viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
         viewModel.requestsProperty().set("1000");
         viewModel.concurrencyProperty().set("4");
         viewModel.start();
-        rest.pending.removeFirst().complete(new RestReply(200, "{}", Duration.ZERO));
-        assertThat(rest.sent).hasSize(5);
+
+        viewModel.refreshProgress();
+        assertThat(target.held()).isEqualTo(4);
+        assertThat(viewModel.sentProperty().get()).isEqualTo(4);
+        assertThat(viewModel.progressTextProperty().get()).startsWith("Sending: 4 of 1,000 · 0 ok · 0 failed");
 
         viewModel.stop();
         assertThat(viewModel.runningProperty().get()).isTrue(); // four still in flight
-        while (!rest.pending.isEmpty()) {
-            rest.pending.removeFirst().complete(new RestReply(200, "{}", Duration.ZERO));
-        }
+        target.release();
+        awaitFinished();
 
-        assertThat(rest.sent).hasSize(5);
-        assertThat(viewModel.runningProperty().get()).isFalse();
-        assertThat(viewModel.okProperty().get()).isEqualTo(5);
-        assertThat(viewModel.progressTextProperty().get()).startsWith("Sent 5 of 1,000 · 5 ok · 0 failed");
+        assertThat(target.sent()).isEqualTo(4);
+        assertThat(viewModel.okProperty().get()).isEqualTo(4);
+        assertThat(viewModel.progressTextProperty().get()).startsWith("Sent 4 of 1,000 · 4 ok · 0 failed");
     }
 
     @Test
-    void answersThatArriveAtOnceDoNotRecurse() {
-        AtomicInteger sent = new AtomicInteger();
-        FakeBackend instant = new FakeBackend() {
-            @Override
-            public CompletableFuture<RestReply> sendRest(RestCall call) {
-                sent.incrementAndGet();
-                return CompletableFuture.completedFuture(new RestReply(200, "{}", Duration.ZERO));
-            }
-        };
-        serveDemoModels(instant);
-        viewModel = new LoadGeneratorViewModel(instant, new DirectExecutor());
-        viewModel.chooser().modelProperty().set("mlp");
+    void answersThatArriveAtOnceDoNotRecurse() throws Exception {
+        ScriptedLoadTarget target = ScriptedLoadTarget.allOk(); // answers inline: the loop must not grow the stack
+        backend.loadTarget = spec -> target;
+        target("mlp", VersionOption.LATEST);
         viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
         viewModel.requestsProperty().set("50000");
         viewModel.concurrencyProperty().set("64");
 
-        viewModel.start(); // the fake backend answers inline: the loop must not grow the stack
+        viewModel.start();
+        awaitFinished();
 
         assertThat(viewModel.okProperty().get()).isEqualTo(50_000);
+        assertThat(target.sent()).isEqualTo(50_000);
+    }
+
+    @Test
+    void aRateMakesAnOpenLoopAndGrpcGoesToTheGrpcApi() throws Exception {
+        target("half_plus_two", VersionOption.LATEST);
+        viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
+        viewModel.requestsProperty().set("20");
+        viewModel.rateProperty().set("2,000");
+        viewModel.apiProperty().set(LoadSpec.Api.GRPC);
+
+        viewModel.start();
+        awaitFinished();
+
+        assertThat(backend.loadSpecs).singleElement().satisfies(spec -> {
+            assertThat(spec.api()).isEqualTo(LoadSpec.Api.GRPC);
+            assertThat(spec.plan().ratePerSecond()).isEqualTo(2000);
+            assertThat(spec.version()).isEqualTo(VersionChoice.LATEST);
+        });
+        assertThat(viewModel.okProperty().get()).isEqualTo(20);
+    }
+
+    @Test
+    void aLoadThatCannotStartIsExplained() {
+        target("half_plus_two", VersionOption.LATEST);
+        viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
+        backend.failNext("The server has no gRPC port");
+
+        viewModel.start();
+
         assertThat(viewModel.runningProperty().get()).isFalse();
-        assertThat(sent.get()).isEqualTo(50_000);
+        assertThat(viewModel.errorProperty().get()).startsWith("The load generator stopped: ")
+                .contains("no gRPC port");
     }
 
     @Test
@@ -217,29 +245,15 @@ class LoadGeneratorViewModelTest {
         assertThat(viewModel.errorProperty().get()).startsWith("Concurrency must be a whole number from 1 to 256");
 
         viewModel.concurrencyProperty().set("2");
+        viewModel.rateProperty().set("fast");
+        viewModel.start();
+        assertThat(viewModel.errorProperty().get()).startsWith("Rate must be a whole number from 0 to 1,000,000");
+
+        viewModel.rateProperty().set("");
         viewModel.bodyProperty().set(" ");
         viewModel.start();
         assertThat(viewModel.errorProperty().get()).startsWith("The request body is empty");
-        assertThat(backend.calls).noneMatch(call -> call.startsWith("sendRest"));
+        assertThat(backend.calls).noneMatch(call -> call.startsWith("startLoad"));
         assertThat(viewModel.runningProperty().get()).isFalse();
-    }
-
-    /** A backend whose REST answers the test gives, one by one. */
-    private static final class ControlledRest extends FakeBackend {
-        final Deque<CompletableFuture<RestReply>> pending = new ArrayDeque<>();
-        final List<RestCall> sent = Collections.synchronizedList(new ArrayList<>());
-        int maxInFlight;
-
-        ControlledRest() {
-            state = ServerStatus.State.RUNNING;
-        }
-
-        @Override
-        public CompletableFuture<RestReply> sendRest(RestCall call) {
-            sent.add(call);
-            CompletableFuture<RestReply> reply = new CompletableFuture<>();
-            pending.addLast(reply);
-            return reply;
-        }
     }
 }

@@ -41,6 +41,13 @@ class MonitorPageTest extends DemoConsoleTest {
 
         waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#loadProgressText").queryAs(Label.class).getText()
                 .startsWith("Sent 300 of 300 · 300 ok · 0 failed"));
+        // the same load over gRPC: the engine turns the body into a PredictRequest with the signature's dtypes
+        robot.clickOn("#grpc");
+        robot.doubleClickOn("#requests").write("200");
+        robot.clickOn("#startLoad");
+        waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#loadProgressText").queryAs(Label.class).getText()
+                .startsWith("Sent 200 of 200 · 200 ok · 0 failed"));
+        robot.clickOn("#grpc");
         // the server's next statistics steps carry the requests into the charts
         waitFor(10, TimeUnit.SECONDS, () -> fx(() -> maxValue("chart-throughput", 0) > 0
                 && maxValue("chart-latency", 2) > 0));

@@ -3,6 +3,8 @@ package dev.servedeck.console.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.servedeck.console.backend.ServerStatus;
+import dev.servedeck.core.signature.SignatureInfo;
+import dev.servedeck.core.signature.TensorInfo;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;

@@ -1,18 +1,21 @@
 package dev.servedeck.console.testing;
 
 import dev.servedeck.console.backend.ConsoleBackend;
+import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.ServerEvent;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.WarmupTarget;
 import dev.servedeck.console.kit.ListenerList;
 import dev.servedeck.core.batching.BatchingOptions;
+import dev.servedeck.core.loadgen.LoadRun;
+import dev.servedeck.core.loadgen.LoadTarget;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.source.ServableVersionPolicy;
@@ -43,6 +46,9 @@ public class FakeBackend implements ConsoleBackend {
     public volatile List<SignatureInfo> signatures = List.of();
     public volatile Function<RestCall, RestReply> rest = call -> new RestReply(200, "{}", java.time.Duration.ofMillis(1));
     public volatile Optional<StatisticsSnapshot> statistics = Optional.empty();
+    /** Where {@link #startLoad} sends: a fresh in-memory target per run unless a test sets one. */
+    public volatile Function<LoadSpec, LoadTarget> loadTarget = spec -> ScriptedLoadTarget.allOk();
+    public final List<LoadSpec> loadSpecs = new CopyOnWriteArrayList<>();
     public volatile List<RequestLogEntry> requests = List.of();
     public volatile String configText = "model_config_list {\n}\n";
     /** Whether the version folders of {@link #warmupTarget} already hold a warmup file. */
@@ -235,6 +241,21 @@ public class FakeBackend implements ConsoleBackend {
     @Override
     public CompletableFuture<RestReply> sendRest(RestCall call) {
         return operation("sendRest " + call.method() + " " + call.path(), () -> rest.apply(call));
+    }
+
+    @Override
+    public CompletableFuture<LoadRun> startLoad(LoadSpec spec) {
+        loadSpecs.add(spec);
+        return operation("startLoad " + spec.api() + " " + spec.predictPath() + " " + spec.plan().describe(), () -> {
+            try {
+                return LoadRun.start(loadTarget.apply(spec), spec.plan());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Override

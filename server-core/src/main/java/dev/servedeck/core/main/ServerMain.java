@@ -1,16 +1,26 @@
 package dev.servedeck.core.main;
 
+import dev.servedeck.core.loadgen.cli.BenchMain;
 import dev.servedeck.core.tensorflow.JavaCppPhysicalMemoryCheck;
+import java.util.Arrays;
 
 /**
- * The headless server's entry point: {@code java -jar servedeck-server.jar [tensorflow_model_server flags]}.
+ * The headless server's entry point: {@code java -jar servedeck-server.jar [tensorflow_model_server flags]}, and
+ * {@code java -jar servedeck-server.jar bench [servedeck-bench flags]} for the load generator.
  */
 public final class ServerMain {
 
     private ServerMain() {
     }
 
+    /** The first argument that runs the load generator instead (no tensorflow_model_server flag starts so). */
+    static final String BENCH = "bench";
+
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(BENCH)) {
+            BenchMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         // Our logging setup unless the operator points logback elsewhere; set before the first logger exists.
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "servedeck-server-logback.xml");

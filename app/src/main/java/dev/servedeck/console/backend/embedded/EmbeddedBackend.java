@@ -2,6 +2,7 @@ package dev.servedeck.console.backend.embedded;
 
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
+import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.ModelSource;
@@ -10,13 +11,14 @@ import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.ServerEvent;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.TlsSettings;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.backend.WarmupTarget;
 import dev.servedeck.core.ModelMetadata;
+import dev.servedeck.core.signature.Signatures;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServerCoreOptions;
@@ -27,6 +29,8 @@ import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.metrics.LiveStatisticsOptions;
 import dev.servedeck.core.metrics.MonitoringOptions;
+import dev.servedeck.core.loadgen.LoadRun;
+import dev.servedeck.core.loadgen.LoadTarget;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.requestlog.RequestLogOptions;
@@ -119,7 +123,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
 
     /** A started server and what the backend hung on it, with the client of its REST API (HTTPS with TLS). */
     private record Running(ModelServer server, ServerSettings settings, Instant startedAt, OptionalInt restPort,
-            OptionalInt grpcPort, List<AutoCloseable> subscriptions, HttpClient http) {
+            OptionalInt grpcPort, List<AutoCloseable> subscriptions, HttpClient http, Optional<PemIdentity> identity) {
     }
 
     public EmbeddedBackend() {
@@ -162,7 +166,8 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 server.recentRequests().setRecording(true);
                 // Ports read once: a closing gRPC server refuses to tell its port.
                 running = new Running(server, settings, clock.instant(), optionalInt(server.restPort()),
-                        optionalInt(server.grpcPort()), subscriptions, ConsoleHttpClient.create(server.tls(), identity));
+                        optionalInt(server.grpcPort()), subscriptions, ConsoleHttpClient.create(server.tls(), identity),
+                        identity);
                 state = ServerStatus.State.RUNNING;
                 publish(ServerEvent.Severity.INFO, "server", "Serving " + config.getModelConfigList().getConfigCount()
                         + " model(s); REST at " + restBaseUrl().orElse("(off)")
@@ -688,6 +693,32 @@ public final class EmbeddedBackend implements ConsoleBackend {
         return current.http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .thenApply(response -> new RestReply(response.statusCode(), response.body(),
                         Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    @Override
+    public CompletableFuture<LoadRun> startLoad(LoadSpec spec) {
+        Running current = running;
+        Optional<String> base = restBaseUrl();
+        if (current == null || base.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("The server is not running"));
+        }
+        // Off the operations thread (a model load there must not hold the load back) and off the FX thread:
+        // connecting blocks until every connection is open.
+        CompletableFuture<LoadRun> started = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                EmbeddedLoadTargets targets = new EmbeddedLoadTargets(base.get(), current.grpcPort(),
+                        current.server().tls().map(tls -> tls.credentials().certificate()), current.identity());
+                LoadTarget target = spec.api() == LoadSpec.Api.REST ? targets.rest(spec)
+                        : targets.grpc(spec, signatures(spec.model(), spec.version()).join());
+                started.complete(LoadRun.start(target, spec.plan()));
+            } catch (Exception e) {
+                started.completeExceptionally(e);
+            }
+        }, "console-load-start");
+        starter.setDaemon(true);
+        starter.start();
+        return started;
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.ServerEvent;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.SignatureInfo;
+import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.WarmupTarget;
@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import dev.servedeck.console.backend.LoadSpec;
+import dev.servedeck.core.loadgen.LoadRun;
 import java.util.function.Consumer;
 
 /**
@@ -122,6 +124,11 @@ public final class UnmanagedRemoteBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<Void> setVersionPolicy(String model, ServableVersionPolicy policy) {
+        return refused();
+    }
+
+    @Override
+    public CompletableFuture<LoadRun> startLoad(LoadSpec spec) {
         return refused();
     }
 

@@ -1,6 +1,5 @@
-package dev.servedeck.console.signatures;
+package dev.servedeck.core.signature;
 
-import dev.servedeck.console.backend.SignatureInfo;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,13 +1,11 @@
-package dev.servedeck.console.signatures;
+package dev.servedeck.core.signature;
 
-import static dev.servedeck.console.signatures.RestVerb.CLASSIFY;
-import static dev.servedeck.console.signatures.RestVerb.PREDICT;
-import static dev.servedeck.console.signatures.RestVerb.REGRESS;
+import static dev.servedeck.core.signature.RestVerb.CLASSIFY;
+import static dev.servedeck.core.signature.RestVerb.PREDICT;
+import static dev.servedeck.core.signature.RestVerb.REGRESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,13 +1,9 @@
-package dev.servedeck.console.monitor;
+package dev.servedeck.core.signature;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.signatures.DefaultSignature;
-import dev.servedeck.console.signatures.RequestTemplate;
-import dev.servedeck.console.signatures.RestVerb;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +14,7 @@ import java.util.Optional;
  * ({@code {"instances":[[1.0],[2.0],[5.0]]}} for half_plus_two), large ones a single row of zeros (one
  * 784-zero image for the demo MLP) so that JSON parsing does not dominate the load.
  */
-final class LoadRequestBody {
+public final class LoadRequestBody {
 
     /** Rows of up to this many values per input are sent three at a time. */
     private static final int SMALL_ROW = 16;
@@ -29,7 +25,7 @@ final class LoadRequestBody {
     }
 
     /** The compact JSON body; {@code {"instances":[]}} when there is no signature with inputs to build it from. */
-    static String predictBody(List<SignatureInfo> signatures) {
+    public static String predictBody(List<SignatureInfo> signatures) {
         Optional<SignatureInfo> chosen = DefaultSignature.of(signatures);
         if (chosen.isEmpty() || chosen.get().inputs().isEmpty()) {
             return write(JsonNodeFactory.instance.objectNode().set("instances", JsonNodeFactory.instance.arrayNode()));
@@ -38,7 +34,7 @@ final class LoadRequestBody {
     }
 
     /** The compact JSON body for {@code signature}; {@code {"instances":[]}} when it has no inputs. */
-    static String predictBody(SignatureInfo signature) {
+    public static String predictBody(SignatureInfo signature) {
         if (signature.inputs().isEmpty()) {
             return write(JsonNodeFactory.instance.objectNode().set("instances", JsonNodeFactory.instance.arrayNode()));
         }

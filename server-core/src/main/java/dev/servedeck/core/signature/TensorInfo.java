@@ -1,4 +1,4 @@
-package dev.servedeck.console.backend;
+package dev.servedeck.core.signature;
 
 import java.util.List;
 import java.util.Objects;

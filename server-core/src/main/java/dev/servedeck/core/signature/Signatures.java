@@ -1,7 +1,5 @@
-package dev.servedeck.console.backend.embedded;
+package dev.servedeck.core.signature;
 
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
 import dev.servedeck.core.wire.Dtypes;
 import dev.servedeck.core.wire.Shapes;
 import java.util.ArrayList;
@@ -15,13 +13,13 @@ import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorShapeProto;
 
 /** Model metadata's SignatureDefs in the console's terms. */
-final class Signatures {
+public final class Signatures {
 
     private Signatures() {
     }
 
     /** Sorted by name, with serving_default first (it is what a request without signature_name uses). */
-    static List<SignatureInfo> describe(Map<String, SignatureDef> signatureDefs) {
+    public static List<SignatureInfo> describe(Map<String, SignatureDef> signatureDefs) {
         List<SignatureInfo> signatures = new ArrayList<>();
         new TreeMap<>(signatureDefs).forEach((name, def) ->
                 signatures.add(new SignatureInfo(name, def.getMethodName(),

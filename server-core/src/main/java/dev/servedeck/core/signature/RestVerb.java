@@ -1,7 +1,5 @@
-package dev.servedeck.console.signatures;
+package dev.servedeck.core.signature;
 
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,9 @@
-package dev.servedeck.console.signatures;
+package dev.servedeck.core.signature;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.servedeck.console.backend.SignatureInfo;
-import dev.servedeck.console.backend.TensorInfo;
 import java.util.List;
 
 /**
