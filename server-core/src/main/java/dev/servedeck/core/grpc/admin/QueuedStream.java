@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  */
 final class QueuedStream<T, M> implements AdminStreams.OpenStream {
 
+    private static final int READY_THRESHOLD_BYTES = 4096;
+
     private final ServerCallStreamObserver<M> call;
     private final AdminStreams streams;
     private final int capacity;
@@ -51,6 +53,9 @@ final class QueuedStream<T, M> implements AdminStreams.OpenStream {
 
     /** Wires the stream to its call: sends when the client can take more, cleans up when it goes away. */
     void attach() {
+        // The transport holds a few messages at most (grpc-java's default is 32 KiB); the rest wait in the bounded
+        // queue, where a slow client's oldest items give way.
+        call.setOnReadyThreshold(READY_THRESHOLD_BYTES);
         call.setOnReadyHandler(this::scheduleDrain);
         call.setOnCancelHandler(() -> streams.execute(this::cancelled));
     }

@@ -28,6 +28,8 @@ final class StatisticsStream implements AdminStreams.OpenStream {
 
     /** Wires the stream to its call: sends when the client can take more, cleans up when it goes away. */
     void attach() {
+        // Ready only once the previous update has gone out: the transport never holds a second one for this client.
+        call.setOnReadyThreshold(1);
         call.setOnReadyHandler(() -> streams.execute(this::drain));
         call.setOnCancelHandler(() -> streams.execute(this::cancelled));
     }
