@@ -109,7 +109,8 @@ public final class ServerEventLog implements ConfigChangeListener, Consumer<Serv
      * @param afterSequence the last event the subscriber has seen; 0 for none (it then gets every event held)
      * @return closing it unsubscribes
      */
-    public synchronized AutoCloseable subscribe(long afterSequence, LongConsumer lost, Consumer<ServerEvent> subscriber) {
+    public synchronized AutoCloseable subscribe(long afterSequence, LongConsumer lost,
+            Consumer<ServerEvent> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         long after = afterSequence > lastSequence ? 0 : Math.max(0, afterSequence);
         long oldestHeld = recent.isEmpty() ? lastSequence + 1 : recent.peekFirst().sequence();

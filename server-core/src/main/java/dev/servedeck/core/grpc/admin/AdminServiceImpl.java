@@ -4,6 +4,7 @@ import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.events.ServerEvent;
 import dev.servedeck.core.grpc.UnaryCalls;
+import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.status.ServingException;
@@ -41,7 +42,10 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -105,9 +109,9 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
             Map<String, SortedMap<Long, ServableState>> states = sources.states().get();
             ListModelsResponse.Builder response = ListModelsResponse.newBuilder();
             sources.core().config().getModelConfigList().getConfigList().stream()
-                    .sorted(java.util.Comparator.comparing(ModelConfig::getName))
+                    .sorted(Comparator.comparing(ModelConfig::getName))
                     .forEach(model -> response.addModels(ModelMessages.model(model,
-                            states.getOrDefault(model.getName(), java.util.Collections.emptySortedMap()))));
+                            states.getOrDefault(model.getName(), Collections.emptySortedMap()))));
             return response.build();
         });
     }
@@ -141,7 +145,7 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
             LOG.info("Admin API: remove model {}", request.getName());
             sources.models().removeModel(request.getName());
             RemoveModelResponse.Builder response = RemoveModelResponse.newBuilder();
-            sources.states().get().getOrDefault(request.getName(), java.util.Collections.emptySortedMap())
+            sources.states().get().getOrDefault(request.getName(), Collections.emptySortedMap())
                     .values().forEach(state -> response.addVersions(ModelMessages.version(state, Map.of())));
             return response.build();
         });
@@ -231,7 +235,7 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
                     "Live statistics are off on this server (metrics are disabled)").asRuntimeException());
             return;
         }
-        StatisticsStream stream = new StatisticsStream(call, streams, java.util.Set.copyOf(request.getModelsList()));
+        StatisticsStream stream = new StatisticsStream(call, streams, Set.copyOf(request.getModelsList()));
         if (!open(call, stream)) {
             return;
         }
@@ -272,7 +276,7 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
         stream.attach();
         String model = request.getModel();
         int recent = Math.max(0, Math.min(MAX_RECENT_LOG_ENTRIES, request.getRecent()));
-        var log = sources.requestLog().get();
+        RequestLog log = sources.requestLog().get();
         log.recent(recent).stream().filter(entry -> model.isEmpty() || entry.model().equals(model))
                 .forEach(stream::offer);
         stream.holdUntilEnd(log.subscribe(entry -> {
@@ -300,7 +304,7 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
                 .filter(model -> model.getName().equals(name)).findFirst()
                 .orElseThrow(() -> ServingException.notFound("Could not find model " + name + " in the model config"));
         return ModelResponse.newBuilder().setModel(ModelMessages.model(config, sources.states().get()
-                .getOrDefault(name, java.util.Collections.emptySortedMap()))).build();
+                .getOrDefault(name, Collections.emptySortedMap()))).build();
     }
 
     private BatchingParameters batchingParameters() {
@@ -312,7 +316,8 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
     }
 
     private ModelConfigText configText() {
-        return ModelConfigText.newBuilder().setConfigText(ModelServerConfigFile.format(sources.core().config())).build();
+        return ModelConfigText.newBuilder().setConfigText(ModelServerConfigFile.format(sources.core().config()))
+                .build();
     }
 
     /** Ends every stream (the server is shutting down) so that the graceful shutdown need not wait for them. */

@@ -56,7 +56,12 @@ final class QueuedStream<T, M> implements AdminStreams.OpenStream {
         // The transport holds a few messages at most (grpc-java's default is 32 KiB); the rest wait in the bounded
         // queue, where a slow client's oldest items give way.
         call.setOnReadyThreshold(READY_THRESHOLD_BYTES);
-        call.setOnReadyHandler(this::scheduleDrain);
+        call.setOnReadyHandler(() -> {
+            // "Ready" comes after every message sent; only items still waiting need the streams' thread.
+            if (hasWaiting()) {
+                scheduleDrain();
+            }
+        });
         call.setOnCancelHandler(() -> streams.execute(this::cancelled));
     }
 
@@ -89,6 +94,12 @@ final class QueuedStream<T, M> implements AdminStreams.OpenStream {
                 subscriptions.add(subscription);
             }
         });
+    }
+
+    private boolean hasWaiting() {
+        synchronized (queue) {
+            return dropped > 0 || !queue.isEmpty();
+        }
     }
 
     private void scheduleDrain() {

@@ -17,6 +17,8 @@ final class StatisticsStream implements AdminStreams.OpenStream {
     /** Models whose scopes the client wants; empty for every model. */
     private final Set<String> models;
     private StatisticsUpdate pending;
+    /** Whether {@link #pending} waits for the client (read by the transport's thread, hence volatile). */
+    private volatile boolean waiting;
     private long lastSentSequence;
     private boolean ended;
 
@@ -30,7 +32,12 @@ final class StatisticsStream implements AdminStreams.OpenStream {
     void attach() {
         // Ready only once the previous update has gone out: the transport never holds a second one for this client.
         call.setOnReadyThreshold(1);
-        call.setOnReadyHandler(() -> streams.execute(this::drain));
+        // "Ready" comes after every update sent; only an update still waiting needs the streams' thread.
+        call.setOnReadyHandler(() -> {
+            if (waiting) {
+                streams.execute(this::drain);
+            }
+        });
         call.setOnCancelHandler(() -> streams.execute(this::cancelled));
     }
 
@@ -45,9 +52,15 @@ final class StatisticsStream implements AdminStreams.OpenStream {
     }
 
     private void drain() {
-        if (ended || pending == null || !call.isReady()) {
+        if (ended || pending == null) {
             return;
         }
+        // Set before asking, so that a "ready" arriving in between finds it set and brings the update out.
+        waiting = true;
+        if (!call.isReady()) {
+            return;
+        }
+        waiting = false;
         long sequence = pending.getSequence();
         StatisticsUpdate.Builder update = pending.toBuilder()
                 .setSkipped(lastSentSequence == 0 ? 0 : Math.max(0, sequence - lastSentSequence - 1));
