@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -75,6 +76,10 @@ public final class BenchmarkMain {
         }
         if (only.equals("tls")) {
             runTlsCostOnly(output, serverConfig);
+            return;
+        }
+        if (only.equals("adminstreams")) {
+            runAdminStreamsCostOnly(output, serverConfig);
             return;
         }
         if (only.equals("tokens")) {
@@ -251,6 +256,17 @@ public final class BenchmarkMain {
                 .targets(TargetVerdicts.loadEngine(comparisons))
                 .warnings(warnings.all());
         publish(report, output.resolve("results-loadengine.md"));
+    }
+
+    /** The admin API's statistics streams alone (-Dbench.only=adminstreams): 10 clients, about 3 minutes. */
+    private void runAdminStreamsCostOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
+        Duration window = Duration.ofSeconds(Long.getLong("bench.adminStreamsSeconds", 30));
+        AdminStreamsCostResult cost = new AdminStreamsCostSuite(settings, window).run(serverConfig);
+        Path results = output.resolve("results-adminstreams.md");
+        Files.writeString(results, cost.markdown());
+        System.out.println();
+        System.out.print(cost.markdown());
+        System.out.println("Written to " + results);
     }
 
     /** The TF1-vs-TF2 load times alone (-Dbench.only=load), about a minute. */

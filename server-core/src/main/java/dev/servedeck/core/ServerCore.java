@@ -45,6 +45,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -75,6 +76,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     private final Object configLock = new Object();
     private volatile ModelServerConfig config = ModelServerConfig.getDefaultInstance();
     private volatile VersionLabels labels = VersionLabels.EMPTY;
+    private final List<ConfigChangeListener> changeListeners = new CopyOnWriteArrayList<>();
 
     private ServerCore(ServerCoreOptions options, CoreInstrumentation instrumentation, UnaryOperator<Loader> loaders) {
         this.options = options;
@@ -156,6 +158,16 @@ public final class ServerCore implements ServingApi, AutoCloseable {
      *     points at a version that is not available (models are applied, labels stay as before)
      */
     public void reloadConfig(ModelServerConfig newConfig) {
+        try {
+            applyConfig(newConfig);
+        } catch (ServingException e) {
+            changeListeners.forEach(listener -> listener.configRefused(e));
+            throw e;
+        }
+        changeListeners.forEach(listener -> listener.configApplied(newConfig));
+    }
+
+    private void applyConfig(ModelServerConfig newConfig) {
         ModelServerConfigFile.validate(newConfig, "config");
         // Here, where every config passes (the first, gRPC's ReloadConfig, the config file poller, the console).
         options.modelBasePathAllowlist().check(newConfig);
@@ -475,6 +487,17 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         batching.orElseThrow(() -> ServingException.failedPrecondition(
                 "Batching is not enabled on this server (start it with --enable_batching)"))
                 .updateOptions(newOptions);
+        changeListeners.forEach(listener -> listener.batchingChanged(newOptions));
+    }
+
+    /**
+     * Tells {@code listener} of every model config applied or refused and every live batching change from now on.
+     *
+     * @return closing it unsubscribes
+     */
+    public AutoCloseable subscribe(ConfigChangeListener listener) {
+        changeListeners.add(listener);
+        return () -> changeListeners.remove(listener);
     }
 
     /**

@@ -139,10 +139,20 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule frontEndsDoNotDependOnMetrics = noClasses()
             .that().resideInAnyPackage("dev.servedeck.core.rest..", "dev.servedeck.core.grpc..")
+            .and().resideOutsideOfPackage("dev.servedeck.core.grpc.admin..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.metrics..",
                     "dev.servedeck.core.requestlog..")
             .because("front ends are metered from outside (a MeteredServingApi per entrypoint), so REST and gRPC "
                     + "are counted alike");
+
+    @ArchTest
+    static final ArchRule theAdminApiReadsMetricsButNeverMeters = noClasses()
+            .that().resideInAPackage("dev.servedeck.core.grpc.admin..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("dev.servedeck.core.metrics.Monitoring")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.servedeck.core.metrics.MeteredServingApi")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.servedeck.core.metrics.ServingMetrics")
+            .because("the admin API shows live statistics and the request log (it reads their snapshots and tails "
+                    + "as the console does), but it is a front end: metering stays outside it");
 
     @ArchTest
     static final ArchRule warmupRunsOnTheServableAlone = noClasses()

@@ -1,26 +1,27 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.core.metrics.StatisticsSample;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The Monitor's charts: what each plots from a {@link MonitorSample}, in which unit and colour role. Plain
+ * The Monitor's charts: what each plots from a {@link StatisticsSample}, in which unit and colour role. Plain
  * data, so the ViewModel names exported files and formats read-outs while the view draws.
  */
 public enum ChartKind {
     THROUGHPUT("throughput", "Throughput", "per second",
-            new Series("requests/s", SeriesRole.ACCENT, MonitorSample::requestsPerSecond),
-            new Series("rows/s", SeriesRole.SUCCESS, MonitorSample::rowsPerSecond)),
+            new Series("requests/s", SeriesRole.ACCENT, StatisticsSample::requestsPerSecond),
+            new Series("rows/s", SeriesRole.SUCCESS, StatisticsSample::rowsPerSecond)),
     LATENCY("latency", "Latency", "ms",
-            new Series("p50", SeriesRole.SUCCESS, MonitorSample::p50Millis),
-            new Series("p95", SeriesRole.WARNING, MonitorSample::p95Millis),
-            new Series("p99", SeriesRole.DANGER, MonitorSample::p99Millis)),
+            new Series("p50", SeriesRole.SUCCESS, StatisticsSample::p50Millis),
+            new Series("p95", SeriesRole.WARNING, StatisticsSample::p95Millis),
+            new Series("p99", SeriesRole.DANGER, StatisticsSample::p99Millis)),
     ERRORS("errors", "Errors", "errors/s",
-            new Series("errors/s", SeriesRole.DANGER, MonitorSample::errorsPerSecond)),
+            new Series("errors/s", SeriesRole.DANGER, StatisticsSample::errorsPerSecond)),
     BATCH_SIZE("batch-size", "Batch size", "rows per batch",
-            new Series("mean rows per batch", SeriesRole.ACCENT, MonitorSample::meanBatchSize)),
+            new Series("mean rows per batch", SeriesRole.ACCENT, StatisticsSample::meanBatchSize)),
     QUEUE_DEPTH("queue-depth", "Queue depth", "queued tasks",
-            new Series("queued tasks", SeriesRole.WARNING, MonitorSample::queuedTasks));
+            new Series("queued tasks", SeriesRole.WARNING, StatisticsSample::queuedTasks));
 
     /** Which of the theme's semantic colours a series is drawn in. */
     public enum SeriesRole {
@@ -28,7 +29,7 @@ public enum ChartKind {
     }
 
     /** One line of a chart. */
-    public record Series(String name, SeriesRole role, ToDoubleFunction<MonitorSample> value) {
+    public record Series(String name, SeriesRole role, ToDoubleFunction<StatisticsSample> value) {
     }
 
     private final String fileKey;

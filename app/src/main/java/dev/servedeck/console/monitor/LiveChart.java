@@ -1,5 +1,6 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.core.metrics.StatisticsSample;
 import java.awt.BasicStroke;
 import java.awt.image.BufferedImage;
 import java.text.SimpleDateFormat;
@@ -132,7 +133,7 @@ final class LiveChart {
     }
 
     /** Adds the newest sample and redraws once. Samples not newer than the last one are ignored. */
-    void append(MonitorSample sample) {
+    void append(StatisticsSample sample) {
         if (sample.timeMillis() <= newestMillis) {
             return;
         }
@@ -147,7 +148,7 @@ final class LiveChart {
     }
 
     /** Replaces every point with {@code samples} (scope or window changed, charts shown again) and redraws once. */
-    void show(List<MonitorSample> samples, long window) {
+    void show(List<StatisticsSample> samples, long window) {
         chart.setNotify(false);
         try {
             windowMillis = window;
@@ -167,7 +168,7 @@ final class LiveChart {
         }
     }
 
-    private void add(MonitorSample sample) {
+    private void add(StatisticsSample sample) {
         FixedMillisecond period = new FixedMillisecond(sample.timeMillis());
         for (int i = 0; i < series.size(); i++) {
             double value = kind.series().get(i).value().applyAsDouble(sample);

@@ -1,8 +1,8 @@
 package dev.servedeck.console.monitor;
 
 import dev.servedeck.core.metrics.ServingStatistics;
+import dev.servedeck.core.metrics.StatisticsScope;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
-import dev.servedeck.core.servable.ServableId;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 public record MonitorScope(String model, long version) implements Comparable<MonitorScope> {
 
-    public static final long ANY_VERSION = -1;
+    public static final long ANY_VERSION = StatisticsScope.ANY_VERSION;
     public static final MonitorScope ALL = new MonitorScope("", ANY_VERSION);
 
     /** Every model first, then models by name, each followed by its versions in ascending order. */
@@ -47,13 +47,12 @@ public record MonitorScope(String model, long version) implements Comparable<Mon
 
     /** The statistics of this scope in {@code snapshot}; empty when it had no traffic lately. */
     public Optional<ServingStatistics> statisticsIn(StatisticsSnapshot snapshot) {
-        if (isAll()) {
-            return Optional.of(snapshot.overall());
-        }
-        if (isVersion()) {
-            return Optional.ofNullable(snapshot.versions().get(new ServableId(model, version)));
-        }
-        return Optional.ofNullable(snapshot.models().get(model));
+        return statisticsScope().statisticsIn(snapshot);
+    }
+
+    /** The same scope as the server core names it (and the admin API streams it). */
+    public StatisticsScope statisticsScope() {
+        return new StatisticsScope(model, version);
     }
 
     /** The REST path that predicts on this scope: the model's latest version, or this version. */

@@ -5,6 +5,7 @@ import dev.servedeck.console.chooser.SignatureChooserControls;
 import dev.servedeck.console.chooser.VersionOption;
 import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.shell.PageShortcuts;
+import dev.servedeck.core.metrics.StatisticsSample;
 import dev.servedeck.ui.Messages;
 import dev.servedeck.ui.StyleClasses;
 import java.io.File;
@@ -232,7 +233,7 @@ public final class MonitorView {
     }
 
     /** One sampler tick: one point per chart, one redraw each. */
-    private void draw(MonitorSample sample) {
+    private void draw(StatisticsSample sample) {
         if (sample == null || !drawing()) {
             stale = true;
             return;
@@ -261,7 +262,7 @@ public final class MonitorView {
     }
 
     private void redraw() {
-        List<MonitorSample> samples = viewModel.visibleSamples();
+        List<StatisticsSample> samples = viewModel.visibleSamples();
         long windowMillis = viewModel.windowProperty().get().millis();
         for (LiveChart chart : charts.values()) {
             chart.show(samples, windowMillis);

@@ -6,6 +6,7 @@ import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionEntry;
+import dev.servedeck.core.metrics.StatisticsSample;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableId;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * together, one model or one model version, and a small load generator to make them move.
  *
  * <p>A {@link StatisticsSampler} calls {@link #onSnapshot} on the FX thread with each new statistics
- * snapshot. Each call appends one {@link MonitorSample} per scope to a bounded history (the longest chart
+ * snapshot. Each call appends one {@link StatisticsSample} per scope to a bounded history (the longest chart
  * window, so switching scope or window shows history at once) and publishes the selected scope's sample in
  * {@link #latestSampleProperty()}, which the view draws. Pausing freezes the charts only: sampling goes on,
  * and resuming shows what happened meanwhile. All methods run on the FX thread.
@@ -75,7 +76,7 @@ public final class MonitorViewModel implements AutoCloseable {
     private final ObjectProperty<MonitorScope> scope = new SimpleObjectProperty<>(MonitorScope.ALL);
     private final ObjectProperty<ChartWindow> window = new SimpleObjectProperty<>(ChartWindow.FIVE_MINUTES);
     private final BooleanProperty paused = new SimpleBooleanProperty(false);
-    private final ReadOnlyObjectWrapper<MonitorSample> latestSample = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<StatisticsSample> latestSample = new ReadOnlyObjectWrapper<>();
     private final Map<ChartKind, ReadOnlyStringWrapper> readouts = new EnumMap<>(ChartKind.class);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
@@ -140,7 +141,7 @@ public final class MonitorViewModel implements AutoCloseable {
         }
         updateScopes(seen);
         for (MonitorScope each : scopes) {
-            history.append(each, MonitorSample.of(time, each.statisticsIn(snapshot), snapshot.batching()));
+            history.append(each, StatisticsSample.of(time, each.statisticsIn(snapshot), snapshot.batching()));
         }
         if (first) {
             updateStatus(); // it names the statistics step, known now
@@ -149,7 +150,7 @@ public final class MonitorViewModel implements AutoCloseable {
             LOG.info("First chart point after {} ms (since the console was composed; JVM uptime {} ms)",
                     sinceComposed().toMillis(), ManagementFactory.getRuntimeMXBean().getUptime());
         }
-        MonitorSample latest = newestOf(scope.get()).orElseThrow();
+        StatisticsSample latest = newestOf(scope.get()).orElseThrow();
         showReadouts(Optional.of(latest));
         latestSample.set(latest); // the view draws it now, inside this tick
         load.refreshProgress();
@@ -201,11 +202,11 @@ public final class MonitorViewModel implements AutoCloseable {
         updateScopes(new TreeSet<>(now));
     }
 
-    private Optional<MonitorSample> newestOf(MonitorScope of) {
+    private Optional<StatisticsSample> newestOf(MonitorScope of) {
         return history.newest(of);
     }
 
-    private void showReadouts(Optional<MonitorSample> sample) {
+    private void showReadouts(Optional<StatisticsSample> sample) {
         for (ChartKind kind : ChartKind.values()) {
             readouts.get(kind).set(sample.map(s -> Readouts.format(kind, s)).orElse("–"));
         }
@@ -228,7 +229,7 @@ public final class MonitorViewModel implements AutoCloseable {
     }
 
     /** The selected scope's samples within the selected window, oldest first: what the charts show. */
-    public List<MonitorSample> visibleSamples() {
+    public List<StatisticsSample> visibleSamples() {
         return history.recent(scope.get(), window.get().length());
     }
 
@@ -334,7 +335,7 @@ public final class MonitorViewModel implements AutoCloseable {
         return paused;
     }
 
-    public ReadOnlyObjectProperty<MonitorSample> latestSampleProperty() {
+    public ReadOnlyObjectProperty<StatisticsSample> latestSampleProperty() {
         return latestSample.getReadOnlyProperty();
     }
 

@@ -1,12 +1,14 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.core.metrics.StatisticsSample;
+
 /** The current value of each chart in words, shown in the chart's header. */
 final class Readouts {
 
     private Readouts() {
     }
 
-    static String format(ChartKind kind, MonitorSample sample) {
+    static String format(ChartKind kind, StatisticsSample sample) {
         return switch (kind) {
             case THROUGHPUT -> String.format("%s req/s · %s rows/s", rate(sample.requestsPerSecond()),
                     rate(sample.rowsPerSecond()));

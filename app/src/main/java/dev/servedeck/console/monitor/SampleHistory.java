@@ -1,5 +1,6 @@
 package dev.servedeck.console.monitor;
 
+import dev.servedeck.core.metrics.StatisticsSample;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ final class SampleHistory {
 
     private final long keepMillis;
     private final int maxSamples;
-    private final Map<MonitorScope, ArrayDeque<MonitorSample>> byScope = new HashMap<>();
+    private final Map<MonitorScope, ArrayDeque<StatisticsSample>> byScope = new HashMap<>();
 
     /**
      * @param keep how far back samples are kept
@@ -31,11 +32,11 @@ final class SampleHistory {
         this.maxSamples = maxSamples;
     }
 
-    void append(MonitorScope scope, MonitorSample sample) {
-        ArrayDeque<MonitorSample> samples = byScope.computeIfAbsent(scope, ignored -> new ArrayDeque<>());
-        MonitorSample last = samples.peekLast();
+    void append(MonitorScope scope, StatisticsSample sample) {
+        ArrayDeque<StatisticsSample> samples = byScope.computeIfAbsent(scope, ignored -> new ArrayDeque<>());
+        StatisticsSample last = samples.peekLast();
         if (last != null && sample.timeMillis() - last.timeMillis() > GAP_MILLIS) {
-            samples.addLast(MonitorSample.gap(last.timeMillis() + 1));
+            samples.addLast(StatisticsSample.gap(last.timeMillis() + 1));
         }
         samples.addLast(sample);
         long oldest = sample.timeMillis() - keepMillis;
@@ -45,14 +46,14 @@ final class SampleHistory {
     }
 
     /** The samples of {@code scope} no older than {@code window} before its newest one, oldest first. */
-    List<MonitorSample> recent(MonitorScope scope, Duration window) {
-        ArrayDeque<MonitorSample> samples = byScope.get(scope);
+    List<StatisticsSample> recent(MonitorScope scope, Duration window) {
+        ArrayDeque<StatisticsSample> samples = byScope.get(scope);
         if (samples == null || samples.isEmpty()) {
             return List.of();
         }
         long from = samples.peekLast().timeMillis() - window.toMillis();
-        List<MonitorSample> recent = new ArrayList<>();
-        for (MonitorSample sample : samples) {
+        List<StatisticsSample> recent = new ArrayList<>();
+        for (StatisticsSample sample : samples) {
             if (sample.timeMillis() >= from) {
                 recent.add(sample);
             }
@@ -61,8 +62,8 @@ final class SampleHistory {
     }
 
     /** The newest sample of {@code scope}. */
-    Optional<MonitorSample> newest(MonitorScope scope) {
-        ArrayDeque<MonitorSample> samples = byScope.get(scope);
+    Optional<StatisticsSample> newest(MonitorScope scope) {
+        ArrayDeque<StatisticsSample> samples = byScope.get(scope);
         return samples == null ? Optional.empty() : Optional.ofNullable(samples.peekLast());
     }
 
@@ -72,7 +73,7 @@ final class SampleHistory {
     }
 
     int size(MonitorScope scope) {
-        ArrayDeque<MonitorSample> samples = byScope.get(scope);
+        ArrayDeque<StatisticsSample> samples = byScope.get(scope);
         return samples == null ? 0 : samples.size();
     }
 

@@ -8,6 +8,7 @@ import dev.servedeck.core.signature.TensorInfo;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
+import dev.servedeck.core.metrics.StatisticsSample;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.core.status.Code;
@@ -46,7 +47,7 @@ class MonitorViewModelTest {
     @Test
     void everyNewSnapshotBecomesOnePointOfEveryScope() {
         Snapshots traffic = Snapshots.at().overall(1_000, 200).model("mlp", 400, 900).version("mlp", 1, 400, 900);
-        List<MonitorSample> drawn = new ArrayList<>();
+        List<StatisticsSample> drawn = new ArrayList<>();
         viewModel.latestSampleProperty().addListener((obs, old, now) -> drawn.add(now));
 
         var first = traffic.step(0);
@@ -56,10 +57,10 @@ class MonitorViewModelTest {
         viewModel.onSnapshot(traffic.step(2));
 
         assertThat(drawn).hasSize(3);
-        assertThat(drawn).extracting(MonitorSample::timeMillis).containsExactly(
+        assertThat(drawn).extracting(StatisticsSample::timeMillis).containsExactly(
                 Snapshots.START.toEpochMilli(), Snapshots.START.toEpochMilli() + 500, Snapshots.START.toEpochMilli() + 1000);
         assertThat(viewModel.visibleSamples()).hasSize(3);
-        MonitorSample latest = drawn.get(2);
+        StatisticsSample latest = drawn.get(2);
         assertThat(latest.requestsPerSecond()).isEqualTo(1_000);
         assertThat(latest.p50Millis()).isEqualTo(0.2);
         assertThat(latest.p95Millis()).isEqualTo(0.4);
@@ -107,7 +108,7 @@ class MonitorViewModelTest {
 
         // a configured model without traffic: zero throughput, no latency (a gap, not a 0 ms line)
         viewModel.scopeProperty().set(MonitorScope.ofModel("half_plus_two"));
-        MonitorSample idle = viewModel.visibleSamples().get(1);
+        StatisticsSample idle = viewModel.visibleSamples().get(1);
         assertThat(idle.requestsPerSecond()).isZero();
         assertThat(idle.p99Millis()).isNaN();
         assertThat(viewModel.readoutProperty(ChartKind.LATENCY).get()).isEqualTo("no requests");
@@ -122,7 +123,7 @@ class MonitorViewModelTest {
         viewModel.onSnapshot(Snapshots.at().overall(Snapshots.serving(100, 1, 100,
                 Map.of(Code.INVALID_ARGUMENT, 4L, Code.NOT_FOUND, 1L))).step(0));
 
-        MonitorSample sample = viewModel.latestSampleProperty().get();
+        StatisticsSample sample = viewModel.latestSampleProperty().get();
         assertThat(sample.errorsPerSecond()).isEqualTo(10.0); // 5 errors in half a second
         assertThat(sample.errorPercent()).isEqualTo(10.0); // of 50 requests
         assertThat(viewModel.readoutProperty(ChartKind.ERRORS).get()).isEqualTo("10.0 errors/s (10.0 %)");
@@ -161,7 +162,7 @@ class MonitorViewModelTest {
         viewModel.onSnapshot(traffic.step(0));
         viewModel.onSnapshot(traffic.step(40)); // 20 s later: the server was stopped meanwhile
 
-        List<MonitorSample> samples = viewModel.visibleSamples();
+        List<StatisticsSample> samples = viewModel.visibleSamples();
         assertThat(samples).hasSize(3);
         assertThat(samples.get(1).requestsPerSecond()).isNaN();
     }
@@ -244,7 +245,7 @@ class MonitorViewModelTest {
 
     @Test
     void latencyReadoutsKeepTwoSignificantDigits() {
-        MonitorSample sample = new MonitorSample(0, 1, 1, 0.031, 12.34, 1234.5, 0, 0, Double.NaN, 0);
+        StatisticsSample sample = new StatisticsSample(0, 1, 1, 0.031, 12.34, 1234.5, 0, 0, Double.NaN, 0);
         assertThat(Readouts.format(ChartKind.LATENCY, sample)).isEqualTo("p50 0.03 · p95 12.3 · p99 1,235 ms");
         assertThat(Readouts.format(ChartKind.BATCH_SIZE, sample)).isEqualTo("no batches");
     }

@@ -5,12 +5,14 @@ import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.health.v1.HealthGrpc;
+import dev.servedeck.proto.admin.v1.AdminServiceGrpc;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Which {@link ApiOperation} each gRPC method is: the gRPC side of the one table of who may do what. */
 final class GrpcOperations {
 
-    private static final Map<String, ApiOperation> BY_METHOD = Map.of(
+    private static final Map<String, ApiOperation> BY_METHOD = withAdminMethods(Map.of(
             PredictionServiceGrpc.getPredictMethod().getFullMethodName(), ApiOperation.PREDICT,
             PredictionServiceGrpc.getClassifyMethod().getFullMethodName(), ApiOperation.CLASSIFY,
             PredictionServiceGrpc.getRegressMethod().getFullMethodName(), ApiOperation.REGRESS,
@@ -18,7 +20,7 @@ final class GrpcOperations {
             PredictionServiceGrpc.getGetModelMetadataMethod().getFullMethodName(), ApiOperation.GET_MODEL_METADATA,
             ModelServiceGrpc.getGetModelStatusMethod().getFullMethodName(), ApiOperation.GET_MODEL_STATUS,
             ModelServiceGrpc.getHandleReloadConfigRequestMethod().getFullMethodName(),
-            ApiOperation.HANDLE_RELOAD_CONFIG);
+            ApiOperation.HANDLE_RELOAD_CONFIG));
 
     /** Whole services that are open: probes and tools must reach them without a token. */
     private static final Map<String, ApiOperation> BY_SERVICE = Map.of(
@@ -27,6 +29,33 @@ final class GrpcOperations {
             "grpc.reflection.v1alpha.ServerReflection", ApiOperation.REFLECTION);
 
     private GrpcOperations() {
+    }
+
+    /** TF Serving's methods and the admin API's ({@code servedeck.admin.v1.AdminService}). */
+    private static Map<String, ApiOperation> withAdminMethods(Map<String, ApiOperation> tfServing) {
+        Map<String, ApiOperation> all = new HashMap<>(tfServing);
+        all.put(AdminServiceGrpc.getGetServerInfoMethod().getFullMethodName(), ApiOperation.ADMIN_GET_SERVER_INFO);
+        all.put(AdminServiceGrpc.getListModelsMethod().getFullMethodName(), ApiOperation.ADMIN_LIST_MODELS);
+        all.put(AdminServiceGrpc.getGetBatchingParametersMethod().getFullMethodName(),
+                ApiOperation.ADMIN_GET_BATCHING_PARAMETERS);
+        all.put(AdminServiceGrpc.getGetModelConfigMethod().getFullMethodName(), ApiOperation.ADMIN_GET_MODEL_CONFIG);
+        all.put(AdminServiceGrpc.getStreamStatisticsMethod().getFullMethodName(),
+                ApiOperation.ADMIN_STREAM_STATISTICS);
+        all.put(AdminServiceGrpc.getStreamEventsMethod().getFullMethodName(), ApiOperation.ADMIN_STREAM_EVENTS);
+        all.put(AdminServiceGrpc.getTailRequestLogMethod().getFullMethodName(), ApiOperation.ADMIN_TAIL_REQUEST_LOG);
+        all.put(AdminServiceGrpc.getAddModelMethod().getFullMethodName(), ApiOperation.ADMIN_ADD_MODEL);
+        all.put(AdminServiceGrpc.getRemoveModelMethod().getFullMethodName(), ApiOperation.ADMIN_REMOVE_MODEL);
+        all.put(AdminServiceGrpc.getSetVersionPolicyMethod().getFullMethodName(),
+                ApiOperation.ADMIN_SET_VERSION_POLICY);
+        all.put(AdminServiceGrpc.getLoadVersionMethod().getFullMethodName(), ApiOperation.ADMIN_LOAD_VERSION);
+        all.put(AdminServiceGrpc.getUnloadVersionMethod().getFullMethodName(), ApiOperation.ADMIN_UNLOAD_VERSION);
+        all.put(AdminServiceGrpc.getSetLabelMethod().getFullMethodName(), ApiOperation.ADMIN_SET_LABEL);
+        all.put(AdminServiceGrpc.getRemoveLabelMethod().getFullMethodName(), ApiOperation.ADMIN_REMOVE_LABEL);
+        all.put(AdminServiceGrpc.getApplyBatchingParametersMethod().getFullMethodName(),
+                ApiOperation.ADMIN_APPLY_BATCHING_PARAMETERS);
+        all.put(AdminServiceGrpc.getReplaceModelConfigMethod().getFullMethodName(),
+                ApiOperation.ADMIN_REPLACE_MODEL_CONFIG);
+        return Map.copyOf(all);
     }
 
     /**

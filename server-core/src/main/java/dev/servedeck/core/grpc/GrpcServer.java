@@ -2,7 +2,10 @@ package dev.servedeck.core.grpc;
 
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.grpc.admin.AdminServiceImpl;
+import dev.servedeck.core.grpc.admin.AdminSources;
 import dev.servedeck.core.tls.ServerTls;
+import dev.servedeck.proto.admin.v1.AdminServiceGrpc;
 import dev.servedeck.core.security.Authorizer;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
@@ -49,11 +52,14 @@ public final class GrpcServer implements AutoCloseable {
     private final Server server;
     private final ForkJoinPool executor;
     private final ModelHealth health;
+    private final Optional<AdminServiceImpl> admin;
     private final String endpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcServer(Server server, ForkJoinPool executor, ModelHealth health, String endpoint) {
+    private GrpcServer(Server server, ForkJoinPool executor, ModelHealth health, Optional<AdminServiceImpl> admin,
+            String endpoint) {
         this.server = server;
+        this.admin = admin;
         this.executor = executor;
         this.health = health;
         this.endpoint = endpoint;
@@ -91,6 +97,15 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls,
             Authorizer authorizer) {
+        return start(api, core, options, tls, authorizer, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(ServingApi, ServerCore, GrpcOptions, Optional, Authorizer)}, with ServeDeck's admin API
+     * ({@code servedeck.admin.v1.AdminService}) beside TF Serving's services when {@code admin} is given.
+     */
+    public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls,
+            Authorizer authorizer, Optional<AdminSources> admin) {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.host(), options.port()))
                 .maxInboundMessageSize(options.maxMessageBytes());
@@ -98,7 +113,7 @@ public final class GrpcServer implements AutoCloseable {
         GrpcConnectionDefaults.applyTo(builder);
         // After the size and defaults above, so that the channel arguments win, as in tensorflow_model_server.
         ChannelArguments.apply(options.channelArguments(), builder);
-        return start(api, core, options, authorizer, builder, options.host() + ":" + options.port());
+        return start(api, core, options, authorizer, admin, builder, options.host() + ":" + options.port());
     }
 
     /**
@@ -113,11 +128,11 @@ public final class GrpcServer implements AutoCloseable {
     static GrpcServer startInProcess(ServingApi api, ServerCore core, String name, GrpcOptions options) {
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name)
                 .maxInboundMessageSize(options.maxMessageBytes());
-        return start(api, core, options, Authorizer.disabled(), builder, "in-process:" + name);
+        return start(api, core, options, Authorizer.disabled(), Optional.empty(), builder, "in-process:" + name);
     }
 
     private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Authorizer authorizer,
-            ServerBuilder<?> builder, String requested) {
+            Optional<AdminSources> adminSources, ServerBuilder<?> builder, String requested) {
         // Bounded in threads; the queue needs no bound of its own because InFlightCallLimit refuses calls
         // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work. The two TF Serving services
         // are invoked directly on the transport's event loop and hand each call to this executor in one hop
@@ -126,16 +141,21 @@ public final class GrpcServer implements AutoCloseable {
         ForkJoinPool executor = new ForkJoinPool(options.maxThreads(), namedWorkers("servedeck-grpc-call"), null, true);
         ModelHealth health = new ModelHealth(core.monitor(), core::health);
         InFlightCallLimit limit = new InFlightCallLimit(options.maxThreads() * CALLS_IN_FLIGHT_PER_THREAD);
+        Optional<AdminServiceImpl> admin = adminSources.map(sources -> new AdminServiceImpl(sources, executor));
+        // The admin service's unary calls hand themselves to the executor as TF Serving's do; its streams only
+        // subscribe on the transport and are fed from their own thread.
         builder.directExecutor()
                 .intercept(new AwaitingMessageLimit(options.maxCallsAwaitingMessage()))
                 .callExecutor(new ServiceCallExecutors(executor, Set.of(
-                        PredictionServiceGrpc.SERVICE_NAME, ModelServiceGrpc.SERVICE_NAME)))
+                        PredictionServiceGrpc.SERVICE_NAME, ModelServiceGrpc.SERVICE_NAME, AdminServiceGrpc.SERVICE_NAME)))
                 .addService(RequestMessageParsing.wrap(
                         ServerInterceptors.intercept(new PredictionServiceImpl(api, executor), limit)))
                 .addService(RequestMessageParsing.wrap(
                         ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit)))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
+        admin.ifPresent(service -> builder.addService(RequestMessageParsing.wrap(
+                ServerInterceptors.intercept(service, limit))));
         addLegacyReflection(builder);
         if (authorizer.enabled()) {
             // On every service, ahead of the per-service in-flight limit: a refused call takes no slot.
@@ -147,12 +167,14 @@ public final class GrpcServer implements AutoCloseable {
             LOG.info("gRPC API listening on {} ({} call threads, messages up to {} bytes{})", endpoint,
                     options.maxThreads(), options.maxMessageBytes(),
                     authorizer.enabled() ? ", bearer tokens required" : "");
-            return new GrpcServer(server, executor, health, endpoint);
+            return new GrpcServer(server, executor, health, admin, endpoint);
         } catch (IOException e) {
+            admin.ifPresent(AdminServiceImpl::close);
             health.close();
             executor.shutdownNow();
             throw new UncheckedIOException("Cannot serve gRPC on " + requested, e);
         } catch (RuntimeException e) {
+            admin.ifPresent(AdminServiceImpl::close);
             health.close();
             executor.shutdownNow();
             throw e;
@@ -209,6 +231,8 @@ public final class GrpcServer implements AutoCloseable {
         }
         health.enterShutdown();
         server.shutdown();
+        // Admin streams never end on their own: end them, or the graceful shutdown would wait out its grace.
+        admin.ifPresent(AdminServiceImpl::endStreams);
         try {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("gRPC calls still running after {} ms; cancelling them", grace.toMillis());
@@ -224,6 +248,7 @@ public final class GrpcServer implements AutoCloseable {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            admin.ifPresent(AdminServiceImpl::close);
             health.close();
         }
         LOG.info("gRPC API on {} stopped", endpoint);

@@ -156,6 +156,12 @@ final class RequestMessageParsing {
             return call.isReady();
         }
 
+        /** ServerCall's own is a no-op: without this, a streaming service's threshold would never reach the stream. */
+        @Override
+        public void setOnReadyThreshold(int numBytes) {
+            call.setOnReadyThreshold(numBytes);
+        }
+
         @Override
         public void close(Status status, Metadata trailers) {
             call.close(status, trailers);

@@ -26,17 +26,17 @@ import org.slf4j.LoggerFactory;
  * message, half-close, ready, completion), every one a thread hand-over: on two cores that cost more than
  * a small model's inference (measured in the README's Benchmarks).
  */
-final class UnaryCalls {
+public final class UnaryCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnaryCalls.class);
 
     private final Executor executor;
 
-    UnaryCalls(Executor executor) {
+    public UnaryCalls(Executor executor) {
         this.executor = executor;
     }
 
-    <T> void answer(String method, StreamObserver<T> observer, Supplier<T> call) {
+    public <T> void answer(String method, StreamObserver<T> observer, Supplier<T> call) {
         dispatch(method, observer, () -> run(method, observer, call));
     }
 

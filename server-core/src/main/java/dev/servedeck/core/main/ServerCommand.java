@@ -320,7 +320,13 @@ public final class ServerCommand implements Callable<Integer> {
         Optional<GrpcOptions> grpc = grpcOptions();
         return new ModelServerOptions(bounds.applyTo(core, grpc), rest.map(bounds::applyTo), grpc.map(bounds::applyTo),
                 Optional.ofNullable(modelConfigFile), Duration.ofSeconds(modelConfigFilePollWaitSeconds),
-                monitoringOptions(), tlsOptions(), auth);
+                monitoringOptions(), tlsOptions(), auth).withCommandLine(flagsGiven());
+    }
+
+    /** The flags as given on the command line, for the admin API's server info. */
+    private List<String> flagsGiven() {
+        ParseResult parsed = spec == null ? null : spec.commandLine().getParseResult();
+        return parsed == null ? List.of() : parsed.originalArgs();
     }
 
     private Optional<TlsOptions> tlsOptions() {
@@ -348,8 +354,10 @@ public final class ServerCommand implements Callable<Integer> {
                         + "logging_config in the model config are logged");
             }
         }
+        // Half-second steps over the same minute, as the console's embedded server: the admin API streams a step
+        // each, the console's Monitor page draws a point each.
         return new MonitoringOptions(!disableMetrics, prometheusPath, requestLog,
-                LiveStatisticsOptions.defaults());
+                new LiveStatisticsOptions(Duration.ofMillis(500), 120));
     }
 
     /** Empty for --port=0, as tensorflow_model_server. */

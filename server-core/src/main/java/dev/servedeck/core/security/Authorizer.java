@@ -78,12 +78,25 @@ public final class Authorizer implements AutoCloseable {
                     + "is not valid", operation.requiredScope());
         }
         Optional<Scope> needed = operation.requiredScope();
-        if (needed.isPresent() && !scopes.contains(needed.get())) {
+        if (needed.isPresent() && !grants(scopes, needed.get())) {
             return new AccessDecision(AccessDecision.Outcome.MISSING_SCOPE, "Permission denied: "
                     + operation.displayName() + " needs a token with the '" + needed.get().fileName() + "' scope",
                     needed);
         }
         return AccessDecision.ALLOWED;
+    }
+
+    /** Whether one of a token's scopes allows what {@code needed} allows (checked directly first: the usual case). */
+    private static boolean grants(Set<Scope> scopes, Scope needed) {
+        if (scopes.contains(needed)) {
+            return true;
+        }
+        for (Scope scope : scopes) {
+            if (scope.grants(needed)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The token of a {@code Bearer} credential; null when there is none or the scheme is another. */

@@ -3,7 +3,11 @@ package dev.servedeck.core.server;
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.config.ModelConfigFileWatcher;
+import dev.servedeck.core.events.ServerEventLog;
 import dev.servedeck.core.grpc.GrpcServer;
+import dev.servedeck.core.grpc.admin.AdminSources;
+import dev.servedeck.core.grpc.admin.ServerFacts;
+import dev.servedeck.core.tensorflow.RuntimeVersions;
 import dev.servedeck.core.metrics.LiveStatistics;
 import dev.servedeck.core.metrics.Monitoring;
 import dev.servedeck.core.requestlog.RequestLog;
@@ -18,6 +22,9 @@ import dev.servedeck.core.warmup.RecentRequests;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +40,9 @@ import org.slf4j.LoggerFactory;
 public final class ModelServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+
+    /** Admin API streams (statistics, events, request log tails) open at once. */
+    private static final int ADMIN_STREAMS = 32;
 
     private final ServerCore core;
     private final Monitoring monitoring;
@@ -63,6 +73,7 @@ public final class ModelServer implements AutoCloseable {
      * listens), then opens the front ends.
      */
     public static ModelServer start(ModelServerOptions options, ModelServerConfig config) {
+        Instant startedAt = Instant.now();
         if (JavaCppPhysicalMemoryCheck.isOn()) {
             LOG.warn("JavaCPP checks physical memory on every native allocation (limit {} MiB), under a JVM-wide lock;"
                     + " requests will be much slower. Start the JVM with -Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
@@ -130,8 +141,10 @@ public final class ModelServer implements AutoCloseable {
                 LOG.warn("Prometheus metrics are enabled but the REST API is not exported (--rest_api_port): "
                         + "nothing serves them");
             }
+            AdminSources admin = adminSources(options, core, monitoring, startedAt);
             grpc = options.grpc().map(grpcOptions ->
-                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer));
+                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer,
+                            Optional.of(admin)));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
             Optional<NetworkExposureWarning> exposureWarning = NetworkExposureWarning.startIfExposed(
@@ -148,6 +161,31 @@ public final class ModelServer implements AutoCloseable {
             authorizer.close();
             throw e;
         }
+    }
+
+    /**
+     * What the admin API reads and changes. The event log starts with the server's first config applied; the
+     * versions it loaded are in the model list, not in the events.
+     */
+    private static AdminSources adminSources(ModelServerOptions options, ServerCore core, Monitoring monitoring,
+            Instant startedAt) {
+        ServerEventLog events = new ServerEventLog(ServerEventLog.DEFAULT_RETAINED, Clock.systemUTC());
+        // The two feeds of the event log; they end with the core.
+        core.monitor().subscribe(events);
+        core.subscribe(events);
+        boolean measured = options.monitoring().metricsEnabled();
+        ServerFacts facts = new ServerFacts(servedeckVersion(), RuntimeVersions.tensorflow(),
+                RuntimeVersions.tensorflowJava(), startedAt, options.commandLine(), UUID.randomUUID().toString());
+        return new AdminSources(core, new ConfigEditingModelOperations(core, core.monitor()::versionStates),
+                core.monitor()::allStates,
+                measured ? Optional.of(monitoring.statistics()::snapshot) : Optional.empty(),
+                options.monitoring().statistics().resolution(), events, monitoring.requestLog(), facts,
+                ADMIN_STREAMS);
+    }
+
+    private static String servedeckVersion() {
+        String version = ModelServer.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 
     private static Map<String, InetSocketAddress> boundAddresses(Optional<RestServer> rest, Optional<GrpcServer> grpc) {

@@ -8,6 +8,7 @@ import dev.servedeck.core.security.AuthOptions;
 import dev.servedeck.core.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param monitoring metrics, live statistics and the request log
  * @param tls TLS (and client certificates) on both front ends, from {@code --ssl_config_file}; absent: plain text
  * @param auth who may call the front ends (bearer tokens with scopes)
+ * @param commandLine the flags the server was started with, as given (for the admin API's server info); empty for
+ *     a server started from code
  */
 public record ModelServerOptions(
         ServerCoreOptions core,
@@ -31,7 +34,15 @@ public record ModelServerOptions(
         Duration configFilePollWait,
         MonitoringOptions monitoring,
         Optional<TlsOptions> tls,
-        AuthOptions auth) {
+        AuthOptions auth,
+        List<String> commandLine) {
+
+    /** Started from code: no command line. */
+    public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<GrpcOptions> grpc,
+            Optional<Path> configFile, Duration configFilePollWait, MonitoringOptions monitoring,
+            Optional<TlsOptions> tls, AuthOptions auth) {
+        this(core, rest, grpc, configFile, configFilePollWait, monitoring, tls, auth, List.of());
+    }
 
     /** Open to every caller, as TF Serving. */
     public ModelServerOptions(ServerCoreOptions core, Optional<RestOptions> rest, Optional<GrpcOptions> grpc,
@@ -67,23 +78,28 @@ public record ModelServerOptions(
         Objects.requireNonNull(monitoring, "monitoring");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(auth, "auth");
+        commandLine = List.copyOf(commandLine);
     }
 
     public ModelServerOptions withMonitoring(MonitoringOptions newMonitoring) {
-        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, newMonitoring, tls, auth);
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, newMonitoring, tls, auth, commandLine);
     }
 
     public ModelServerOptions withGrpc(GrpcOptions options) {
         return new ModelServerOptions(core, rest, Optional.of(options), configFile, configFilePollWait, monitoring,
-                tls, auth);
+                tls, auth, commandLine);
     }
 
     public ModelServerOptions withTls(TlsOptions options) {
         return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, monitoring,
-                Optional.of(options), auth);
+                Optional.of(options), auth, commandLine);
     }
 
     public ModelServerOptions withAuth(AuthOptions newAuth) {
-        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, monitoring, tls, newAuth);
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, monitoring, tls, newAuth, commandLine);
+    }
+
+    public ModelServerOptions withCommandLine(List<String> flags) {
+        return new ModelServerOptions(core, rest, grpc, configFile, configFilePollWait, monitoring, tls, auth, flags);
     }
 }

@@ -17,11 +17,13 @@ class AuthorizerTest {
     private static final String PREDICTOR = "predict-token-0123456789";
     private static final String ADMIN = "admin-token-0123456789";
     private static final String SCRAPER = "metrics-token-0123456789";
+    private static final String WATCHER = "monitor-token-0123456789";
 
     private final Authorizer authorizer = Authorizer.of(TokenTable.builder()
             .add(PREDICTOR, Set.of(Scope.PREDICT))
             .add(ADMIN, Set.of(Scope.ADMIN))
             .add(SCRAPER, Set.of(Scope.METRICS))
+            .add(WATCHER, Set.of(Scope.MONITOR))
             .build());
 
     @ParameterizedTest
@@ -49,12 +51,24 @@ class AuthorizerTest {
             "HEALTH,               OTHER,     ALLOWED",
             "REFLECTION,           ,          ALLOWED",
             "CORS_PREFLIGHT,       ,          ALLOWED",
+            // The admin API: reads need 'monitor', which 'admin' includes; changes need 'admin'.
+            "ADMIN_LIST_MODELS,         WATCHER,   ALLOWED",
+            "ADMIN_STREAM_STATISTICS,   WATCHER,   ALLOWED",
+            "ADMIN_LIST_MODELS,         ADMIN,     ALLOWED",
+            "ADMIN_LIST_MODELS,         PREDICTOR, MISSING_SCOPE",
+            "ADMIN_LIST_MODELS,         SCRAPER,   MISSING_SCOPE",
+            "ADMIN_ADD_MODEL,           WATCHER,   MISSING_SCOPE",
+            "ADMIN_ADD_MODEL,           ADMIN,     ALLOWED",
+            "HANDLE_RELOAD_CONFIG,      WATCHER,   MISSING_SCOPE",
+            "PREDICT,                   WATCHER,   MISSING_SCOPE",
+            "ADMIN_STREAM_EVENTS,       ,          NO_TOKEN",
     })
     void decides(ApiOperation operation, String who, Outcome outcome) {
         String header = who == null ? null : "Bearer " + switch (who) {
             case "PREDICTOR" -> PREDICTOR;
             case "ADMIN" -> ADMIN;
             case "SCRAPER" -> SCRAPER;
+            case "WATCHER" -> WATCHER;
             default -> "not-a-token-of-this-server";
         };
 

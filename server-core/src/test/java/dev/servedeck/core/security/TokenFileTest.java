@@ -81,9 +81,9 @@ class TokenFileTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
             "9f86d081884c7d659a2feaa0c55ad015                         | line 1 should be TOKEN SCOPE[,SCOPE] (found 1 fields)",
             "9f86d081884c7d659a2feaa0c55ad015 predict admin           | line 1 should be TOKEN SCOPE[,SCOPE] (found 3 fields)",
-            "9f86d081884c7d659a2feaa0c55ad015 predict,                | line 1: unknown scope '' (scopes: predict, admin, metrics)",
+            "9f86d081884c7d659a2feaa0c55ad015 predict,                | line 1: unknown scope '' (scopes: predict, admin, metrics, monitor)",
             "9f86d081884c7d659a2feaa0c55ad015 Predict                 | line 1: unknown scope 'Predict'",
-            "9f86d081884c7d659a2feaa0c55ad015 monitor                 | line 1: unknown scope 'monitor'",
+            "9f86d081884c7d659a2feaa0c55ad015 watch                   | line 1: unknown scope 'watch'",
             "shorttoken predict                                       | line 1: the token has 10 characters, fewer than 16 (generate one with: openssl rand -hex 32)",
             "9f86d081884c7d65\"9a2feaa0c55ad015 predict               | line 1: the token has characters a bearer token cannot have",
             "9f86d081884c7d65=9a2feaa0c55ad015 predict                | line 1: the token has characters a bearer token cannot have",

@@ -46,6 +46,34 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Path, List, List, String)}, with these environment variables set for the server. */
     public static ServerProcess start(Path log, List<String> jvmOptions, List<String> flags, String readyPath,
             Map<String, String> environment) throws IOException, InterruptedException {
+        ServerProcess server = launch(log, jvmOptions, flags, environment);
+        server.awaitReady(readyPath);
+        return server;
+    }
+
+    /**
+     * Starts the server and waits until its log holds {@code readyLine}: for a server whose REST port a plain-text
+     * client without a token cannot ask (TLS, tokens).
+     */
+    public static ServerProcess startAwaitingLog(Path log, List<String> jvmOptions, List<String> flags,
+            String readyLine) throws IOException, InterruptedException {
+        ServerProcess server = launch(log, jvmOptions, flags, Map.of());
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!server.log().contains(readyLine)) {
+            if (!server.process.isAlive()) {
+                throw new AssertionError("server exited with " + server.process.exitValue() + ": " + server.log());
+            }
+            if (System.nanoTime() > deadline) {
+                server.close();
+                throw new AssertionError("server not ready: " + server.log());
+            }
+            Thread.sleep(200);
+        }
+        return server;
+    }
+
+    private static ServerProcess launch(Path log, List<String> jvmOptions, List<String> flags,
+            Map<String, String> environment) throws IOException {
         int restPort = freePort();
         int grpcPort = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -58,9 +86,7 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().remove("MODEL_NAME");
         builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "1");
         builder.environment().putAll(environment);
-        ServerProcess server = new ServerProcess(builder.start(), log, restPort, grpcPort);
-        server.awaitReady(readyPath);
-        return server;
+        return new ServerProcess(builder.start(), log, restPort, grpcPort);
     }
 
     private void awaitReady(String path) throws InterruptedException {
@@ -88,6 +114,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** The server process's id (for reading its CPU time). */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
