@@ -14,9 +14,14 @@ public enum ApiOperation {
     MULTI_INFERENCE("MultiInference", Scope.PREDICT),
     GET_MODEL_METADATA("GetModelMetadata", Scope.PREDICT),
     GET_MODEL_STATUS("GetModelStatus", Scope.PREDICT),
+    /** The Open Inference Protocol's server metadata (name, version, extensions): read by the same clients as predict. */
+    SERVER_METADATA("ServerMetadata", Scope.PREDICT),
     HANDLE_RELOAD_CONFIG("HandleReloadConfigRequest", Scope.ADMIN),
     METRICS("the Prometheus metrics path", Scope.METRICS),
-    /** REST {@code /v1/health} and gRPC health: open, so that probes and load balancers need no token. */
+    /**
+     * REST {@code /v1/health}, gRPC health and the Open Inference Protocol's liveness and readiness calls (server and
+     * model): open, so that probes and load balancers need no token.
+     */
     HEALTH("health", Access.OPEN),
     /** gRPC server reflection: open, it describes the API (the same protos anyone can download), no data. */
     REFLECTION("server reflection", Access.OPEN),
