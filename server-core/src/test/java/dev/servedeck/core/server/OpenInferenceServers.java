@@ -14,6 +14,7 @@ import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.metrics.MonitoringOptions;
 import dev.servedeck.core.rest.RestOptions;
 import dev.servedeck.core.security.AuthOptions;
+import dev.servedeck.core.tensorflow.Tf2Models;
 import dev.servedeck.core.testing.TfServingTestData;
 import dev.servedeck.oipclient.GRPCInferenceServiceGrpc;
 import dev.servedeck.oipclient.InferTensorContents;
@@ -54,20 +55,25 @@ final class OpenInferenceServers {
     static ManagedChannel channel;
     static ManagedChannel guardedChannel;
     private static Path tokens;
+    private static Path models;
 
     private OpenInferenceServers() {
     }
 
     static void start() throws IOException {
+        models = Files.createTempDirectory("servedeck-v2-models");
+        // FP32, INT64 and BYTES inputs; FP32, INT64, INT32 and BYTES outputs.
+        Tf2Models.writeMultiIo(models.resolve("multi"), 1);
         String config = """
                 model_config_list {
                   config { name: "hp2" base_path: "%s" }
                   config { name: "two" base_path: "%s" model_version_policy { all {} } }
                   config { name: "tf2" base_path: "%s" }
+                  config { name: "multi" base_path: "%s" }
                 }
                 """.formatted(TfServingTestData.model("saved_model_half_plus_two_cpu"),
                 TfServingTestData.model("saved_model_half_plus_two_2_versions"),
-                TfServingTestData.model("saved_model_half_plus_two_tf2_cpu"));
+                TfServingTestData.model("saved_model_half_plus_two_tf2_cpu"), models.resolve("multi"));
         plain = ModelServer.start(new ModelServerOptions(
                         ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO),
                         Optional.of(new RestOptions("127.0.0.1", 0, 4, Duration.ofSeconds(30), false, 1 << 20)),
@@ -109,6 +115,11 @@ final class OpenInferenceServers {
         }
         if (tokens != null) {
             Files.deleteIfExists(tokens);
+        }
+        if (models != null) {
+            try (var files = Files.walk(models)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
         }
     }
 
@@ -164,6 +175,24 @@ final class OpenInferenceServers {
             buffer.putFloat(value);
         }
         return buffer.array();
+    }
+
+    static long[] longsOf(ByteString raw) {
+        ByteBuffer buffer = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        long[] values = new long[buffer.remaining() / 8];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = buffer.getLong();
+        }
+        return values;
+    }
+
+    static int[] intsOf(ByteString raw) {
+        ByteBuffer buffer = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        int[] values = new int[buffer.remaining() / 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = buffer.getInt();
+        }
+        return values;
     }
 
     static float[] floatsOf(ByteString raw) {

@@ -106,6 +106,29 @@ class V2GrpcApiTest {
     }
 
     @Test
+    void grpcInferWithIntegerAndBytesTensors() {
+        ModelInferResponse response = stub(channel).modelInfer(ModelInferRequest.newBuilder()
+                .setModelName("multi")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("features").setDatatype("FP32")
+                        .addShape(1).addShape(3)
+                        .setContents(InferTensorContents.newBuilder().addAllFp32Contents(List.of(1f, 1f, 1f))))
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("ids").setDatatype("INT64")
+                        .addShape(1).setContents(InferTensorContents.newBuilder().addInt64Contents(-5)))
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("text").setDatatype("BYTES")
+                        .addShape(1).setContents(InferTensorContents.newBuilder()
+                                .addBytesContents(ByteString.copyFromUtf8("grpc"))))
+                .build());
+        assertThat(response.getOutputsList()).extracting(ModelInferResponse.InferOutputTensor::getName)
+                .containsExactly("next_ids", "shout", "text_length", "weighted");
+        assertThat(response.getOutputsList()).extracting(ModelInferResponse.InferOutputTensor::getDatatype)
+                .containsExactly("INT64", "BYTES", "INT32", "FP32");
+        assertThat(longsOf(response.getRawOutputContents(0))).containsExactly(-4L);
+        assertThat(response.getRawOutputContents(1).toByteArray()).containsExactly(4, 0, 0, 0, 'G', 'R', 'P', 'C');
+        assertThat(intsOf(response.getRawOutputContents(2))).containsExactly(4);
+        assertThat(floatsOf(response.getRawOutputContents(3))).containsExactly(111f);
+    }
+
+    @Test
     void grpcErrorsCarryTheCoreCodes() {
         GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = stub(channel);
         assertCode(() -> stub.modelInfer(ModelInferRequest.newBuilder().setModelName("nope")

@@ -108,6 +108,44 @@ class V2RestApiTest {
     }
 
     @Test
+    void restInferWithIntegerAndBytesTensorsBothWays() throws Exception {
+        Reply answer = post(plain, "/v2/models/multi/infer", """
+                {"inputs": [
+                   {"name": "features", "shape": [2, 3], "datatype": "FP32", "data": [[1, 2, 3], [0.5, 0, 0]]},
+                   {"name": "ids", "shape": [2], "datatype": "INT64", "data": [41, 9007199254740993]},
+                   {"name": "text", "shape": [2], "datatype": "BYTES", "data": ["abc", "héllo"]}],
+                 "outputs": [{"name": "shout"}, {"name": "next_ids"}, {"name": "text_length"}, {"name": "weighted"}]}
+                """);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.body().get("outputs")).isEqualTo(json("""
+                [{"name": "shout", "datatype": "BYTES", "shape": [2], "data": ["ABC", "HéLLO"]},
+                 {"name": "next_ids", "datatype": "INT64", "shape": [2], "data": [42, 9007199254740994]},
+                 {"name": "text_length", "datatype": "INT32", "shape": [2], "data": [3, 6]},
+                 {"name": "weighted", "datatype": "FP32", "shape": [2], "data": [321.0, 0.5]}]
+                """));
+
+        // The same BYTES input as binary data: each element a 4-byte little-endian length and its bytes.
+        String header = """
+                {"inputs": [
+                   {"name": "features", "shape": [1, 3], "datatype": "FP32", "data": [0, 0, 1]},
+                   {"name": "ids", "shape": [1], "datatype": "INT64", "data": [1]},
+                   {"name": "text", "shape": [1], "datatype": "BYTES", "parameters": {"binary_data_size": 6}}],
+                 "outputs": [{"name": "shout", "parameters": {"binary_data": true}}]}""";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(json);
+        body.write(new byte[] {2, 0, 0, 0, 'o', 'k'});
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(uri(plain, "/v2/models/multi/infer"))
+                .header("Inference-Header-Content-Length", Integer.toString(json.length))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        int jsonLength = Integer.parseInt(response.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        assertThat(java.util.Arrays.copyOfRange(response.body(), jsonLength, response.body().length))
+                .containsExactly(2, 0, 0, 0, 'O', 'K');
+    }
+
+    @Test
     void restBinaryInputsAndOutputs() throws Exception {
         String header = """
                 {"inputs": [{"name": "x", "shape": [3, 1], "datatype": "FP32", "parameters": {"binary_data_size": 12}}],
