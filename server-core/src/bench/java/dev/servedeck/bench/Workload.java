@@ -3,14 +3,30 @@ package dev.servedeck.bench;
 import java.util.StringJoiner;
 
 /**
- * One kind of predict request, sent the same way to every server: the model's name in the URL
- * ({@code /v1/models/NAME:predict}) and a TF Serving row-format JSON body.
+ * One kind of predict request, sent the same way to every server: by default TF Serving's
+ * ({@code /v1/models/NAME:predict} with a row-format JSON body), else the Open Inference Protocol's.
  *
  * @param model       the served model's name
- * @param requestBody {@code {"instances": ...}} with {@code rows} instances
+ * @param requestBody {@code {"instances": ...}} with {@code rows} instances (or a v2 inference request)
  * @param rows        instances per request (rows/s = requests/s × rows)
+ * @param path        where it is posted
  */
-record Workload(String model, String requestBody, int rows) {
+record Workload(String model, String requestBody, int rows, String path) {
+
+    Workload(String model, String requestBody, int rows) {
+        this(model, requestBody, rows, "/v1/models/" + model + ":predict");
+    }
+
+    /** The same row as an Open Inference Protocol JSON request: one FP32 input of shape [1, row length]. */
+    static Workload openInference(String model, String input, float[] row) {
+        StringJoiner data = new StringJoiner(", ", "[", "]");
+        for (float value : row) {
+            data.add(Float.toString(value));
+        }
+        String body = "{\"inputs\": [{\"name\": \"" + input + "\", \"shape\": [1, " + row.length
+                + "], \"datatype\": \"FP32\", \"data\": " + data + "}]}";
+        return new Workload(model, body, 1, "/v2/models/" + model + "/infer");
+    }
 
     static final int MLP_INPUT_WIDTH = 784;
 
@@ -38,9 +54,5 @@ record Workload(String model, String requestBody, int rows) {
 
     private static float mlpPixel(int index) {
         return (index % 256) / 256f;
-    }
-
-    String path() {
-        return "/v1/models/" + model + ":predict";
     }
 }
