@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Open Inference Protocol against TF Serving's API on one ServeDeck process (issue 20): the same model and the
- * same row at c64, over REST (wrk: v1 {@code :predict} JSON against v2 {@code /infer} JSON) and gRPC (h2load:
+ * same row at c64, over REST (wrk: v1 {@code :predict} JSON against v2 {@code /infer} JSON, and v2 with binary
+ * tensors both ways) and gRPC (h2load:
  * {@code Predict} with {@code tensor_content} against {@code ModelInfer} with {@code raw_input_contents}), for
  * half_plus_two (where the protocol's own cost weighs most) and the MLP. The four kinds are measured in turns,
  * {@value #ROUNDS} rounds with the order alternated (v1 first, then v2 first), so that the shared machine's drift
@@ -90,7 +91,9 @@ final class V2ProtocolSuite {
             throws IOException, InterruptedException {
         String model = v1Rest.model();
         Workload v2Rest = Workload.openInference(model, input, row);
+        Workload v2Binary = Workload.openInferenceBinary(model, input, row);
         requireOk(server, v2Rest);
+        requireOk(server, v2Binary);
         ModelInferRequest infer = modelInfer(model, input, row);
         int predictBytes;
         int inferBytes;
@@ -105,10 +108,11 @@ final class V2ProtocolSuite {
         }
         List<Run> restV1 = new ArrayList<>();
         List<Run> restV2 = new ArrayList<>();
+        List<Run> restBinary = new ArrayList<>();
         List<Run> grpcV1 = new ArrayList<>();
         List<Run> grpcV2 = new ArrayList<>();
         // Unmeasured: the JIT and TensorFlow's first runs fall here.
-        restWarmUp.run(server, "ServeDeck " + model + " v1 and v2 REST", List.of(v1Rest, v2Rest));
+        restWarmUp.run(server, "ServeDeck " + model + " v1 and v2 REST", List.of(v1Rest, v2Rest, v2Binary));
         for (int run = 1; run <= GRPC_WARM_UP_RUNS; run++) {
             grpc(server, PREDICT_PATH, model + "-predict", predict.toByteArray(), predictBytes,
                     model + " Predict warm-up " + run, false);
@@ -125,12 +129,15 @@ final class V2ProtocolSuite {
                             model + " Predict round " + round, true));
                 } else {
                     restV2.add(rest(server, v2Rest, model + " v2 REST round " + round, true));
+                    restBinary.add(rest(server, v2Binary, model + " v2 REST binary round " + round, true));
                     grpcV2.add(grpc(server, MODEL_INFER_PATH, model + "-infer", infer.toByteArray(), inferBytes,
                             model + " ModelInfer round " + round, true));
                 }
             }
         }
-        return List.of(new Row(model, "REST JSON", restV1, restV2), new Row(model, "gRPC", grpcV1, grpcV2));
+        return List.of(new Row(model, "REST JSON", restV1, restV2),
+                new Row(model, "REST: v1 JSON, v2 binary tensors", restV1, restBinary),
+                new Row(model, "gRPC", grpcV1, grpcV2));
     }
 
     private Run rest(RunningServer server, Workload workload, String label, boolean measured)
@@ -162,9 +169,10 @@ final class V2ProtocolSuite {
 
     /** A v2 request that fails would measure error answers: it must answer 200 first. */
     private static void requireOk(RunningServer server, Workload workload) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(server.restUrl() + workload.path()))
-                .POST(HttpRequest.BodyPublishers.ofString(workload.requestBody())).build(),
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.restUrl() + workload.path()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(workload.body()));
+        workload.headers().forEach(request::header);
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(request.build(),
                 HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("v2 infer on " + workload.model() + " answered " + answer.statusCode()
