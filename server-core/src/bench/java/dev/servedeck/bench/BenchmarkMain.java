@@ -86,6 +86,10 @@ public final class BenchmarkMain {
             runTokensCostOnly(output, serverConfig);
             return;
         }
+        if (only.equals("v2")) {
+            runOpenInferenceOnly(output, serverConfig);
+            return;
+        }
         if (only.equals("adaptive")) {
             runAdaptiveBatchingOnly(output, serverConfig);
             return;
@@ -266,6 +270,23 @@ public final class BenchmarkMain {
         Files.writeString(results, cost.markdown());
         System.out.println();
         System.out.print(cost.markdown());
+        System.out.println("Written to " + results);
+    }
+
+    /**
+     * The Open Inference Protocol against TF Serving's API on the same server (-Dbench.only=v2), REST and gRPC,
+     * half_plus_two and the MLP: results-v2.md.
+     */
+    private void runOpenInferenceOnly(Path output, Path serverConfig) throws IOException, InterruptedException {
+        WrkRunner wrk = new WrkRunner(output.resolve("wrk"));
+        List<V2ProtocolSuite.Row> rows = new V2ProtocolSuite(wrk, settings, steady, warnings).run(serverConfig);
+        String markdown = "Open Inference Protocol against TF Serving's API, c64, " + V2ProtocolSuite.ROUNDS
+                + " rounds of " + settings.measurement().toSeconds() + " s each:\n\n" + V2ProtocolSuite.markdown(rows)
+                + (warnings.all().isEmpty() ? "" : "\nWarnings:\n- " + String.join("\n- ", warnings.all()) + "\n");
+        Path results = output.resolve("results-v2.md");
+        Files.writeString(results, markdown);
+        System.out.println();
+        System.out.print(markdown);
         System.out.println("Written to " + results);
     }
 

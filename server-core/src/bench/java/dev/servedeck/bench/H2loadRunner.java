@@ -63,10 +63,22 @@ final class H2loadRunner {
     /** Against {@code baseUrl}, every call carrying {@code headers} too (a bearer token). */
     GrpcLoadClient.Result predict(String baseUrl, Map<String, String> headers, PredictRequest request,
             int responseMessageBytes, LoadLevel level, Duration duration) throws IOException, InterruptedException {
-        String model = request.getModelSpec().getName();
-        Path body = dir.resolve(model + "-predict.grpc");
-        Files.write(body, framed(request.toByteArray()));
-        Path log = dir.resolve(model + "-" + level.label() + ".log");
+        return call(baseUrl, headers, PREDICT_PATH, request.getModelSpec().getName() + "-predict",
+                request.toByteArray(), responseMessageBytes, level, duration);
+    }
+
+    /**
+     * Any unary gRPC method: {@code message} (serialized) posted to {@code methodPath}
+     * ({@code /package.Service/Method}) on every stream.
+     *
+     * @param name names the run's files
+     */
+    GrpcLoadClient.Result call(String baseUrl, Map<String, String> headers, String methodPath, String name,
+            byte[] message, int responseMessageBytes, LoadLevel level, Duration duration)
+            throws IOException, InterruptedException {
+        Path body = dir.resolve(name + ".grpc");
+        Files.write(body, framed(message));
+        Path log = dir.resolve(name + "-" + level.label() + ".log");
         Files.deleteIfExists(log); // h2load appends
         int connections = level.connections() > 8 ? 2 : 1;
         List<String> command = new ArrayList<>(List.of("h2load",
@@ -77,8 +89,8 @@ final class H2loadRunner {
                 "-H", "content-type: application/grpc", "-H", "te: trailers",
                 "--log-file=" + log));
         // HTTP/2 header names are lower case (gRPC metadata).
-        headers.forEach((name, value) -> command.addAll(List.of("-H", name.toLowerCase(Locale.ROOT) + ": " + value)));
-        command.add(baseUrl + PREDICT_PATH);
+        headers.forEach((header, value) -> command.addAll(List.of("-H", header.toLowerCase(Locale.ROOT) + ": " + value)));
+        command.add(baseUrl + methodPath);
         String output = CommandOutput.runChecked(command, duration.plus(OVERHEAD));
         return parse(output, readLatencies(log), GRPC_FRAME_HEADER + responseMessageBytes);
     }

@@ -72,7 +72,7 @@ final class WrkRunner {
 
     private Path postScript(Workload workload, Map<String, String> headers, String extraLua) throws IOException {
         Path body = scriptDir.resolve(workload.model() + "-body.json");
-        Files.writeString(body, workload.requestBody(), StandardCharsets.UTF_8);
+        Files.write(body, workload.body());
         // The body is read from a file so that no JSON has to be escaped into Lua source.
         String lua = """
                 local file = assert(io.open("%s", "rb"))
@@ -82,11 +82,20 @@ final class WrkRunner {
                 file:close()
                 wrk.headers["Content-Type"] = "application/json"
                 %s%s""".formatted(luaString(body.toAbsolutePath().toString()), luaString(workload.path()),
-                luaHeaders(headers), extraLua);
+                luaHeaders(withWorkloadHeaders(workload, headers)), extraLua);
         Path script = scriptDir.resolve(workload.model() + (headers.isEmpty() ? "" : "-headers")
                 + (extraLua.isEmpty() ? "" : "-counted") + ".lua");
         Files.writeString(script, lua, StandardCharsets.UTF_8);
         return script;
+    }
+
+    private static Map<String, String> withWorkloadHeaders(Workload workload, Map<String, String> headers) {
+        if (workload.headers().isEmpty()) {
+            return headers;
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.putAll(workload.headers());
+        return all;
     }
 
     /** wrk sends its headers table with every request: set once, no per-request Lua. */

@@ -3,6 +3,7 @@ package dev.servedeck.core.grpc;
 import dev.servedeck.core.security.ApiOperation;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
+import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.health.v1.HealthGrpc;
 import dev.servedeck.proto.admin.v1.AdminServiceGrpc;
@@ -12,15 +13,27 @@ import java.util.Map;
 /** Which {@link ApiOperation} each gRPC method is: the gRPC side of the one table of who may do what. */
 final class GrpcOperations {
 
-    private static final Map<String, ApiOperation> BY_METHOD = withAdminMethods(Map.of(
-            PredictionServiceGrpc.getPredictMethod().getFullMethodName(), ApiOperation.PREDICT,
-            PredictionServiceGrpc.getClassifyMethod().getFullMethodName(), ApiOperation.CLASSIFY,
-            PredictionServiceGrpc.getRegressMethod().getFullMethodName(), ApiOperation.REGRESS,
-            PredictionServiceGrpc.getMultiInferenceMethod().getFullMethodName(), ApiOperation.MULTI_INFERENCE,
-            PredictionServiceGrpc.getGetModelMetadataMethod().getFullMethodName(), ApiOperation.GET_MODEL_METADATA,
-            ModelServiceGrpc.getGetModelStatusMethod().getFullMethodName(), ApiOperation.GET_MODEL_STATUS,
-            ModelServiceGrpc.getHandleReloadConfigRequestMethod().getFullMethodName(),
-            ApiOperation.HANDLE_RELOAD_CONFIG));
+    private static final Map<String, ApiOperation> BY_METHOD = withAdminMethods(Map.ofEntries(
+            // The Open Inference Protocol's: probes are open as gRPC health is; the rest as their TF Serving twins.
+            Map.entry(GRPCInferenceServiceGrpc.getServerLiveMethod().getFullMethodName(), ApiOperation.HEALTH),
+            Map.entry(GRPCInferenceServiceGrpc.getServerReadyMethod().getFullMethodName(), ApiOperation.HEALTH),
+            Map.entry(GRPCInferenceServiceGrpc.getModelReadyMethod().getFullMethodName(), ApiOperation.HEALTH),
+            Map.entry(GRPCInferenceServiceGrpc.getServerMetadataMethod().getFullMethodName(),
+                    ApiOperation.SERVER_METADATA),
+            Map.entry(GRPCInferenceServiceGrpc.getModelMetadataMethod().getFullMethodName(),
+                    ApiOperation.GET_MODEL_METADATA),
+            Map.entry(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(), ApiOperation.PREDICT),
+            Map.entry(PredictionServiceGrpc.getPredictMethod().getFullMethodName(), ApiOperation.PREDICT),
+            Map.entry(PredictionServiceGrpc.getClassifyMethod().getFullMethodName(), ApiOperation.CLASSIFY),
+            Map.entry(PredictionServiceGrpc.getRegressMethod().getFullMethodName(), ApiOperation.REGRESS),
+            Map.entry(PredictionServiceGrpc.getMultiInferenceMethod().getFullMethodName(),
+                    ApiOperation.MULTI_INFERENCE),
+            Map.entry(PredictionServiceGrpc.getGetModelMetadataMethod().getFullMethodName(),
+                    ApiOperation.GET_MODEL_METADATA),
+            Map.entry(ModelServiceGrpc.getGetModelStatusMethod().getFullMethodName(),
+                    ApiOperation.GET_MODEL_STATUS),
+            Map.entry(ModelServiceGrpc.getHandleReloadConfigRequestMethod().getFullMethodName(),
+                    ApiOperation.HANDLE_RELOAD_CONFIG)));
 
     /** Whole services that are open: probes and tools must reach them without a token. */
     private static final Map<String, ApiOperation> BY_SERVICE = Map.of(

@@ -9,6 +9,8 @@ import dev.servedeck.proto.admin.v1.AdminServiceGrpc;
 import dev.servedeck.core.security.Authorizer;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
+import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
+import dev.servedeck.core.oip.OpenInference;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -147,11 +149,15 @@ public final class GrpcServer implements AutoCloseable {
         builder.directExecutor()
                 .intercept(new AwaitingMessageLimit(options.maxCallsAwaitingMessage()))
                 .callExecutor(new ServiceCallExecutors(executor, Set.of(
-                        PredictionServiceGrpc.SERVICE_NAME, ModelServiceGrpc.SERVICE_NAME, AdminServiceGrpc.SERVICE_NAME)))
+                        PredictionServiceGrpc.SERVICE_NAME, ModelServiceGrpc.SERVICE_NAME,
+                        GRPCInferenceServiceGrpc.SERVICE_NAME, AdminServiceGrpc.SERVICE_NAME)))
                 .addService(RequestMessageParsing.wrap(
                         ServerInterceptors.intercept(new PredictionServiceImpl(api, executor), limit)))
                 .addService(RequestMessageParsing.wrap(
                         ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit)))
+                // The Open Inference Protocol beside TF Serving's API: same core, same limit, same tokens.
+                .addService(RequestMessageParsing.wrap(ServerInterceptors.intercept(new OpenInferenceServiceImpl(
+                        new OpenInference(api, core::health), executor), limit)))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
         admin.ifPresent(service -> builder.addService(RequestMessageParsing.wrap(

@@ -55,13 +55,20 @@ final class BearerTokenCheck implements RequestCheck {
                 challenge(decision));
     }
 
-    /** The operations told apart without routing: a CORS preflight, the metrics and health paths; else null. */
+    /**
+     * The operations told apart without guessing: a CORS preflight, the metrics and health paths, the Open Inference
+     * Protocol's paths; else null.
+     */
     private ApiOperation cheapOperationOf(HttpRequest head) {
         if (cors && head.method().equals(HttpMethod.OPTIONS)) {
             return ApiOperation.CORS_PREFLIGHT;
         }
         RouteMatch.Monitoring.Kind monitoring = router.monitoringGet(head.method(), head.uri());
-        return monitoring == null ? null : monitoring.operation();
+        if (monitoring != null) {
+            return monitoring.operation();
+        }
+        // The protocol's paths mix open probes with predict calls: route them, rather than assume 'predict'.
+        return router.isOpenInference(head.method(), head.uri()) ? routedOperationOf(head) : null;
     }
 
     /** What the router makes of the request line, as the dispatcher will route it. */

@@ -1,8 +1,6 @@
 package dev.servedeck.core.rest;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.servedeck.core.ClassifyResult;
 import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ModelMetadata;
@@ -11,13 +9,8 @@ import dev.servedeck.core.RegressResult;
 import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.status.ServingException;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -36,10 +29,9 @@ final class RestApiHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestApiHandler.class);
     private static final String INTERNAL_ERROR_MESSAGE = "Internal server error while processing the request";
-    private static final int INITIAL_BODY_BYTES = 256;
 
     private final ServingApi api;
-    private final JsonFactory json;
+    private final JsonResponses responses;
     private final JsonTensorReader tensorReader;
     private final JsonTensorWriter tensorWriter = new JsonTensorWriter();
     private final JsonExampleReader exampleReader;
@@ -48,7 +40,7 @@ final class RestApiHandler {
 
     RestApiHandler(ServingApi api, JsonFactory json) {
         this.api = api;
-        this.json = json;
+        this.responses = new JsonResponses(json);
         this.tensorReader = new JsonTensorReader(json);
         this.exampleReader = new JsonExampleReader(json);
     }
@@ -97,11 +89,7 @@ final class RestApiHandler {
 
     /** {@code {"error": "message"}}, as TF Serving answers every failure. */
     RestResponse error(HttpResponseStatus status, String message, ByteBufAllocator alloc) {
-        return render(status, alloc, g -> {
-            g.writeStartObject();
-            g.writeStringField("error", message);
-            g.writeEndObject();
-        });
+        return responses.error(status, message, alloc);
     }
 
     private CompletableFuture<RestResponse> predict(RouteMatch.Call call, JsonBody body, ByteBufAllocator alloc,
@@ -135,27 +123,7 @@ final class RestApiHandler {
         return render(HttpResponseStatus.OK, alloc, g -> modelWriter.writeMetadata(g, metadata));
     }
 
-    /** Writes JSON straight into a pooled buffer; on failure the buffer goes back to the pool. */
-    private RestResponse render(HttpResponseStatus status, ByteBufAllocator alloc, BodyWriter writer) {
-        ByteBuf buffer = alloc.buffer(INITIAL_BODY_BYTES);
-        boolean written = false;
-        try {
-            try (JsonGenerator g = json.createGenerator((OutputStream) new ByteBufOutputStream(buffer), JsonEncoding.UTF8)) {
-                writer.write(g);
-            }
-            written = true;
-            return new RestResponse(status, buffer);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            if (!written) {
-                buffer.release();
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface BodyWriter {
-        void write(JsonGenerator g) throws IOException;
+    private RestResponse render(HttpResponseStatus status, ByteBufAllocator alloc, JsonResponses.BodyWriter writer) {
+        return responses.render(status, alloc, writer);
     }
 }

@@ -123,6 +123,7 @@ final class RestConnectionHandler extends ChannelInboundHandlerAdapter {
         if (response.challenge() != null) {
             headers.set(HttpHeaderNames.WWW_AUTHENTICATE, response.challenge());
         }
+        response.headers().forEach(headers::set);
         if (cors) {
             headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN);
             headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, CORS_ALLOWED_METHODS);

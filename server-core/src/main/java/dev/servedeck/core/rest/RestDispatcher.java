@@ -27,6 +27,7 @@ final class RestDispatcher {
 
     private final RestRouter router;
     private final RestApiHandler api;
+    private final OpenInferenceRestHandler openInference;
     private final MonitoringHandler monitoring;
     private final ExecutorService executor;
     private final long timeoutNanos;
@@ -36,9 +37,10 @@ final class RestDispatcher {
     private final Object answeredLock = new Object();
     private int unanswered;
 
-    RestDispatcher(RestApiHandler api, MonitoringRoutes routes, MonitoringHandler monitoring, ExecutorService executor,
-            Duration timeout, int maxBodyBytes) {
+    RestDispatcher(RestApiHandler api, OpenInferenceRestHandler openInference, MonitoringRoutes routes,
+            MonitoringHandler monitoring, ExecutorService executor, Duration timeout, int maxBodyBytes) {
         this.router = new RestRouter(routes);
+        this.openInference = openInference;
         this.monitoring = monitoring;
         this.api = api;
         this.executor = executor;
@@ -71,16 +73,35 @@ final class RestDispatcher {
             answerMonitoring(monitored, accept, alloc, done);
             return;
         }
+        if (match instanceof RouteMatch.OpenInferenceCall call) {
+            String headerLength = request.headers().get(OpenInferenceRestHandler.INFERENCE_HEADER_CONTENT_LENGTH);
+            submit(request, alloc, done, openInference.expect(call), "v2 " + call.method(), call.model(),
+                    (body, left) -> openInference.handle(call, body, headerLength, alloc, left));
+            return;
+        }
         RouteMatch.Call call = (RouteMatch.Call) match;
+        submit(request, alloc, done, api.expect(call), call.method().name(), call.model(),
+                (body, left) -> api.handle(call, body, alloc, left));
+    }
+
+    /** A call's work, given the request body and what is left of the REST timeout; never a failed future. */
+    @FunctionalInterface
+    private interface CallWork {
+        CompletableFuture<RestResponse> run(JsonBody body, Duration left);
+    }
+
+    /**
+     * Queues a call for a worker. While it waits, a Predict call is company a partial batch of its model may wait
+     * for ({@code expected}); from the worker on, the core counts it.
+     */
+    private void submit(FullHttpRequest request, ByteBufAllocator alloc, Consumer<RestResponse> done,
+            ExpectedCall expected, String method, String model, CallWork work) {
         long queuedAt = System.nanoTime();
         Consumer<RestResponse> counted = countUnanswered(done);
-        // While it waits for a worker, a Predict call is company a partial batch of its model may wait for; from
-        // the worker on, the core counts it.
-        ExpectedCall expected = api.expect(call);
         try {
             executor.execute(() -> {
                 expected.close();
-                run(call, request, alloc, queuedAt, counted);
+                run(method, model, work, request, alloc, queuedAt, counted);
             });
         } catch (RejectedExecutionException e) {
             expected.close();
@@ -175,8 +196,8 @@ final class RestDispatcher {
         }
     }
 
-    private void run(RouteMatch.Call call, FullHttpRequest request, ByteBufAllocator alloc, long queuedAt,
-            Consumer<RestResponse> done) {
+    private void run(String method, String model, CallWork work, FullHttpRequest request, ByteBufAllocator alloc,
+            long queuedAt, Consumer<RestResponse> done) {
         CompletableFuture<RestResponse> response;
         try {
             long waited = System.nanoTime() - queuedAt;
@@ -187,11 +208,11 @@ final class RestDispatcher {
             } else {
                 // At least a nanosecond: zero would mean "no deadline" to the core.
                 Duration left = timeoutNanos > 0 ? Duration.ofNanos(Math.max(1, timeoutNanos - waited)) : Duration.ZERO;
-                response = api.handle(call, JsonBody.of(request.content()), alloc, left);
+                response = work.run(JsonBody.of(request.content()), left);
             }
         } catch (RuntimeException | Error e) {
             // Only a failure to render even an error lands here; the connection gets closed instead of an answer.
-            LOG.error("REST {} on model {} could not be answered", call.method(), call.model(), e);
+            LOG.error("REST {} on model {} could not be answered", method, model, e);
             response = CompletableFuture.completedFuture(null);
         } finally {
             // The call has read the body by now (even one still waiting for its batch).
@@ -199,7 +220,7 @@ final class RestDispatcher {
         }
         response.whenComplete((answer, error) -> {
             if (error != null) {
-                LOG.error("REST {} on model {} could not be answered", call.method(), call.model(), error);
+                LOG.error("REST {} on model {} could not be answered", method, model, error);
             }
             done.accept(error == null ? answer : null);
         });

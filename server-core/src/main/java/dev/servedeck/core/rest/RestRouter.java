@@ -25,6 +25,13 @@ final class RestRouter {
             "/v1/models(?:/([^/:]+))?(?:/versions/(\\d+)|/labels/([^/:]+))?(?:/(metadata))?",
             Pattern.CASE_INSENSITIVE);
 
+    /** The Open Inference Protocol's paths all start so (and no TF Serving path does). */
+    private static final String OPEN_INFERENCE_PREFIX = "/v2";
+    private static final Pattern OPEN_INFERENCE_SERVER = Pattern.compile("/v2/?|/v2/health/(live|ready)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern OPEN_INFERENCE_MODEL = Pattern.compile(
+            "/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer)?", Pattern.CASE_INSENSITIVE);
+
     private final MonitoringRoutes monitoring;
 
     RestRouter() {
@@ -41,6 +48,9 @@ final class RestRouter {
         if (monitored != null) {
             return method.equals(HttpMethod.GET) ? new RouteMatch.Monitoring(monitored)
                     : methodNotAllowed(method, path, "GET");
+        }
+        if (isOpenInference(path)) {
+            return openInference(method, path);
         }
         Matcher call = CALL.matcher(path);
         if (call.matches()) {
@@ -61,6 +71,50 @@ final class RestRouter {
             return call(kind, model.group(1), model.group(2), model.group(3));
         }
         return new RouteMatch.Rejection(HttpResponseStatus.NOT_FOUND, malformed(method, path), null);
+    }
+
+    /** Whether a request line is on the Open Inference Protocol's paths (whose probes need no token). */
+    boolean isOpenInference(HttpMethod method, String uri) {
+        return isOpenInference(pathOf(uri));
+    }
+
+    private static boolean isOpenInference(String path) {
+        return path.regionMatches(true, 0, OPEN_INFERENCE_PREFIX, 0, OPEN_INFERENCE_PREFIX.length())
+                && (path.length() == OPEN_INFERENCE_PREFIX.length() || path.charAt(OPEN_INFERENCE_PREFIX.length()) == '/');
+    }
+
+    /** The protocol's paths: case-insensitive and percent-decoded as TF Serving's are. */
+    private static RouteMatch openInference(HttpMethod method, String path) {
+        Matcher server = OPEN_INFERENCE_SERVER.matcher(path);
+        if (server.matches()) {
+            if (!method.equals(HttpMethod.GET)) {
+                return methodNotAllowed(method, path, "GET");
+            }
+            OpenInferenceMethod kind = server.group(1) == null ? OpenInferenceMethod.SERVER_METADATA
+                    : server.group(1).equalsIgnoreCase("live") ? OpenInferenceMethod.SERVER_LIVE
+                    : OpenInferenceMethod.SERVER_READY;
+            return new RouteMatch.OpenInferenceCall(kind, "", "");
+        }
+        Matcher model = OPEN_INFERENCE_MODEL.matcher(path);
+        if (!model.matches()) {
+            return new RouteMatch.Rejection(HttpResponseStatus.NOT_FOUND, malformed(method, path), null);
+        }
+        String suffix = model.group(3) == null ? "" : model.group(3).toLowerCase(Locale.ROOT);
+        OpenInferenceMethod kind = switch (suffix) {
+            case "/infer" -> OpenInferenceMethod.INFER;
+            case "/ready" -> OpenInferenceMethod.MODEL_READY;
+            default -> OpenInferenceMethod.MODEL_METADATA;
+        };
+        HttpMethod allowed = kind == OpenInferenceMethod.INFER ? HttpMethod.POST : HttpMethod.GET;
+        if (!method.equals(allowed)) {
+            return methodNotAllowed(method, path, allowed.name());
+        }
+        String name = percentDecode(model.group(1));
+        String version = model.group(2) == null ? "" : percentDecode(model.group(2));
+        if (name == null || version == null) {
+            return badRequest("Failed to decode the model name or version: " + path);
+        }
+        return new RouteMatch.OpenInferenceCall(kind, name, version);
     }
 
     /**

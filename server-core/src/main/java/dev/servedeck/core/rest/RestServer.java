@@ -3,6 +3,9 @@ package dev.servedeck.core.rest;
 import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.tls.ServerTls;
 import dev.servedeck.core.security.Authorizer;
+import com.fasterxml.jackson.core.JsonFactory;
+import dev.servedeck.core.ServerHealth;
+import dev.servedeck.core.oip.OpenInference;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -101,9 +104,13 @@ public final class RestServer implements AutoCloseable {
                 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(Math.max(MIN_QUEUED_REQUESTS, options.numThreads() * QUEUED_REQUESTS_PER_THREAD)),
                 new DefaultThreadFactory("servedeck-rest-request", true));
-        RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, RestJsonFactory.create(options.maxBodyBytes())),
-                monitoring, new MonitoringHandler(monitoring, RestJsonFactory.create(options.maxBodyBytes())), executor,
-                options.timeout(), options.maxBodyBytes());
+        JsonFactory json = RestJsonFactory.create(options.maxBodyBytes());
+        // Without a health source (tests of the REST layer alone) the protocol's readiness is that of a server with
+        // nothing configured: ready.
+        OpenInference protocol = new OpenInference(api, monitoring.health().orElse(() -> ServerHealth.READY));
+        RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, json),
+                new OpenInferenceRestHandler(protocol, new JsonResponses(json), new OpenInferenceJsonReader(json)),
+                monitoring, new MonitoringHandler(monitoring, json), executor, options.timeout(), options.maxBodyBytes());
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptor, eventLoops)

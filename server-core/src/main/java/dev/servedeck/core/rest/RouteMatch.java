@@ -25,6 +25,20 @@ sealed interface RouteMatch {
         }
     }
 
+    /**
+     * An Open Inference Protocol (KServe v2) call.
+     *
+     * @param model the model, empty for the server's calls
+     * @param version the version as the path wrote it, empty for none
+     */
+    record OpenInferenceCall(OpenInferenceMethod method, String model, String version) implements RouteMatch {
+
+        @Override
+        public ApiOperation operation() {
+            return method.operation();
+        }
+    }
+
     /** A monitoring path: the metrics scrape or the health check. */
     record Monitoring(Kind kind) implements RouteMatch {
 

@@ -14,6 +14,8 @@ public enum ApiOperation {
     MULTI_INFERENCE("MultiInference", Scope.PREDICT),
     GET_MODEL_METADATA("GetModelMetadata", Scope.PREDICT),
     GET_MODEL_STATUS("GetModelStatus", Scope.PREDICT),
+    /** The Open Inference Protocol's server metadata (name, version, extensions): read by the same clients as predict. */
+    SERVER_METADATA("ServerMetadata", Scope.PREDICT),
     HANDLE_RELOAD_CONFIG("HandleReloadConfigRequest", Scope.ADMIN),
     // The admin API (servedeck.admin.v1.AdminService): what only reads needs 'monitor' (which 'admin' includes),
     // what changes the server needs 'admin'.
@@ -34,7 +36,10 @@ public enum ApiOperation {
     ADMIN_APPLY_BATCHING_PARAMETERS("AdminService/ApplyBatchingParameters", Scope.ADMIN),
     ADMIN_REPLACE_MODEL_CONFIG("AdminService/ReplaceModelConfig", Scope.ADMIN),
     METRICS("the Prometheus metrics path", Scope.METRICS),
-    /** REST {@code /v1/health} and gRPC health: open, so that probes and load balancers need no token. */
+    /**
+     * REST {@code /v1/health}, gRPC health and the Open Inference Protocol's liveness and readiness calls (server and
+     * model): open, so that probes and load balancers need no token.
+     */
     HEALTH("health", Access.OPEN),
     /** gRPC server reflection: open, it describes the API (the same protos anyone can download), no data. */
     REFLECTION("server reflection", Access.OPEN),

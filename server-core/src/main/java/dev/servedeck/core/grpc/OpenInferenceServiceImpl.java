@@ -1,0 +1,188 @@
+package dev.servedeck.core.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.servedeck.core.oip.InferDatatype;
+import dev.servedeck.core.oip.InferInput;
+import dev.servedeck.core.oip.InferModelMetadata;
+import dev.servedeck.core.oip.InferOutput;
+import dev.servedeck.core.oip.InferRequest;
+import dev.servedeck.core.oip.InferResponse;
+import dev.servedeck.core.oip.InputTensorBuilder;
+import dev.servedeck.core.oip.OpenInference;
+import dev.servedeck.core.oip.ServerMetadata;
+import dev.servedeck.core.oip.TensorMetadata;
+import dev.servedeck.core.status.ServingException;
+import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
+import dev.servedeck.proto.inference.InferParameter;
+import dev.servedeck.proto.inference.InferTensorContents;
+import dev.servedeck.proto.inference.ModelInferRequest;
+import dev.servedeck.proto.inference.ModelInferResponse;
+import dev.servedeck.proto.inference.ModelMetadataRequest;
+import dev.servedeck.proto.inference.ModelMetadataResponse;
+import dev.servedeck.proto.inference.ModelReadyRequest;
+import dev.servedeck.proto.inference.ModelReadyResponse;
+import dev.servedeck.proto.inference.ServerLiveRequest;
+import dev.servedeck.proto.inference.ServerLiveResponse;
+import dev.servedeck.proto.inference.ServerMetadataRequest;
+import dev.servedeck.proto.inference.ServerMetadataResponse;
+import dev.servedeck.proto.inference.ServerReadyRequest;
+import dev.servedeck.proto.inference.ServerReadyResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * The Open Inference Protocol's {@code inference.GRPCInferenceService} over {@link OpenInference}, the mapping the
+ * REST dialect uses too. Inputs come as typed {@code contents} or as {@code raw_input_contents}; outputs are
+ * answered in {@code raw_output_contents} (as Triton answers), which every client of the protocol reads and which
+ * costs no conversion: the core's numbers are already little-endian bytes.
+ */
+final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    private final OpenInference protocol;
+    private final UnaryCalls calls;
+
+    /** Calls run on {@code callExecutor}; the server should invoke these methods directly on its transport. */
+    OpenInferenceServiceImpl(OpenInference protocol, Executor callExecutor) {
+        this.protocol = protocol;
+        this.calls = new UnaryCalls(callExecutor);
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> observer) {
+        calls.answer("ServerLive", observer, () -> ServerLiveResponse.newBuilder().setLive(true).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> observer) {
+        calls.answer("ServerReady", observer,
+                () -> ServerReadyResponse.newBuilder().setReady(protocol.ready().ready()).build());
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
+        calls.answer("ModelReady", observer, () -> ModelReadyResponse.newBuilder()
+                .setReady(protocol.modelReady(request.getName(), request.getVersion()))
+                .build());
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> observer) {
+        calls.answer("ServerMetadata", observer, () -> {
+            ServerMetadata metadata = protocol.serverMetadata();
+            return ServerMetadataResponse.newBuilder()
+                    .setName(metadata.name())
+                    .setVersion(metadata.version())
+                    .addAllExtensions(metadata.extensions())
+                    .build();
+        });
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
+        calls.answer("ModelMetadata", observer, () -> {
+            InferModelMetadata metadata = protocol.modelMetadata(request.getName(), request.getVersion());
+            return ModelMetadataResponse.newBuilder()
+                    .setName(metadata.name())
+                    .addAllVersions(metadata.versions())
+                    .setPlatform(metadata.platform())
+                    .addAllInputs(tensors(metadata.inputs()))
+                    .addAllOutputs(tensors(metadata.outputs()))
+                    .build();
+        });
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+        // As Predict: while it waits for a call thread the request is company a partial batch may wait for.
+        calls.answerAsync("ModelInfer", observer, protocol.expect(request.getModelName())::close,
+                () -> protocol.inferAsync(inferRequest(request), UnaryCalls.timeLeft())
+                        .thenApply(OpenInferenceServiceImpl::inferResponse));
+    }
+
+    private static InferRequest inferRequest(ModelInferRequest request) {
+        int raw = request.getRawInputContentsCount();
+        if (raw > 0 && raw != request.getInputsCount()) {
+            throw ServingException.invalidArgument("raw_input_contents has " + raw + " entries for "
+                    + request.getInputsCount() + " inputs: with raw contents, every input needs one, in order");
+        }
+        List<InferInput> inputs = new ArrayList<>(request.getInputsCount());
+        for (int i = 0; i < request.getInputsCount(); i++) {
+            ModelInferRequest.InferInputTensor input = request.getInputs(i);
+            InferDatatype datatype = InferDatatype.parse(input.getDatatype(), input.getName());
+            long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
+            if (raw > 0) {
+                if (input.hasContents()) {
+                    throw ServingException.invalidArgument("Input '" + input.getName() + "' has contents, but the "
+                            + "request uses raw_input_contents: one or the other");
+                }
+                inputs.add(InputTensorBuilder.fromRaw(input.getName(), datatype, shape,
+                        request.getRawInputContents(i)));
+            } else {
+                inputs.add(typed(input.getName(), datatype, shape, input.getContents()));
+            }
+        }
+        List<String> outputs = request.getOutputsList().stream()
+                .map(ModelInferRequest.InferRequestedOutputTensor::getName)
+                .toList();
+        InferParameter signature = request.getParametersMap().get(InferRequest.SIGNATURE_PARAMETER);
+        if (signature != null && signature.getParameterChoiceCase() != InferParameter.ParameterChoiceCase.STRING_PARAM) {
+            throw ServingException.invalidArgument("The '" + InferRequest.SIGNATURE_PARAMETER
+                    + "' parameter must be a string_param");
+        }
+        return new InferRequest(request.getModelName(), request.getModelVersion(), request.getId(),
+                signature == null ? "" : signature.getStringParam(), inputs, outputs);
+    }
+
+    /** Typed contents: the field the protocol gives the datatype, each value range-checked by the builder. */
+    private static InferInput typed(String name, InferDatatype datatype, long[] shape, InferTensorContents contents) {
+        InputTensorBuilder builder = new InputTensorBuilder(name, datatype, shape);
+        switch (datatype) {
+            case BOOL -> contents.getBoolContentsList().forEach(builder::addBool);
+            case INT8, INT16, INT32 -> contents.getIntContentsList().forEach(value -> builder.addInteger(value));
+            case INT64 -> contents.getInt64ContentsList().forEach(builder::addInteger);
+            case UINT8, UINT16, UINT32 -> contents.getUintContentsList()
+                    .forEach(value -> builder.addInteger(Integer.toUnsignedLong(value)));
+            case UINT64 -> contents.getUint64ContentsList().forEach(builder::addUnsigned64);
+            case FP32 -> contents.getFp32ContentsList().forEach(value -> builder.addFloating(value));
+            case FP64 -> contents.getFp64ContentsList().forEach(builder::addFloating);
+            case BYTES -> contents.getBytesContentsList().forEach(builder::addBytes);
+            case FP16, BF16 -> throw ServingException.invalidArgument("Input '" + name + "' is " + datatype
+                    + ", which the protocol sends only in raw_input_contents");
+        }
+        return builder.build();
+    }
+
+    private static ModelInferResponse inferResponse(InferResponse response) {
+        ModelInferResponse.Builder answer = ModelInferResponse.newBuilder()
+                .setModelName(response.model())
+                .setModelVersion(response.version())
+                .setId(response.id());
+        for (InferOutput output : response.outputs()) {
+            ModelInferResponse.InferOutputTensor.Builder tensor = answer.addOutputsBuilder()
+                    .setName(output.name())
+                    .setDatatype(output.datatype().name());
+            for (long dim : output.shape()) {
+                tensor.addShape(dim);
+            }
+            ByteString raw = output.raw();
+            answer.addRawOutputContents(raw);
+        }
+        return answer.build();
+    }
+
+    private static List<ModelMetadataResponse.TensorMetadata> tensors(List<TensorMetadata> tensors) {
+        List<ModelMetadataResponse.TensorMetadata> described = new ArrayList<>(tensors.size());
+        for (TensorMetadata tensor : tensors) {
+            ModelMetadataResponse.TensorMetadata.Builder builder = ModelMetadataResponse.TensorMetadata.newBuilder()
+                    .setName(tensor.name())
+                    .setDatatype(tensor.datatype());
+            for (long dim : tensor.shape()) {
+                builder.addShape(dim);
+            }
+            described.add(builder.build());
+        }
+        return described;
+    }
+}
