@@ -29,6 +29,13 @@ class ArchitectureTest {
             .because("the ConsoleBackend port is the console's only way to the server, so a remote backend can replace it");
 
     @ArchTest
+    static final ArchRule theConsoleNeverTouchesTheLifecycle = noClasses()
+            .should().dependOnClassesThat().resideInAPackage("dev.servedeck.core.lifecycle..")
+            .because("the lifecycle is internal to the core: the embedded backend reads states through "
+                    + "ModelStates and changes models through ModelAdministration, as a remote backend will over the "
+                    + "admin API");
+
+    @ArchTest
     static final ArchRule viewsTalkToViewModelsNotToTheBackend = noClasses()
             .that().haveSimpleNameEndingWith("View")
             .should().dependOnClassesThat().haveSimpleName("ConsoleBackend")

@@ -1,5 +1,8 @@
 package dev.servedeck.core;
 
+import dev.servedeck.core.admin.ModelAdministration;
+import dev.servedeck.core.admin.ModelStates;
+import dev.servedeck.core.admin.VersionLabelRule;
 import dev.servedeck.core.batching.ArrivingRequest;
 import dev.servedeck.core.batching.BatchRequest;
 import dev.servedeck.core.batching.BatchScheduler;
@@ -18,7 +21,6 @@ import dev.servedeck.core.lifecycle.Loader;
 import dev.servedeck.core.lifecycle.ServableHandle;
 import dev.servedeck.core.lifecycle.ServableStateMonitor;
 import dev.servedeck.core.servable.ExampleBatch;
-import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableRequest;
@@ -65,6 +67,10 @@ public final class ServerCore implements ServingApi, AutoCloseable {
 
     private final ServerCoreOptions options;
     private final ServableStateMonitor monitor = new ServableStateMonitor();
+    /** The read-only view of {@link #monitor} that everything outside the core reads states through. */
+    private final ModelStates states = new ModelStates(monitor);
+    private final VersionLabelRule labelRule;
+    private final ModelAdministration administration;
     private final AspiredVersionsManager manager;
     private final FileSystemStoragePathSource source;
     /** Present when batching is enabled; shared by every model. */
@@ -82,6 +88,9 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         this.options = options;
         this.runtimeLatency = instrumentation.runtimeLatency();
         this.tensorsInFlight = new InFlightTensorBytes(options.tensorByteLimit().maxInFlightBytes());
+        this.labelRule = new VersionLabelRule(options.allowVersionLabelsForUnavailableModels());
+        // Safe to hand out this early: the administration keeps the reference and uses it only when called.
+        this.administration = new ModelAdministration(this, states, labelRule);
         monitor.subscribe(instrumentation.stateListener());
         Clock clock = Clock.systemUTC();
         this.manager = AspiredVersionsManager.builder(monitor).policy(new AvailabilityPreservingPolicy())
@@ -188,8 +197,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             awaitLoaded(names);
             VersionLabels nextLabels;
             try {
-                nextLabels = VersionLabels.from(newConfig, manager::availableVersions,
-                        options.allowVersionLabelsForUnavailableModels());
+                nextLabels = VersionLabels.from(newConfig, manager::availableVersions, labelRule, labels);
             } catch (ServingException e) {
                 // The models are applied but the labels stay as before: the config in force must say so, or
                 // every later reload (and a saved config) would carry the refused labels on.
@@ -253,9 +261,17 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         return config;
     }
 
-    /** Every servable state change: the single feed for status queries, the console and metrics. */
-    public ServableStateMonitor monitor() {
-        return monitor;
+    /**
+     * The models' states: the single feed for status queries, health, the console and metrics. Read-only; the
+     * lifecycle behind it stays inside the core.
+     */
+    public ModelStates states() {
+        return states;
+    }
+
+    /** Every change to the models served (add, remove, policies, loads, labels, the whole config), with its rules. */
+    public ModelAdministration administration() {
+        return administration;
     }
 
     /** Labels of a model (label -> version); empty if it has none. */
@@ -409,7 +425,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
 
     @Override
     public List<ServableState> status(ModelSpec spec) {
-        SortedMap<Long, ServableState> versions = monitor.versionStates(spec.name());
+        SortedMap<Long, ServableState> versions = states.versions(spec.name());
         if (versions.isEmpty()) {
             throw ServingException.notFound("Could not find any versions of model " + spec.name());
         }
@@ -431,8 +447,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
      */
     public ServerHealth health() {
         for (ModelConfig model : config.getModelConfigList().getConfigList()) {
-            SortedMap<Long, ServableState> versions = monitor.versionStates(model.getName());
-            if (versions.values().stream().noneMatch(state -> state.state() == ManagerState.AVAILABLE)) {
+            if (!states.hasAvailableVersion(model.getName())) {
+                SortedMap<Long, ServableState> versions = states.versions(model.getName());
                 return ServerHealth.notReady("Model " + model.getName() + " has no AVAILABLE version"
                         + (versions.isEmpty() ? "" : " (versions: " + describe(versions) + ")"));
             }

@@ -1,5 +1,6 @@
 package dev.servedeck.core;
 
+import dev.servedeck.core.admin.VersionLabelRule;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelServerConfig;
@@ -21,13 +22,14 @@ final class VersionLabels {
     }
 
     /**
-     * Builds the table, checking as TF Serving does that every label points at an AVAILABLE version
-     * unless {@code allowUnavailable}.
+     * Builds the table, checking every label against {@link VersionLabelRule} (TF Serving's rule: at an AVAILABLE
+     * version, or with --allow_version_labels_for_unavailable_models a label that is new or keeps its version).
      *
+     * @param inForce the labels in force, which a label may keep but not move to a version that is not AVAILABLE
      * @throws ServingException FAILED_PRECONDITION naming the first label that points nowhere
      */
     static VersionLabels from(ModelServerConfig config, Function<String, SortedSet<Long>> availableVersions,
-            boolean allowUnavailable) {
+            VersionLabelRule rule, VersionLabels inForce) {
         Map<String, Map<String, Long>> table = new HashMap<>();
         for (ModelConfig model : config.getModelConfigList().getConfigList()) {
             if (model.getVersionLabelsCount() == 0) {
@@ -35,11 +37,8 @@ final class VersionLabels {
             }
             SortedSet<Long> available = availableVersions.apply(model.getName());
             for (Map.Entry<String, Long> label : model.getVersionLabelsMap().entrySet()) {
-                if (!allowUnavailable && !available.contains(label.getValue())) {
-                    throw ServingException.failedPrecondition("Request to assign label " + label.getKey()
-                            + " to version " + label.getValue() + " of model " + model.getName()
-                            + ", which is not currently available for inference");
-                }
+                rule.check(model.getName(), label.getKey(), label.getValue(),
+                        inForce.version(model.getName(), label.getKey()), available);
             }
             table.put(model.getName(), Map.copyOf(model.getVersionLabelsMap()));
         }

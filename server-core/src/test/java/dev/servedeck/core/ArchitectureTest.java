@@ -80,9 +80,22 @@ class ArchitectureTest {
     static final ArchRule grpcReachesModelsOnlyThroughTheCore = noClasses()
             .that().resideInAPackage("dev.servedeck.core.grpc..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.source..",
-                    "dev.servedeck.core.tensorflow..", "dev.servedeck.core.rest..")
-            .because("front ends are stateless and reach models only through ServingApi / ServerCore "
-                    + "(the state monitor, which ServerCore hands out, feeds gRPC health)");
+                    "dev.servedeck.core.tensorflow..", "dev.servedeck.core.rest..", "dev.servedeck.core.lifecycle..")
+            .because("front ends are stateless and reach models only through ServingApi / ServerCore; states come "
+                    + "from the core's ModelStates view, changes go through its ModelAdministration");
+
+    @ArchTest
+    static final ArchRule onlyTheCoreTouchesTheLifecycle = noClasses()
+            .that().resideOutsideOfPackages("dev.servedeck.core", "dev.servedeck.core.admin..",
+                    "dev.servedeck.core.lifecycle..", "dev.servedeck.core.source..", "dev.servedeck.core.tensorflow..")
+            .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                    "are lifecycle classes other than LoadRetries (the retry flags' value, which the command line builds)",
+                    (com.tngtech.archunit.core.domain.JavaClass c) ->
+                            c.getPackageName().startsWith("dev.servedeck.core.lifecycle")
+                                    && !c.getName().equals("dev.servedeck.core.lifecycle.LoadRetries")))
+            .because("the lifecycle (manager, harnesses, state monitor) is internal to the core: ServerCore drives it, "
+                    + "sources feed it, core.tensorflow implements its Loader, and everything else reads states through "
+                    + "core.admin.ModelStates and changes models through core.admin.ModelAdministration");
 
     @ArchTest
     static final ArchRule frontEndsReachModelsOnlyThroughTheCore = noClasses()

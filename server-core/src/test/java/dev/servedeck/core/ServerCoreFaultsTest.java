@@ -129,15 +129,15 @@ class ServerCoreFaultsTest {
             Files.move(v2, base.resolve("2"));
             ServableId m2 = new ServableId("m", 2);
 
-            assertThat(core.monitor().awaitState(m2, state -> state.state() == ManagerState.END, Duration.ofSeconds(30)))
+            assertThat(core.states().awaitState(m2, state -> state.state() == ManagerState.END, Duration.ofSeconds(30)))
                     .isTrue();
-            assertThat(core.monitor().state(m2).orElseThrow().failed()).isTrue();
+            assertThat(core.states().state(m2).orElseThrow().failed()).isTrue();
             assertThat(core.predict(ModelSpec.latest("m"), Set.of(), signature -> Map.of("x", FloatColumns.column(2f)))
                     .servedBy()).as("the good version serves meanwhile").isEqualTo(M1);
 
             Files.write(base.resolve("2/variables/variables.data-00000-of-00001"), good);
 
-            assertThat(core.monitor().awaitState(m2, state -> state.state() == ManagerState.AVAILABLE,
+            assertThat(core.states().awaitState(m2, state -> state.state() == ManagerState.AVAILABLE,
                     Duration.ofSeconds(30))).isTrue();
             assertThat(y(core.predict(ModelSpec.latest("m"), Set.of(), signature -> Map.of("x", FloatColumns.column(2f)))))
                     .containsExactly(3f);
@@ -176,7 +176,7 @@ class ServerCoreFaultsTest {
      */
     private void assertUnloadsPromptly(ServerCore core) throws InterruptedException {
         core.reloadConfig(ModelServerConfig.getDefaultInstance());
-        assertThat(core.monitor().awaitState(M1, state -> state.state() == ManagerState.END, PROMPTLY)).isTrue();
+        assertThat(core.states().awaitState(M1, state -> state.state() == ManagerState.END, PROMPTLY)).isTrue();
         assertThat(servable().closed()).isTrue();
     }
 

@@ -141,7 +141,7 @@ public final class GrpcServer implements AutoCloseable {
         // (UnaryCalls); health and reflection run on it through grpc-java's executor. A ForkJoinPool in async
         // mode: its work-stealing queues hand calls over without the single lock of a LinkedBlockingQueue.
         ForkJoinPool executor = new ForkJoinPool(options.maxThreads(), namedWorkers("servedeck-grpc-call"), null, true);
-        ModelHealth health = new ModelHealth(core.monitor(), core::health);
+        ModelHealth health = new ModelHealth(core.states(), core::health);
         InFlightCallLimit limit = new InFlightCallLimit(options.maxThreads() * CALLS_IN_FLIGHT_PER_THREAD);
         Optional<AdminServiceImpl> admin = adminSources.map(sources -> new AdminServiceImpl(sources, executor));
         // The admin service's unary calls hand themselves to the executor as TF Serving's do; its streams only

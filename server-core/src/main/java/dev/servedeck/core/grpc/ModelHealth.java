@@ -1,8 +1,7 @@
 package dev.servedeck.core.grpc;
 
 import dev.servedeck.core.ServerHealth;
-import dev.servedeck.core.lifecycle.ServableStateMonitor;
-import dev.servedeck.core.servable.ManagerState;
+import dev.servedeck.core.admin.ModelStates;
 import dev.servedeck.core.servable.ServableState;
 import io.grpc.BindableService;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -12,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standard {@code grpc.health.v1.Health} service, fed by the servable state monitor:
+ * The standard {@code grpc.health.v1.Health} service, fed by the core's {@link ModelStates}:
  * <ul>
  *   <li>service {@code ""} (what Kubernetes' gRPC probe asks by default): the server's readiness, the rule
  *       {@code /v1/health} answers with (SERVING while every configured model has an AVAILABLE version),
@@ -26,7 +25,7 @@ final class ModelHealth implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelHealth.class);
 
     private final HealthStatusManager health = new HealthStatusManager();
-    private final ServableStateMonitor monitor;
+    private final ModelStates states;
     private final Supplier<ServerHealth> serverHealth;
     private final AutoCloseable subscription;
 
@@ -34,12 +33,12 @@ final class ModelHealth implements AutoCloseable {
      * @param serverHealth the whole server's readiness (every configured model has an AVAILABLE version), the
      *     same rule {@code /v1/health} answers with: the empty service name reports it
      */
-    ModelHealth(ServableStateMonitor monitor, Supplier<ServerHealth> serverHealth) {
-        this.monitor = monitor;
+    ModelHealth(ModelStates states, Supplier<ServerHealth> serverHealth) {
+        this.states = states;
         this.serverHealth = serverHealth;
         // Subscribe first, then publish what is known, so that no change in between is missed.
-        this.subscription = monitor.subscribe(this::onStateChange);
-        monitor.allStates().keySet().forEach(this::publish);
+        this.subscription = states.subscribe(this::onStateChange);
+        states.all().keySet().forEach(this::publish);
     }
 
     BindableService service() {
@@ -51,9 +50,7 @@ final class ModelHealth implements AutoCloseable {
     }
 
     private void publish(String model) {
-        boolean available = monitor.versionStates(model).values().stream()
-                .anyMatch(state -> state.state() == ManagerState.AVAILABLE);
-        health.setStatus(model, available ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        health.setStatus(model, states.hasAvailableVersion(model) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
                 serverHealth.get().ready() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
     }

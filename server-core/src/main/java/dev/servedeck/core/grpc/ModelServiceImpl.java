@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * TF Serving's {@code tensorflow.serving.ModelService}: model status, and replacing the model config at run
  * time. It needs the whole {@link ServerCore} (not only {@code ServingApi}) because reloading is an
- * administrative act on the core.
+ * administrative act: it goes through the core's {@code ModelAdministration}, and reads states through its
+ * {@code ModelStates}.
  */
 public final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBase {
 
@@ -72,7 +73,7 @@ public final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBas
             }
             LOG.info("ReloadConfig over gRPC with {} model(s)", config.getModelConfigList().getConfigCount());
             try {
-                core.reloadConfig(config);
+                core.administration().replaceConfig(config);
                 requireModelsAvailable(config);
             } catch (ServingException e) {
                 LOG.error("ReloadConfig failed: {}", e.getMessage());
@@ -86,9 +87,8 @@ public final class ModelServiceImpl extends ModelServiceGrpc.ModelServiceImplBas
     private void requireModelsAvailable(ModelServerConfig config) {
         List<String> unavailable = new ArrayList<>();
         for (ModelConfig model : config.getModelConfigList().getConfigList()) {
-            List<ServableState> states = core.monitor().versionStates(model.getName()).values().stream().toList();
-            boolean available = states.stream().anyMatch(state -> state.state() == ManagerState.AVAILABLE);
-            if (!available) {
+            if (!core.states().hasAvailableVersion(model.getName())) {
+                List<ServableState> states = List.copyOf(core.states().versions(model.getName()).values());
                 unavailable.add(states.isEmpty() ? "{name: " + model.getName() + "}"
                         : states.get(states.size() - 1).id().toString());
             }

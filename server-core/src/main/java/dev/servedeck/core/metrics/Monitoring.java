@@ -55,7 +55,7 @@ public final class Monitoring implements AutoCloseable {
         this.statistics = new LiveStatistics(options.statistics(), clock);
         this.lifecycle = new ModelLifecycleMetrics(
                 new VersionFolders(List.of(configBeingApplied, this::appliedConfig)),
-                () -> core == null ? Map.of() : core.monitor().allStates());
+                () -> core == null ? Map.of() : core.states().all());
         this.exposition = new PrometheusExposition(metrics.registry());
         if (options.metricsEnabled()) {
             metrics.registry().register(lifecycle);

@@ -1,6 +1,7 @@
 package dev.servedeck.core.metrics;
 
 import dev.servedeck.core.servable.ServableId;
+import dev.servedeck.core.source.VersionFolderNames;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -58,10 +60,7 @@ final class VersionFolders implements Function<ServableId, String> {
     }
 
     private static boolean isVersion(String folder, long version) {
-        try {
-            return !folder.isEmpty() && folder.chars().allMatch(Character::isDigit) && Long.parseLong(folder) == version;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        OptionalLong named = VersionFolderNames.versionOf(folder);
+        return named.isPresent() && named.getAsLong() == version;
     }
 }

@@ -124,7 +124,9 @@ public final class ModelServer implements AutoCloseable {
                 watcher = Optional.of(new ModelConfigFileWatcher(options.configFile().get(),
                         options.configFilePollWait(), newConfig -> {
                             applying.set(newConfig);
-                            core.reloadConfig(newConfig);
+                            // Through the administration, so a file poll never lands between the read and the
+                            // write of another admin operation.
+                            core.administration().replaceConfig(newConfig);
                         }));
             }
             MonitoringRoutes routes = new MonitoringRoutes(options.monitoring().prometheusPath(),

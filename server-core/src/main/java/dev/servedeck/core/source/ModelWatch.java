@@ -20,7 +20,6 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,6 @@ import org.slf4j.LoggerFactory;
 final class ModelWatch {
 
     private static final Logger log = LoggerFactory.getLogger(ModelWatch.class);
-    private static final Pattern VERSION_NAME = Pattern.compile("[0-9]+");
 
     private MonitoredModel model;
     private final Map<Long, VersionDirectory> versionDirectories = new TreeMap<>();
@@ -207,7 +205,7 @@ final class ModelWatch {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(basePath)) {
             for (Path child : children) {
                 String fileName = child.getFileName().toString();
-                if (VERSION_NAME.matcher(fileName).matches() && Files.isDirectory(child)) {
+                if (VersionFolderNames.versionOf(fileName).isPresent() && Files.isDirectory(child)) {
                     addVersionFolder(folders, fileName, child);
                 }
             }
@@ -216,16 +214,10 @@ final class ModelWatch {
     }
 
     private void addVersionFolder(Map<Long, Path> folders, String fileName, Path folder) {
-        long version;
-        try {
-            version = Long.parseLong(fileName);
-        } catch (NumberFormatException e) {
-            log.debug("Ignoring {}: the number is too large for a version", folder);
-            return;
-        }
+        long version = VersionFolderNames.versionOf(fileName).getAsLong();
         Path other = folders.get(version);
         // "1" and "001" are the same version; take the same one at every poll whatever the listing order.
-        if (other == null || fileName.compareTo(other.getFileName().toString()) < 0) {
+        if (other == null || VersionFolderNames.takesPrecedence(fileName, other.getFileName().toString())) {
             folders.put(version, folder);
         }
         if (other != null) {

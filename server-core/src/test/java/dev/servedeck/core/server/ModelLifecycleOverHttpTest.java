@@ -44,7 +44,7 @@ class ModelLifecycleOverHttpTest {
         String config = "model_config_list { config { name: \"m\" base_path: \"" + base + "\" } }";
         try (ModelServer server = start(ModelServerConfigFile.parse(config, "test"), Optional.empty())) {
             List<ServableState> events = new CopyOnWriteArrayList<>();
-            try (AutoCloseable subscription = server.core().monitor().subscribe(events::add);
+            try (AutoCloseable subscription = server.core().states().subscribe(events::add);
                     PredictLoad load = new PredictLoad(server.restPort().orElseThrow(), "/v1/models/m:predict", 3,
                             Set.of(3.0))) {
                 // A slow, file-by-file copy: the half-written folder must not be loaded before it is complete.

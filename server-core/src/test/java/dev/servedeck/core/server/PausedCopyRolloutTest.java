@@ -84,7 +84,7 @@ class PausedCopyRolloutTest {
             HttpJsonClient client = new HttpJsonClient(server.restPort().orElseThrow());
             List<ServableState> events = new CopyOnWriteArrayList<>();
             Instant copied;
-            try (AutoCloseable subscription = server.core().monitor().subscribe(events::add);
+            try (AutoCloseable subscription = server.core().states().subscribe(events::add);
                     PredictLoad load = new PredictLoad(server.restPort().orElseThrow(), "/v1/models/m:predict", 8,
                             Set.of(3.0, 4.0))) {
                 Await.until(() -> load.succeeded() > 50, Duration.ofSeconds(10));

@@ -68,7 +68,7 @@ class RecordedRequestsWarmupTest {
             Files.move(staged, base.resolve("00000124"));
 
             ServableId next = new ServableId("counter", 124);
-            assertThat(server.core().monitor().awaitState(next, s -> s.state() == ManagerState.AVAILABLE,
+            assertThat(server.core().states().awaitState(next, s -> s.state() == ManagerState.AVAILABLE,
                     Duration.ofSeconds(60))).isTrue();
             // Two records, two iterations each: (2 + 1) x 2 on version 124's own fresh session.
             var total = rest.post("/v1/models/counter/versions/124:predict",

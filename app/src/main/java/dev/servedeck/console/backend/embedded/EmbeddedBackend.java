@@ -22,6 +22,7 @@ import dev.servedeck.core.signature.Signatures;
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.admin.ModelAdministration;
 import dev.servedeck.core.batching.BatchingConfig;
 import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.batching.BatchingParametersFile;
@@ -36,7 +37,6 @@ import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.requestlog.RequestLogOptions;
 import dev.servedeck.core.rest.AllowedHosts;
 import dev.servedeck.core.rest.RestOptions;
-import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
@@ -71,8 +71,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -84,9 +82,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console's server, in this process: a {@link ModelServer} with REST (and gRPC) on real sockets. The
- * only console class that calls the serving core. Model operations are config edits applied with the
- * core's ReloadConfig, one at a time on the operations thread; predictions go over real HTTP so the console
- * sees exactly what a client sees.
+ * only console class that calls the serving core. Model operations are the core's {@link ModelAdministration}
+ * (its rules, its refusals), run one at a time on the operations thread; model states come from the core's
+ * {@code ModelStates}; predictions go over real HTTP so the console sees exactly what a client sees.
  */
 public final class EmbeddedBackend implements ConsoleBackend {
 
@@ -155,10 +153,10 @@ public final class EmbeddedBackend implements ConsoleBackend {
                 ModelServer server = ModelServer.start(serverOptions(settings), config);
                 warnIfConsoleCannotConnect(server, identity);
                 List<AutoCloseable> subscriptions = new ArrayList<>();
-                subscriptions.add(server.core().monitor().subscribe(this::onStateChange));
+                subscriptions.add(server.core().states().subscribe(this::onStateChange));
                 // The first loads happened inside start(), before anyone listened: report where each version
                 // ended up (AVAILABLE, or END with the load's error) so the event log shows them too.
-                server.core().monitor().allStates().values()
+                server.core().states().all().values()
                         .forEach(versions -> versions.values().forEach(this::onStateChange));
                 server.requestLog().ifPresent(log -> subscriptions.add(log.subscribe(this::onRequestLogged)));
                 // For "Save recent requests as warmup file": the console keeps each model's latest successful
@@ -215,8 +213,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
             return ModelServerConfigFile.read(file.file());
         }
         ModelSource.BasePath basePath = (ModelSource.BasePath) source;
-        return ModelConfigEditor.addModel(ModelServerConfig.getDefaultInstance(), basePath.name(),
-                basePath.basePath(), new ServableVersionPolicy.Latest(1));
+        return ModelAdministration.singleModelConfig(basePath.name(), basePath.basePath());
     }
 
     private static ModelServerOptions serverOptions(ServerSettings settings) throws UncheckedIOException {
@@ -303,8 +300,8 @@ public final class EmbeddedBackend implements ConsoleBackend {
         }
         ServerCore core = current.server().core();
         int available = 0;
-        for (SortedMap<Long, ServableState> versions : core.monitor().allStates().values()) {
-            available += (int) versions.values().stream().filter(s -> s.state() == ManagerState.AVAILABLE).count();
+        for (String model : core.states().all().keySet()) {
+            available += core.states().availableVersions(model).size();
         }
         return new ServerStatus(state, Optional.of(current.startedAt()), current.restPort(), current.grpcPort(), core.config().getModelConfigList().getConfigCount(),
                 available, heapUsed, runtime.maxMemory(), failure);
@@ -336,7 +333,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
             return List.of();
         }
         ServerCore core = current.server().core();
-        Map<String, SortedMap<Long, ServableState>> states = core.monitor().allStates();
+        Map<String, SortedMap<Long, ServableState>> states = core.states().all();
         List<ModelEntry> models = new ArrayList<>();
         for (ModelConfig model : core.config().getModelConfigList().getConfigList()) {
             List<VersionEntry> versions = new ArrayList<>();
@@ -361,17 +358,12 @@ public final class EmbeddedBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<Void> addModel(String name, Path basePath, ServableVersionPolicy policy) {
-        return reconfigure("Added model " + name, config -> {
-            if (!Files.isDirectory(basePath)) {
-                throw new IllegalArgumentException("The base path " + basePath + " is not a folder");
-            }
-            return ModelConfigEditor.addModel(config, name, basePath, policy);
-        });
+        return administer("Added model " + name, admin -> admin.addModel(name, basePath, policy));
     }
 
     @Override
     public CompletableFuture<Void> removeModel(String name) {
-        return reconfigure("Removed model " + name, config -> ModelConfigEditor.removeModel(config, name))
+        return administer("Removed model " + name, admin -> admin.removeModel(name))
                 .thenRun(() -> {
                     // A model added again under this name may have other signatures: its old requests must not
                     // end up in its warmup file.
@@ -384,103 +376,36 @@ public final class EmbeddedBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<Void> setVersionPolicy(String model, ServableVersionPolicy policy) {
-        return reconfigure("Version policy of " + model + " set to " + PolicyText.of(policy), config -> {
-            ModelConfig current = ModelConfigEditor.model(config, model);
-            SortedSet<Long> aspired = policy.select(versionFoldersOf(Path.of(current.getBasePath())));
-            refuseToStrandLabels(current, aspired, "The policy " + PolicyText.of(policy) + " would unload");
-            return ModelConfigEditor.setPolicy(config, model, policy);
-        });
+        return administer("Version policy of " + model + " set to " + PolicyText.of(policy),
+                admin -> admin.setVersionPolicy(model, policy));
     }
 
     @Override
     public CompletableFuture<Void> loadVersion(String model, long version) {
-        return reconfigure("Loading " + model + " version " + version, config -> {
-            Path basePath = Path.of(ModelConfigEditor.model(config, model).getBasePath());
-            if (versionFolder(basePath, version).isEmpty()) {
-                // Named as the folder would be without zero padding ("00000123" counts as version 123 too).
-                throw new IllegalArgumentException("Model " + model + " has no version folder "
-                        + basePath.resolve(Long.toString(version)));
-            }
-            SortedSet<Long> served = servedVersions(model);
-            served.add(version);
-            return ModelConfigEditor.setPolicy(config, model, new ServableVersionPolicy.Specific(served));
-        });
+        return administer("Loading " + model + " version " + version, admin -> admin.loadVersion(model, version));
     }
 
     @Override
     public CompletableFuture<Void> unloadVersion(String model, long version) {
-        return reconfigure("Unloading " + model + " version " + version, config -> {
-            ModelConfigEditor.model(config, model);
-            SortedSet<Long> served = servedVersions(model);
-            if (!served.remove(version)) {
-                throw new IllegalArgumentException("Version " + version + " of " + model + " is not being served");
-            }
-            refuseToStrandLabels(ModelConfigEditor.model(config, model), served, "Unloading would remove");
-            return ModelConfigEditor.setPolicy(config, model, new ServableVersionPolicy.Specific(served));
-        });
-    }
-
-    /**
-     * Refuses an edit that would leave a label pointing at a version no longer served: TF Serving would
-     * apply the models and then reject the labels, leaving the config in force and the labels disagreeing.
-     */
-    private static void refuseToStrandLabels(ModelConfig model, SortedSet<Long> stillServed, String what) {
-        for (Map.Entry<String, Long> label : new java.util.TreeMap<>(model.getVersionLabelsMap()).entrySet()) {
-            if (!stillServed.contains(label.getValue())) {
-                throw new IllegalArgumentException(what + " version " + label.getValue() + " of " + model.getName()
-                        + ", which label " + label.getKey() + " points at; move or remove the label first");
-            }
-        }
-    }
-
-    /** The numeric version folders under a base path, as the file system source sees them. */
-    private static SortedSet<Long> versionFoldersOf(Path basePath) throws IOException {
-        SortedSet<Long> versions = new TreeSet<>();
-        if (!Files.isDirectory(basePath)) {
-            return versions;
-        }
-        try (var children = Files.list(basePath)) {
-            children.filter(Files::isDirectory).map(child -> child.getFileName().toString())
-                    .filter(name -> name.matches("\\d{1,18}"))
-                    .forEach(name -> versions.add(Long.parseLong(name)));
-        }
-        return versions;
-    }
-
-    /** Versions loading or serving now (what "keep the others" means for load/unload). */
-    private SortedSet<Long> servedVersions(String model) {
-        SortedSet<Long> served = new TreeSet<>();
-        requireRunning().server().core().monitor().versionStates(model).forEach((version, versionState) -> {
-            ManagerState s = versionState.state();
-            if (s == ManagerState.START || s == ManagerState.LOADING || s == ManagerState.AVAILABLE) {
-                served.add(version);
-            }
-        });
-        return served;
+        return administer("Unloading " + model + " version " + version, admin -> admin.unloadVersion(model, version));
     }
 
     @Override
     public CompletableFuture<Void> setLabel(String model, String label, long version) {
-        return reconfigure("Label " + label + " of " + model + " now points at version " + version, config -> {
-            ModelServerConfig next = ModelConfigEditor.setLabel(config, model, label, version);
-            // Checked before applying: a refused label must not stay in the config in force.
-            if (!availableVersions(model).contains(version)) {
-                throw new IllegalArgumentException("Cannot point label " + label + " at version " + version + " of "
-                        + model + ": that version is not currently available for inference (load it first)");
-            }
-            return next;
-        });
+        return administer("Label " + label + " of " + model + " now points at version " + version,
+                admin -> admin.setLabel(model, label, version));
     }
 
     @Override
     public CompletableFuture<Void> removeLabel(String model, String label) {
-        return reconfigure("Removed label " + label + " of " + model,
-                config -> ModelConfigEditor.removeLabel(config, model, label));
+        return administer("Removed label " + label + " of " + model, admin -> admin.removeLabel(model, label));
     }
 
     @Override
     public CompletableFuture<Void> openModelConfig(Path file) {
-        return reconfigure("Opened model config " + file, config -> ModelServerConfigFile.read(file));
+        // An operator opening a file wants its models served even when one of its labels cannot be yet.
+        return administer("Opened model config " + file,
+                admin -> admin.replaceConfigKeepingServableLabels(ModelServerConfigFile.read(file)));
     }
 
     @Override
@@ -498,23 +423,20 @@ public final class EmbeddedBackend implements ConsoleBackend {
         return ModelServerConfigFile.format(requireRunning().server().core().config());
     }
 
-    /** Applies {@code edit} to the config in force with ReloadConfig; on failure the old config stays. */
-    private CompletableFuture<Void> reconfigure(String description, ConfigEdit edit) {
+    /**
+     * Runs one operation of the core's model administration on the operations thread, and tells the event log
+     * and the model listeners. The rules (and the refusals, which change nothing) are the core's.
+     */
+    private CompletableFuture<Void> administer(String description, Consumer<ModelAdministration> operation) {
         return submit(() -> {
             ServerCore core = requireRunning().server().core();
-            ModelServerConfig next = null;
             try {
-                next = edit.apply(core.config());
-                core.reloadConfig(next);
+                operation.accept(core.administration());
                 publish(ServerEvent.Severity.INFO, "server", description);
                 reportFailedVersions(core);
             } catch (RuntimeException e) {
-                RuntimeException reported = e;
-                if (next != null && modelsApplied(core.config(), next)) {
-                    reported = dropUnservedLabels(core, next, e);
-                }
-                publish(ServerEvent.Severity.ERROR, "server", description + " failed: " + messageOf(reported));
-                throw reported;
+                publish(ServerEvent.Severity.ERROR, "server", description + " failed: " + messageOf(e));
+                throw e;
             } finally {
                 fireModelsChanged();
             }
@@ -522,49 +444,11 @@ public final class EmbeddedBackend implements ConsoleBackend {
         });
     }
 
-    /** Whether the core applied {@code wanted}'s models (it keeps its old labels when it refuses new ones). */
-    private static boolean modelsApplied(ModelServerConfig inForce, ModelServerConfig wanted) {
-        return ModelConfigEditor.withoutLabels(inForce).equals(ModelConfigEditor.withoutLabels(wanted));
-    }
-
-    /**
-     * The core applied the models of a config but refused its labels (one points at a version that is not
-     * available), so the config in force holds labels that are not. Re-applies it without those labels,
-     * so later edits start from a config the server accepts and a saved config matches what is served.
-     */
-    private RuntimeException dropUnservedLabels(ServerCore core, ModelServerConfig refused, RuntimeException refusal) {
-        ModelServerConfig consistent = ModelConfigEditor.keepLabels(refused,
-                (model, version) -> availableVersions(model).contains(version));
-        try {
-            core.reloadConfig(consistent);
-        } catch (RuntimeException again) {
-            LOG.warn("Could not re-apply the model config without its unavailable labels: {}", messageOf(again));
-            return refusal;
-        }
-        return new IllegalStateException(messageOf(refusal)
-                + " (the models were applied without the labels that point at unavailable versions)", refusal);
-    }
-
-    private SortedSet<Long> availableVersions(String model) {
-        SortedSet<Long> available = new TreeSet<>();
-        requireRunning().server().core().monitor().versionStates(model).forEach((version, versionState) -> {
-            if (versionState.state() == ManagerState.AVAILABLE) {
-                available.add(version);
-            }
-        });
-        return available;
-    }
-
-    @FunctionalInterface
-    private interface ConfigEdit {
-        ModelServerConfig apply(ModelServerConfig config) throws IOException;
-    }
-
     private void reportFailedVersions(ServerCore core) {
         // Load failures already arrive as END events with an error; nothing else to do here, but a model whose
         // base path holds no version at all deserves a word, since the server then serves nothing for it.
         for (ModelConfig model : core.config().getModelConfigList().getConfigList()) {
-            if (core.monitor().versionStates(model.getName()).isEmpty()) {
+            if (core.states().versions(model.getName()).isEmpty()) {
                 publish(ServerEvent.Severity.WARNING, model.getName(),
                         "No version of " + model.getName() + " found under " + model.getBasePath());
             }
@@ -576,10 +460,9 @@ public final class EmbeddedBackend implements ConsoleBackend {
     @Override
     public CompletableFuture<WarmupTarget> warmupTarget(String model, long version) {
         return submit(() -> {
-            Path basePath = Path.of(ModelConfigEditor.model(requireRunning().server().core().config(), model)
-                    .getBasePath());
-            Path file = WarmupFile.of(versionFolder(basePath, version).orElseThrow(() -> new IllegalArgumentException(
-                    "Model " + model + " has no folder for version " + version + " under " + basePath)));
+            Path file = WarmupFile.of(requireRunning().server().core().administration().versionFolder(model, version)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "Model " + model + " has no folder for version " + version)));
             return new WarmupTarget(file, Files.exists(file));
         });
     }
@@ -597,19 +480,6 @@ public final class EmbeddedBackend implements ConsoleBackend {
                     + " as a warmup file: " + file);
             return logs.size();
         });
-    }
-
-    /** The folder of {@code version} under a base path, as the file system source reads names ("00000123" is 123). */
-    private static Optional<Path> versionFolder(Path basePath, long version) throws IOException {
-        if (!Files.isDirectory(basePath)) {
-            return Optional.empty();
-        }
-        try (var children = Files.list(basePath)) {
-            return children.filter(Files::isDirectory)
-                    .filter(child -> child.getFileName().toString().matches("\\d{1,18}"))
-                    .filter(child -> Long.parseLong(child.getFileName().toString()) == version)
-                    .findFirst();
-        }
     }
 
     // ---- batching ----

@@ -1,32 +1,33 @@
-package dev.servedeck.console.backend.embedded;
+package dev.servedeck.core.admin;
 
 import dev.servedeck.core.source.ServableVersionPolicy;
+import dev.servedeck.core.status.Code;
+import dev.servedeck.core.status.ServingException;
 import dev.servedeck.proto.config.FileSystemStoragePathSourceConfig;
 import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelConfigList;
 import dev.servedeck.proto.config.ModelServerConfig;
 import java.nio.file.Path;
-import java.util.SortedSet;
 import java.util.function.UnaryOperator;
 
 /**
- * The console's model operations as edits of a TF Serving {@code ModelServerConfig}: every change the
- * console makes is a new config applied with ReloadConfig, exactly what a TF Serving operator would do by
- * hand, so the result can always be saved as a config file. Pure functions; they throw
- * {@link IllegalArgumentException} with a message for the operator when an edit makes no sense.
+ * The model operations as edits of a TF Serving {@code ModelServerConfig}: every change is a new config
+ * applied with ReloadConfig, exactly what a TF Serving operator would do by hand, so the config in force can
+ * always be saved as a config file. Pure functions; they throw {@link ServingException} with a message for the
+ * operator when an edit makes no sense (and then nothing is applied).
  */
-final class ModelConfigEditor {
+final class ModelConfigEdits {
 
-    private ModelConfigEditor() {
+    private ModelConfigEdits() {
     }
 
     static ModelServerConfig addModel(ModelServerConfig config, String name, Path basePath,
             ServableVersionPolicy policy) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("A model needs a name");
+            throw ServingException.invalidArgument("A model needs a name");
         }
         if (find(config, name) >= 0) {
-            throw new IllegalArgumentException("A model named '" + name + "' is already served");
+            throw new ServingException(Code.ALREADY_EXISTS, "A model named '" + name + "' is already served");
         }
         ModelConfig model = ModelConfig.newBuilder()
                 .setName(name)
@@ -47,32 +48,26 @@ final class ModelConfigEditor {
     }
 
     static ModelServerConfig setLabel(ModelServerConfig config, String name, String label, long version) {
-        if (label == null || label.isBlank()) {
-            throw new IllegalArgumentException("A label needs a name");
-        }
-        if (!label.matches("[A-Za-z0-9_.-]+")) {
-            throw new IllegalArgumentException("A label may hold letters, digits, '_', '.' and '-' only: " + label);
-        }
         return edit(config, name, model -> model.toBuilder().putVersionLabels(label, version).build());
     }
 
     static ModelServerConfig removeLabel(ModelServerConfig config, String name, String label) {
         return edit(config, name, model -> {
             if (!model.containsVersionLabels(label)) {
-                throw new IllegalArgumentException("Model '" + name + "' has no label '" + label + "'");
+                throw ServingException.notFound("Model '" + name + "' has no label '" + label + "'");
             }
             return model.toBuilder().removeVersionLabels(label).build();
         });
     }
 
-    /** The config with only the labels {@code keep} accepts (model name, version). */
-    static ModelServerConfig keepLabels(ModelServerConfig config, java.util.function.BiPredicate<String, Long> keep) {
+    /** The config with only the labels {@code keep} accepts. */
+    static ModelServerConfig keepLabels(ModelServerConfig config, LabelFilter keep) {
         ModelConfigList.Builder list = config.getModelConfigList().toBuilder();
         for (int i = 0; i < list.getConfigCount(); i++) {
             ModelConfig model = list.getConfig(i);
             ModelConfig.Builder kept = model.toBuilder().clearVersionLabels();
             model.getVersionLabelsMap().forEach((label, version) -> {
-                if (keep.test(model.getName(), version)) {
+                if (keep.keeps(model.getName(), label, version)) {
                     kept.putVersionLabels(label, version);
                 }
             });
@@ -81,15 +76,22 @@ final class ModelConfigEditor {
         return rebuild(config, list.build());
     }
 
-    /** The config with every model's version labels removed (to compare the models alone). */
-    static ModelServerConfig withoutLabels(ModelServerConfig config) {
-        ModelConfigList.Builder list = ModelConfigList.newBuilder();
-        for (ModelConfig model : config.getModelConfigList().getConfigList()) {
-            list.addConfig(model.toBuilder().clearVersionLabels());
-        }
-        return rebuild(config, list.build());
+    /** Which labels {@link #keepLabels} keeps. */
+    @FunctionalInterface
+    interface LabelFilter {
+        boolean keeps(String model, String label, long version);
     }
 
+    /** The config with every model's version labels removed (to compare the models alone). */
+    static ModelServerConfig withoutLabels(ModelServerConfig config) {
+        return keepLabels(config, (model, label, version) -> false);
+    }
+
+    /**
+     * The model's config.
+     *
+     * @throws ServingException NOT_FOUND when no model of that name is configured
+     */
     static ModelConfig model(ModelServerConfig config, String name) {
         return config.getModelConfigList().getConfig(require(config, name));
     }
@@ -103,7 +105,7 @@ final class ModelConfigEditor {
             builder.setAll(FileSystemStoragePathSourceConfig.ServableVersionPolicy.All.getDefaultInstance());
         } else if (policy instanceof ServableVersionPolicy.Specific specific) {
             builder.setSpecific(FileSystemStoragePathSourceConfig.ServableVersionPolicy.Specific.newBuilder()
-                    .addAllVersions((SortedSet<Long>) specific.versions()));
+                    .addAllVersions(specific.versions()));
         }
         return builder.build();
     }
@@ -121,7 +123,7 @@ final class ModelConfigEditor {
     private static int require(ModelServerConfig config, String name) {
         int index = find(config, name);
         if (index < 0) {
-            throw new IllegalArgumentException("No model named '" + name + "' is configured");
+            throw ServingException.notFound("No model named '" + name + "' is configured");
         }
         return index;
     }
