@@ -173,13 +173,13 @@ public final class ModelServer implements AutoCloseable {
             Instant startedAt) {
         ServerEventLog events = new ServerEventLog(ServerEventLog.DEFAULT_RETAINED, Clock.systemUTC());
         // The two feeds of the event log; they end with the core.
-        core.monitor().subscribe(events);
+        core.states().subscribe(events);
         core.subscribe(events);
         boolean measured = options.monitoring().metricsEnabled();
         ServerFacts facts = new ServerFacts(servedeckVersion(), RuntimeVersions.tensorflow(),
                 RuntimeVersions.tensorflowJava(), startedAt, options.commandLine(), UUID.randomUUID().toString());
-        return new AdminSources(core, new ConfigEditingModelOperations(core, core.monitor()::versionStates),
-                core.monitor()::allStates,
+        return new AdminSources(core, new AdministeredModelOperations(core.administration()),
+                core.states()::all,
                 measured ? Optional.of(monitoring.statistics()::snapshot) : Optional.empty(),
                 options.monitoring().statistics().resolution(), events, monitoring.requestLog(), facts,
                 ADMIN_STREAMS);

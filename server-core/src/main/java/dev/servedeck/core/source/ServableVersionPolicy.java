@@ -57,7 +57,7 @@ public sealed interface ServableVersionPolicy {
     }
 
     /** The policy a config asks for; an unset policy, or latest with 0 versions, means Latest(1) as in TF Serving. */
-    static ServableVersionPolicy fromProto(FileSystemStoragePathSourceConfig.ServableVersionPolicy proto) {
+    public static ServableVersionPolicy fromProto(FileSystemStoragePathSourceConfig.ServableVersionPolicy proto) {
         return switch (proto.getPolicyChoiceCase()) {
             case LATEST -> new Latest(latestCount(proto.getLatest().getNumVersions()));
             case ALL -> new All();
