@@ -1,6 +1,7 @@
 package dev.servedeck.console.models;
 
 import dev.servedeck.console.backend.ConsoleBackend;
+import dev.servedeck.core.admin.LabelName;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.Subscription;
@@ -53,7 +54,6 @@ public final class ModelsViewModel implements AutoCloseable {
     public enum DeleteAction { NONE, UNLOAD_VERSION, REMOVE_MODEL }
 
     private static final String MODEL_NAME = "[^/:\\s]+";
-    private static final String LABEL_NAME = "[A-Za-z0-9_.-]+";
     private static final String NOTHING_SELECTED = "Select a model or a version in the table";
 
     private final ConsoleBackend backend;
@@ -330,14 +330,8 @@ public final class ModelsViewModel implements AutoCloseable {
             return done();
         }
         long target = parsed.value().get();
-        boolean available = findModel(model).map(row -> row.versions().stream()
-                .anyMatch(v -> v.version().getAsLong() == target && v.tone() == ManagerState.AVAILABLE && !v.failed()))
-                .orElse(false);
-        if (!available) {
-            labelError.set("Version " + target + " of " + model + " is not AVAILABLE: a label can point only at a"
-                    + " version that serves (load it first)");
-            return done();
-        }
+        // Which versions a label may point at is the server's rule (core.admin.VersionLabelRule, which also knows
+        // --allow_version_labels_for_unavailable_models): a refusal comes back in its words.
         labelError.set("");
         String name = label.get();
         return run("Pointing label " + name + " of " + model + " at version " + target,
@@ -372,8 +366,8 @@ public final class ModelsViewModel implements AutoCloseable {
             labelError.set("Enter a label name, e.g. stable or canary");
             return Optional.empty();
         }
-        if (!name.matches(LABEL_NAME)) {
-            labelError.set("A label may hold letters, digits, '_', '.' and '-' only, not '" + name + "'");
+        if (!LabelName.isValid(name)) {
+            labelError.set(LabelName.RULE + ", not '" + name + "'");
             return Optional.empty();
         }
         labelError.set("");

@@ -389,7 +389,7 @@ class ModelsViewModelTest {
     }
 
     @Test
-    void refusesBadLabelsAndLabelsOnVersionsThatDoNotServe() {
+    void refusesBadLabelNamesAndVersionsBeforeAskingTheServer() {
         viewModel.select("hp2", OptionalLong.of(2));
 
         viewModel.labelNameProperty().set("");
@@ -401,10 +401,6 @@ class ModelsViewModelTest {
         assertThat(viewModel.labelErrorProperty().get()).contains("letters, digits");
 
         viewModel.labelNameProperty().set("canary");
-        viewModel.labelVersionProperty().set("3");
-        viewModel.setLabel().join();
-        assertThat(viewModel.labelErrorProperty().get()).contains("Version 3 of hp2 is not AVAILABLE");
-
         viewModel.labelVersionProperty().set("v2");
         viewModel.setLabel().join();
         assertThat(viewModel.labelErrorProperty().get()).contains("not 'v2'");

@@ -19,7 +19,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +43,6 @@ public final class ModelAdministration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelAdministration.class);
     /** A label is a REST path segment ({@code /v1/models/m/labels/<label>}): no slashes, spaces or escapes. */
-    private static final Pattern LABEL_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private final ServerCore core;
     private final ModelStates states;
@@ -168,9 +166,8 @@ public final class ModelAdministration {
         if (label == null || label.isBlank()) {
             throw ServingException.invalidArgument("A label needs a name");
         }
-        if (!LABEL_NAME.matcher(label).matches()) {
-            throw ServingException.invalidArgument(
-                    "A label may hold letters, digits, '_', '.' and '-' only: " + label);
+        if (!LabelName.isValid(label)) {
+            throw ServingException.invalidArgument(LabelName.RULE + ": " + label);
         }
         apply("Label " + label + " of " + model + " now points at version " + version, config -> {
             ModelConfigEdits.model(config, model);
