@@ -10,6 +10,7 @@ import dev.servedeck.core.security.Authorizer;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
+import dev.servedeck.core.oip.ModelRepository;
 import dev.servedeck.core.oip.OpenInference;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -108,6 +109,17 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls,
             Authorizer authorizer, Optional<AdminSources> admin) {
+        return start(api, core, options, tls, authorizer, admin, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(ServingApi, ServerCore, GrpcOptions, Optional, Authorizer, Optional)}, serving the Open
+     * Inference Protocol's model repository extension over {@code repository} (the REST front end's too, so that
+     * a model unloaded through one protocol can be loaded back through the other); without one, over a repository
+     * of its own on {@code core}.
+     */
+    public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls,
+            Authorizer authorizer, Optional<AdminSources> admin, Optional<ModelRepository> repository) {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.host(), options.port()))
                 .maxInboundMessageSize(options.maxMessageBytes());
@@ -115,7 +127,8 @@ public final class GrpcServer implements AutoCloseable {
         GrpcConnectionDefaults.applyTo(builder);
         // After the size and defaults above, so that the channel arguments win, as in tensorflow_model_server.
         ChannelArguments.apply(options.channelArguments(), builder);
-        return start(api, core, options, authorizer, admin, builder, options.host() + ":" + options.port());
+        return start(api, core, options, authorizer, admin, repository, builder,
+                options.host() + ":" + options.port());
     }
 
     /**
@@ -130,11 +143,13 @@ public final class GrpcServer implements AutoCloseable {
     static GrpcServer startInProcess(ServingApi api, ServerCore core, String name, GrpcOptions options) {
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name)
                 .maxInboundMessageSize(options.maxMessageBytes());
-        return start(api, core, options, Authorizer.disabled(), Optional.empty(), builder, "in-process:" + name);
+        return start(api, core, options, Authorizer.disabled(), Optional.empty(), Optional.empty(), builder,
+                "in-process:" + name);
     }
 
     private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Authorizer authorizer,
-            Optional<AdminSources> adminSources, ServerBuilder<?> builder, String requested) {
+            Optional<AdminSources> adminSources, Optional<ModelRepository> repository, ServerBuilder<?> builder,
+            String requested) {
         // Bounded in threads; the queue needs no bound of its own because InFlightCallLimit refuses calls
         // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work. The two TF Serving services
         // are invoked directly on the transport's event loop and hand each call to this executor in one hop
@@ -157,7 +172,8 @@ public final class GrpcServer implements AutoCloseable {
                         ServerInterceptors.intercept(new ModelServiceImpl(core, executor), limit)))
                 // The Open Inference Protocol beside TF Serving's API: same core, same limit, same tokens.
                 .addService(RequestMessageParsing.wrap(ServerInterceptors.intercept(new OpenInferenceServiceImpl(
-                        new OpenInference(api, core::health), executor), limit)))
+                        new OpenInference(api, core::health, Optional.of(repository.orElseGet(() ->
+                                new ModelRepository(core.administration(), core.states())))), executor), limit)))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
         admin.ifPresent(service -> builder.addService(RequestMessageParsing.wrap(

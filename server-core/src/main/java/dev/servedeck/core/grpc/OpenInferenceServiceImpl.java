@@ -9,6 +9,7 @@ import dev.servedeck.core.oip.InferRequest;
 import dev.servedeck.core.oip.InferResponse;
 import dev.servedeck.core.oip.InputTensorBuilder;
 import dev.servedeck.core.oip.OpenInference;
+import dev.servedeck.core.oip.RepositoryEntry;
 import dev.servedeck.core.oip.ServerMetadata;
 import dev.servedeck.core.oip.TensorMetadata;
 import dev.servedeck.core.status.ServingException;
@@ -21,6 +22,13 @@ import dev.servedeck.proto.inference.ModelMetadataRequest;
 import dev.servedeck.proto.inference.ModelMetadataResponse;
 import dev.servedeck.proto.inference.ModelReadyRequest;
 import dev.servedeck.proto.inference.ModelReadyResponse;
+import dev.servedeck.proto.inference.ModelRepositoryParameter;
+import dev.servedeck.proto.inference.RepositoryIndexRequest;
+import dev.servedeck.proto.inference.RepositoryIndexResponse;
+import dev.servedeck.proto.inference.RepositoryModelLoadRequest;
+import dev.servedeck.proto.inference.RepositoryModelLoadResponse;
+import dev.servedeck.proto.inference.RepositoryModelUnloadRequest;
+import dev.servedeck.proto.inference.RepositoryModelUnloadResponse;
 import dev.servedeck.proto.inference.ServerLiveRequest;
 import dev.servedeck.proto.inference.ServerLiveResponse;
 import dev.servedeck.proto.inference.ServerMetadataRequest;
@@ -29,7 +37,9 @@ import dev.servedeck.proto.inference.ServerReadyRequest;
 import dev.servedeck.proto.inference.ServerReadyResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -99,6 +109,52 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
         calls.answerAsync("ModelInfer", observer, protocol.expect(request.getModelName())::close,
                 () -> protocol.inferAsync(inferRequest(request), UnaryCalls.timeLeft())
                         .thenApply(OpenInferenceServiceImpl::inferResponse));
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> observer) {
+        calls.answer("RepositoryIndex", observer, () -> {
+            RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
+            for (RepositoryEntry entry : protocol.repository().index(request.getReady())) {
+                index.addModelsBuilder()
+                        .setName(entry.name())
+                        .setVersion(entry.version())
+                        .setState(entry.state())
+                        .setReason(entry.reason());
+            }
+            return index.build();
+        });
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+            StreamObserver<RepositoryModelLoadResponse> observer) {
+        calls.answer("RepositoryModelLoad", observer, () -> {
+            protocol.repository().load(request.getModelName(), values(request.getParametersMap()));
+            return RepositoryModelLoadResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+            StreamObserver<RepositoryModelUnloadResponse> observer) {
+        calls.answer("RepositoryModelUnload", observer, () -> {
+            protocol.repository().unload(request.getModelName(), values(request.getParametersMap()));
+            return RepositoryModelUnloadResponse.getDefaultInstance();
+        });
+    }
+
+    /** The parameters as the repository reads them: String, Boolean, Long or ByteString values. */
+    private static Map<String, Object> values(Map<String, ModelRepositoryParameter> parameters) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        parameters.forEach((name, parameter) -> values.put(name, switch (parameter.getParameterChoiceCase()) {
+            case BOOL_PARAM -> parameter.getBoolParam();
+            case INT64_PARAM -> parameter.getInt64Param();
+            case STRING_PARAM -> parameter.getStringParam();
+            case BYTES_PARAM -> parameter.getBytesParam();
+            case PARAMETERCHOICE_NOT_SET -> "";
+        }));
+        return values;
     }
 
     private static InferRequest inferRequest(ModelInferRequest request) {

@@ -8,6 +8,7 @@ import dev.servedeck.core.ServerHealth;
 import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.status.Code;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.core.wire.Dtypes;
 import dev.servedeck.core.wire.Shapes;
@@ -39,6 +40,8 @@ public final class OpenInference {
     public static final String PLATFORM = "tensorflow_savedmodel";
     /** Extensions this server serves (ServerMetadata lists them). */
     public static final List<String> EXTENSIONS = List.of("binary_tensor_data");
+    /** Listed as well when the model repository extension is served (a server with a model administration). */
+    public static final String MODEL_REPOSITORY_EXTENSION = "model_repository";
 
     private static final String DEFAULT_SIGNATURE = "serving_default";
     /** A TF2 SavedModel's initializer, which is no signature to call or describe. */
@@ -46,14 +49,32 @@ public final class OpenInference {
 
     private final ServingApi api;
     private final Supplier<ServerHealth> health;
+    private final Optional<ModelRepository> repository;
 
     /**
      * @param api the core as the front end reaches it (metered, recorded)
      * @param health whether every configured model has an AVAILABLE version
      */
     public OpenInference(ServingApi api, Supplier<ServerHealth> health) {
+        this(api, health, Optional.empty());
+    }
+
+    /** As {@link #OpenInference(ServingApi, Supplier)}, serving the model repository extension over {@code repository}. */
+    public OpenInference(ServingApi api, Supplier<ServerHealth> health, Optional<ModelRepository> repository) {
         this.api = api;
         this.health = health;
+        this.repository = repository;
+    }
+
+    /**
+     * The model repository extension.
+     *
+     * @throws ServingException UNIMPLEMENTED on a server without one (a front end started without the core's
+     *     administration)
+     */
+    public ModelRepository repository() {
+        return repository.orElseThrow(() -> new ServingException(Code.UNIMPLEMENTED,
+                "This server does not serve the model repository extension"));
     }
 
     /** Readiness: every configured model has an AVAILABLE version. */
@@ -63,7 +84,9 @@ public final class OpenInference {
 
     public ServerMetadata serverMetadata() {
         String version = OpenInference.class.getPackage().getImplementationVersion();
-        return new ServerMetadata("servedeck", version == null ? "development" : version, EXTENSIONS);
+        List<String> extensions = new ArrayList<>(EXTENSIONS);
+        repository.ifPresent(served -> extensions.add(MODEL_REPOSITORY_EXTENSION));
+        return new ServerMetadata("servedeck", version == null ? "development" : version, List.copyOf(extensions));
     }
 
     /**

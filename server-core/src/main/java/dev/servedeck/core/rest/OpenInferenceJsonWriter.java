@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.servedeck.core.oip.InferModelMetadata;
 import dev.servedeck.core.oip.InferOutput;
 import dev.servedeck.core.oip.InferResponse;
+import dev.servedeck.core.oip.RepositoryEntry;
 import dev.servedeck.core.oip.ServerMetadata;
 import dev.servedeck.core.oip.TensorMetadata;
 import java.io.IOException;
@@ -56,6 +57,22 @@ final class OpenInferenceJsonWriter {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** The repository index: an array of {name, version, state, reason}, version left out when there is none. */
+    void writeRepositoryIndex(JsonGenerator g, List<RepositoryEntry> index) throws IOException {
+        g.writeStartArray();
+        for (RepositoryEntry entry : index) {
+            g.writeStartObject();
+            g.writeStringField("name", entry.name());
+            if (!entry.version().isEmpty()) {
+                g.writeStringField("version", entry.version());
+            }
+            g.writeStringField("state", entry.state());
+            g.writeStringField("reason", entry.reason());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     void writeModelMetadata(JsonGenerator g, InferModelMetadata metadata) throws IOException {

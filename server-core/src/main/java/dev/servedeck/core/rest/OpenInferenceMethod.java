@@ -15,7 +15,13 @@ enum OpenInferenceMethod {
     /** GET /v2/models/{m}[/versions/{v}]. */
     MODEL_METADATA(ApiOperation.GET_MODEL_METADATA),
     /** POST /v2/models/{m}[/versions/{v}]/infer. */
-    INFER(ApiOperation.PREDICT);
+    INFER(ApiOperation.PREDICT),
+    /** POST /v2/repository/index (the model repository extension). */
+    REPOSITORY_INDEX(ApiOperation.REPOSITORY_INDEX),
+    /** POST /v2/repository/models/{m}/load. */
+    REPOSITORY_LOAD(ApiOperation.REPOSITORY_MODEL_LOAD),
+    /** POST /v2/repository/models/{m}/unload. */
+    REPOSITORY_UNLOAD(ApiOperation.REPOSITORY_MODEL_UNLOAD);
 
     private final ApiOperation operation;
 

@@ -7,6 +7,7 @@ import dev.servedeck.core.ServingApi;
 import dev.servedeck.core.oip.InferOutput;
 import dev.servedeck.core.oip.InferResponse;
 import dev.servedeck.core.oip.OpenInference;
+import dev.servedeck.core.oip.RepositoryEntry;
 import dev.servedeck.core.status.ServingException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -37,12 +39,15 @@ final class OpenInferenceRestHandler {
     private final OpenInference protocol;
     private final JsonResponses responses;
     private final OpenInferenceJsonReader reader;
+    private final RepositoryRequestJsonReader repositoryReader;
     private final OpenInferenceJsonWriter writer = new OpenInferenceJsonWriter();
 
-    OpenInferenceRestHandler(OpenInference protocol, JsonResponses responses, OpenInferenceJsonReader reader) {
+    OpenInferenceRestHandler(OpenInference protocol, JsonResponses responses, OpenInferenceJsonReader reader,
+            RepositoryRequestJsonReader repositoryReader) {
         this.protocol = protocol;
         this.responses = responses;
         this.reader = reader;
+        this.repositoryReader = repositoryReader;
     }
 
     /** An inference queued for a worker counts as on its way to batching (see {@link ServingApi#expectPredict}). */
@@ -68,6 +73,18 @@ final class OpenInferenceRestHandler {
                 case MODEL_METADATA -> done(responses.render(HttpResponseStatus.OK, alloc,
                         g -> writer.writeModelMetadata(g, protocol.modelMetadata(call.model(), call.version()))));
                 case INFER -> infer(call, body, headerLength, alloc, timeout);
+                case REPOSITORY_INDEX -> {
+                    List<RepositoryEntry> index = protocol.repository().index(repositoryReader.readyOnly(body));
+                    yield done(responses.render(HttpResponseStatus.OK, alloc, g -> writer.writeRepositoryIndex(g, index)));
+                }
+                case REPOSITORY_LOAD -> {
+                    protocol.repository().load(call.model(), repositoryReader.parameters(body));
+                    yield done(emptyObject(alloc));
+                }
+                case REPOSITORY_UNLOAD -> {
+                    protocol.repository().unload(call.model(), repositoryReader.parameters(body));
+                    yield done(emptyObject(alloc));
+                }
             };
         } catch (RuntimeException e) {
             return done(failure(call, e, alloc));
@@ -149,6 +166,14 @@ final class OpenInferenceRestHandler {
             g.writeStartObject();
             g.writeStringField("name", call.model());
             g.writeBooleanField("ready", ready);
+            g.writeEndObject();
+        });
+    }
+
+    /** A repository load's or unload's success: 200 with an empty object (the extension gives no body). */
+    private RestResponse emptyObject(ByteBufAllocator alloc) {
+        return responses.render(HttpResponseStatus.OK, alloc, g -> {
+            g.writeStartObject();
             g.writeEndObject();
         });
     }

@@ -32,6 +32,10 @@ final class RestRouter {
     private static final Pattern OPEN_INFERENCE_MODEL = Pattern.compile(
             "/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer)?", Pattern.CASE_INSENSITIVE);
 
+    /** The model repository extension's paths: the index, and a model's load and unload. */
+    private static final Pattern OPEN_INFERENCE_REPOSITORY = Pattern.compile(
+            "/v2/repository/(?:(index)|models/([^/]+)/(load|unload))", Pattern.CASE_INSENSITIVE);
+
     private final MonitoringRoutes monitoring;
 
     RestRouter() {
@@ -95,6 +99,10 @@ final class RestRouter {
                     : OpenInferenceMethod.SERVER_READY;
             return new RouteMatch.OpenInferenceCall(kind, "", "");
         }
+        Matcher repository = OPEN_INFERENCE_REPOSITORY.matcher(path);
+        if (repository.matches()) {
+            return repositoryCall(method, path, repository);
+        }
         Matcher model = OPEN_INFERENCE_MODEL.matcher(path);
         if (!model.matches()) {
             return new RouteMatch.Rejection(HttpResponseStatus.NOT_FOUND, malformed(method, path), null);
@@ -115,6 +123,23 @@ final class RestRouter {
             return badRequest("Failed to decode the model name or version: " + path);
         }
         return new RouteMatch.OpenInferenceCall(kind, name, version);
+    }
+
+    /** Every repository call is a POST, the index too (its body may ask for ready models only). */
+    private static RouteMatch repositoryCall(HttpMethod method, String path, Matcher repository) {
+        if (!method.equals(HttpMethod.POST)) {
+            return methodNotAllowed(method, path, "POST");
+        }
+        if (repository.group(1) != null) {
+            return new RouteMatch.OpenInferenceCall(OpenInferenceMethod.REPOSITORY_INDEX, "", "");
+        }
+        String name = percentDecode(repository.group(2));
+        if (name == null) {
+            return badRequest("Failed to decode the model name: " + path);
+        }
+        OpenInferenceMethod kind = repository.group(3).equalsIgnoreCase("load")
+                ? OpenInferenceMethod.REPOSITORY_LOAD : OpenInferenceMethod.REPOSITORY_UNLOAD;
+        return new RouteMatch.OpenInferenceCall(kind, name, "");
     }
 
     /**

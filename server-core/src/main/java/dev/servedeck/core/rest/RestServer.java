@@ -5,6 +5,7 @@ import dev.servedeck.core.tls.ServerTls;
 import dev.servedeck.core.security.Authorizer;
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.servedeck.core.ServerHealth;
+import dev.servedeck.core.oip.ModelRepository;
 import dev.servedeck.core.oip.OpenInference;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -94,6 +95,15 @@ public final class RestServer implements AutoCloseable {
      */
     public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring,
             Optional<ServerTls> tls, Authorizer authorizer) {
+        return start(api, options, monitoring, tls, authorizer, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(ServingApi, RestOptions, MonitoringRoutes, Optional, Authorizer)}, with the Open Inference
+     * Protocol's model repository extension over {@code repository} when given.
+     */
+    public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring,
+            Optional<ServerTls> tls, Authorizer authorizer, Optional<ModelRepository> repository) {
         RequestGates gates = RequestGates.of(options, monitoring, authorizer);
         NettyTransport transport = NettyTransport.detect();
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
@@ -107,9 +117,11 @@ public final class RestServer implements AutoCloseable {
         JsonFactory json = RestJsonFactory.create(options.maxBodyBytes());
         // Without a health source (tests of the REST layer alone) the protocol's readiness is that of a server with
         // nothing configured: ready.
-        OpenInference protocol = new OpenInference(api, monitoring.health().orElse(() -> ServerHealth.READY));
+        OpenInference protocol = new OpenInference(api, monitoring.health().orElse(() -> ServerHealth.READY),
+                repository);
         RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, json),
-                new OpenInferenceRestHandler(protocol, new JsonResponses(json), new OpenInferenceJsonReader(json)),
+                new OpenInferenceRestHandler(protocol, new JsonResponses(json), new OpenInferenceJsonReader(json),
+                        new RepositoryRequestJsonReader(json)),
                 monitoring, new MonitoringHandler(monitoring, json), executor, options.timeout(), options.maxBodyBytes());
         try {
             Channel channel = new ServerBootstrap()

@@ -17,6 +17,11 @@ public enum ApiOperation {
     /** The Open Inference Protocol's server metadata (name, version, extensions): read by the same clients as predict. */
     SERVER_METADATA("ServerMetadata", Scope.PREDICT),
     HANDLE_RELOAD_CONFIG("HandleReloadConfigRequest", Scope.ADMIN),
+    // The Open Inference Protocol's model repository extension: 'admin', its index too (it lists every model the
+    // server has seen, with load errors, which predict clients have no need to read).
+    REPOSITORY_INDEX("RepositoryIndex", Scope.ADMIN),
+    REPOSITORY_MODEL_LOAD("RepositoryModelLoad", Scope.ADMIN),
+    REPOSITORY_MODEL_UNLOAD("RepositoryModelUnload", Scope.ADMIN),
     // The admin API (servedeck.admin.v1.AdminService): what only reads needs 'monitor' (which 'admin' includes),
     // what changes the server needs 'admin'.
     ADMIN_GET_SERVER_INFO("AdminService/GetServerInfo", Scope.MONITOR),

@@ -12,6 +12,7 @@ import dev.servedeck.core.metrics.LiveStatistics;
 import dev.servedeck.core.metrics.Monitoring;
 import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.core.rest.MonitoringRoutes;
+import dev.servedeck.core.oip.ModelRepository;
 import dev.servedeck.core.rest.RestServer;
 import dev.servedeck.core.security.Authorizer;
 import dev.servedeck.core.security.NetworkExposureWarning;
@@ -131,9 +132,12 @@ public final class ModelServer implements AutoCloseable {
             }
             MonitoringRoutes routes = new MonitoringRoutes(options.monitoring().prometheusPath(),
                     Optional.of(monitoring.exposition()), Optional.of(core::health));
+            // One repository for both protocols: what one unloads, the other can load back.
+            Optional<ModelRepository> repository = Optional.of(
+                    new ModelRepository(core.administration(), core.states()));
             rest = options.rest().map(restOptions ->
                     RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes, tls,
-                            authorizer));
+                            authorizer, repository));
             rest.ifPresent(server -> LOG.info("Exporting HTTP/REST API at {}:{}", options.rest().get().host(),
                     server.port()));
             if (rest.isPresent()) {
@@ -146,7 +150,7 @@ public final class ModelServer implements AutoCloseable {
             AdminSources admin = adminSources(options, core, monitoring, startedAt);
             grpc = options.grpc().map(grpcOptions ->
                     GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer,
-                            Optional.of(admin)));
+                            Optional.of(admin), repository));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
             Optional<NetworkExposureWarning> exposureWarning = NetworkExposureWarning.startIfExposed(

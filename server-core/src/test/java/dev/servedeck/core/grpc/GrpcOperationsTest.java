@@ -7,6 +7,7 @@ import dev.servedeck.core.security.ApiOperation;
 import dev.servedeck.core.server.ModelServer;
 import dev.servedeck.core.server.ModelServerOptions;
 import dev.servedeck.proto.config.ModelServerConfig;
+import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.time.Duration;
@@ -45,5 +46,15 @@ class GrpcOperationsTest {
         assertThat(GrpcOperations.of(io.grpc.health.v1.HealthGrpc.getWatchMethod())).isEqualTo(ApiOperation.HEALTH);
         assertThat(GrpcOperations.of(dev.servedeck.proto.apis.ModelServiceGrpc.getHandleReloadConfigRequestMethod()))
                 .isEqualTo(ApiOperation.HANDLE_RELOAD_CONFIG);
+    }
+
+    @Test
+    void theModelRepositoryExtensionIsItsOwnAdminOperations() {
+        assertThat(GrpcOperations.of(GRPCInferenceServiceGrpc.getRepositoryIndexMethod()))
+                .isEqualTo(ApiOperation.REPOSITORY_INDEX);
+        assertThat(GrpcOperations.of(GRPCInferenceServiceGrpc.getRepositoryModelLoadMethod()))
+                .isEqualTo(ApiOperation.REPOSITORY_MODEL_LOAD);
+        assertThat(GrpcOperations.of(GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod()))
+                .isEqualTo(ApiOperation.REPOSITORY_MODEL_UNLOAD);
     }
 }

@@ -65,4 +65,17 @@ class RestRouterTest {
         assertThat(rejection(HttpMethod.POST, "/v1/models/m%zz:predict").message()).startsWith("Failed to decode model name");
         assertThat(rejection(HttpMethod.GET, "/metrics").status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
     }
+
+    @Test
+    void theModelRepositoryExtensionIsPostOnlyAndNamesTheModel() {
+        assertThat(router.route(HttpMethod.POST, "/v2/repository/index"))
+                .isEqualTo(new RouteMatch.OpenInferenceCall(OpenInferenceMethod.REPOSITORY_INDEX, "", ""));
+        assertThat(router.route(HttpMethod.POST, "/v2/repository/models/my%20model/load"))
+                .isEqualTo(new RouteMatch.OpenInferenceCall(OpenInferenceMethod.REPOSITORY_LOAD, "my model", ""));
+        assertThat(router.route(HttpMethod.POST, "/V2/Repository/Models/m/UNLOAD"))
+                .isEqualTo(new RouteMatch.OpenInferenceCall(OpenInferenceMethod.REPOSITORY_UNLOAD, "m", ""));
+        assertThat(rejection(HttpMethod.GET, "/v2/repository/index").allow()).isEqualTo("POST");
+        assertThat(rejection(HttpMethod.POST, "/v2/repository/models/m").status())
+                .isEqualTo(HttpResponseStatus.NOT_FOUND);
+    }
 }

@@ -62,6 +62,14 @@ class AuthorizerTest {
             "HANDLE_RELOAD_CONFIG,      WATCHER,   MISSING_SCOPE",
             "PREDICT,                   WATCHER,   MISSING_SCOPE",
             "ADMIN_STREAM_EVENTS,       ,          NO_TOKEN",
+            // The Open Inference Protocol's model repository extension: 'admin' only, its index too.
+            "REPOSITORY_INDEX,          ADMIN,     ALLOWED",
+            "REPOSITORY_INDEX,          WATCHER,   MISSING_SCOPE",
+            "REPOSITORY_INDEX,          PREDICTOR, MISSING_SCOPE",
+            "REPOSITORY_MODEL_LOAD,     ADMIN,     ALLOWED",
+            "REPOSITORY_MODEL_LOAD,     PREDICTOR, MISSING_SCOPE",
+            "REPOSITORY_MODEL_UNLOAD,   ADMIN,     ALLOWED",
+            "REPOSITORY_MODEL_UNLOAD,   WATCHER,   MISSING_SCOPE",
     })
     void decides(ApiOperation operation, String who, Outcome outcome) {
         String header = who == null ? null : "Bearer " + switch (who) {

@@ -41,7 +41,8 @@ class V2RestApiTest {
         Reply metadata = get(plain, "/v2");
         assertThat(metadata.status()).isEqualTo(200);
         assertThat(metadata.body().get("name").asText()).isEqualTo("servedeck");
-        assertThat(metadata.body().get("extensions")).containsExactly(JSON.getNodeFactory().textNode("binary_tensor_data"));
+        assertThat(metadata.body().get("extensions")).containsExactly(JSON.getNodeFactory().textNode("binary_tensor_data"),
+                JSON.getNodeFactory().textNode("model_repository"));
     }
 
     @Test
