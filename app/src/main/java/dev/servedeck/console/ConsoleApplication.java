@@ -81,7 +81,7 @@ public final class ConsoleApplication extends Application {
         stage.show();
         LOG.info("Console window shown after {} ms", elapsedMillis());
         if (remote.isPresent()) {
-            LOG.info("Managing {} ({}): remote management arrives with the admin API", remote.get().name(),
+            LOG.info("Managing {} ({}): remote management arrives in a coming version of the console", remote.get().name(),
                     remote.get().address());
             composition.server().refresh();
             if (options.smokeTest) {

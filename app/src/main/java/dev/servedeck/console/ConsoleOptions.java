@@ -71,7 +71,7 @@ public final class ConsoleOptions {
 
     @Option(names = "--server", paramLabel = "URL",
             description = "Manage this remote ServeDeck server instead of an embedded one (no embedded server starts), "
-                    + "e.g. https://edge-3.local:8501. Remote management arrives with the admin API; until then the "
+                    + "e.g. https://edge-3.local:8501. Remote management arrives in a coming version of the console; until then the "
                     + "console shows the connection and tests it.")
     String server;
 

@@ -72,7 +72,7 @@ class RemoteConsoleTest {
         Label notice = robot.lookup("#backendNotice").queryAs(Label.class);
         assertThat(notice.isVisible()).isTrue();
         assertThat(notice.getText()).startsWith("Connected to edge-3:8501 (https://edge-3:8501). Remote management"
-                + " arrives with the admin API");
+                + " arrives in a coming version of the console");
         waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#serverState").queryAs(Label.class).getText()
                 .startsWith("edge-3:8501: "));
 

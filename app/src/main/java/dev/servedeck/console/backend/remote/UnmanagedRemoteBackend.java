@@ -49,7 +49,7 @@ public final class UnmanagedRemoteBackend implements ConsoleBackend {
     public UnmanagedRemoteBackend(String name, String address) {
         this.name = name;
         this.address = address;
-        this.notice = "Connected to " + name + " (" + address + "). Remote management arrives with the admin API"
+        this.notice = "Connected to " + name + " (" + address + "). Remote management arrives in a coming version of the console"
                 + " (servedeck.admin.v1): until then this console cannot read or change that server's models,"
                 + " batching or statistics. The Connections page tests the connection.";
     }
@@ -66,7 +66,7 @@ public final class UnmanagedRemoteBackend implements ConsoleBackend {
 
     private <T> CompletableFuture<T> refused() {
         return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                "Not yet for a remote server: remote management arrives with the admin API (" + address + ")"));
+                "Not yet for a remote server: remote management arrives in a coming version of the console (" + address + ")"));
     }
 
     @Override

@@ -34,17 +34,23 @@ final class PrebuiltMessages {
             return new KnownLengthBytes(value);
         }
 
+        /** The other direction, complete for symmetry (a load client never receives requests): the bytes as sent. */
         @Override
         public byte[] parse(InputStream stream) {
-            throw new UnsupportedOperationException("a load client never receives requests");
+            try (stream) {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
     /** Reads the answer's bytes to the end (so its buffers are released) and keeps nothing. */
     private static final class SkippedAnswer implements Marshaller<Boolean> {
+        /** The other direction (a load client never sends answers): an empty message, which is valid protobuf. */
         @Override
         public InputStream stream(Boolean value) {
-            throw new UnsupportedOperationException("a load client never sends answers");
+            return new KnownLengthBytes(new byte[0]);
         }
 
         @Override
