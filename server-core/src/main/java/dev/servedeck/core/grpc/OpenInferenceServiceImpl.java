@@ -1,6 +1,9 @@
 package dev.servedeck.core.grpc;
 
 import com.google.protobuf.ByteString;
+import dev.servedeck.core.metrics.BatchSizeStatistics;
+import dev.servedeck.core.metrics.DurationStatistic;
+import dev.servedeck.core.metrics.VersionStatistics;
 import dev.servedeck.core.oip.InferDatatype;
 import dev.servedeck.core.oip.InferInput;
 import dev.servedeck.core.oip.InferModelMetadata;
@@ -14,7 +17,9 @@ import dev.servedeck.core.oip.ServerMetadata;
 import dev.servedeck.core.oip.TensorMetadata;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
+import dev.servedeck.proto.inference.InferBatchStatistics;
 import dev.servedeck.proto.inference.InferParameter;
+import dev.servedeck.proto.inference.InferStatistics;
 import dev.servedeck.proto.inference.InferTensorContents;
 import dev.servedeck.proto.inference.ModelInferRequest;
 import dev.servedeck.proto.inference.ModelInferResponse;
@@ -23,6 +28,9 @@ import dev.servedeck.proto.inference.ModelMetadataResponse;
 import dev.servedeck.proto.inference.ModelReadyRequest;
 import dev.servedeck.proto.inference.ModelReadyResponse;
 import dev.servedeck.proto.inference.ModelRepositoryParameter;
+import dev.servedeck.proto.inference.ModelStatistics;
+import dev.servedeck.proto.inference.ModelStatisticsRequest;
+import dev.servedeck.proto.inference.ModelStatisticsResponse;
 import dev.servedeck.proto.inference.RepositoryIndexRequest;
 import dev.servedeck.proto.inference.RepositoryIndexResponse;
 import dev.servedeck.proto.inference.RepositoryModelLoadRequest;
@@ -35,6 +43,7 @@ import dev.servedeck.proto.inference.ServerMetadataRequest;
 import dev.servedeck.proto.inference.ServerMetadataResponse;
 import dev.servedeck.proto.inference.ServerReadyRequest;
 import dev.servedeck.proto.inference.ServerReadyResponse;
+import dev.servedeck.proto.inference.StatisticDuration;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,6 +151,47 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
             protocol.repository().unload(request.getModelName(), values(request.getParametersMap()));
             return RepositoryModelUnloadResponse.getDefaultInstance();
         });
+    }
+
+    @Override
+    public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
+        calls.answer("ModelStatistics", observer, () -> {
+            ModelStatisticsResponse.Builder answer = ModelStatisticsResponse.newBuilder();
+            for (VersionStatistics version : protocol.statistics().read(request.getName(), request.getVersion())) {
+                answer.addModelStats(modelStatistics(version));
+            }
+            return answer.build();
+        });
+    }
+
+    private static ModelStatistics modelStatistics(VersionStatistics version) {
+        ModelStatistics.Builder statistics = ModelStatistics.newBuilder()
+                .setName(version.id().name())
+                .setVersion(Long.toString(version.id().version()))
+                .setLastInference(version.lastInferenceMillis())
+                .setInferenceCount(version.inferenceCount())
+                .setExecutionCount(version.executionCount())
+                .setInferenceStats(InferStatistics.newBuilder()
+                        .setSuccess(duration(version.success()))
+                        .setFail(duration(version.fail()))
+                        .setQueue(duration(version.queue()))
+                        .setComputeInput(duration(version.computeInput()))
+                        .setComputeInfer(duration(version.computeInfer()))
+                        .setComputeOutput(duration(version.computeOutput()))
+                        .setCacheHit(duration(DurationStatistic.NONE))
+                        .setCacheMiss(duration(DurationStatistic.NONE)));
+        for (BatchSizeStatistics batch : version.batches()) {
+            statistics.addBatchStats(InferBatchStatistics.newBuilder()
+                    .setBatchSize(batch.batchSize())
+                    .setComputeInput(duration(batch.computeInput()))
+                    .setComputeInfer(duration(batch.computeInfer()))
+                    .setComputeOutput(duration(batch.computeOutput())));
+        }
+        return statistics.build();
+    }
+
+    private static StatisticDuration duration(DurationStatistic duration) {
+        return StatisticDuration.newBuilder().setCount(duration.count()).setNs(duration.nanos()).build();
     }
 
     /** The parameters as the repository reads them: String, Boolean, Long or ByteString values. */
