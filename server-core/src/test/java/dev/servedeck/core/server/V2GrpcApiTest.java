@@ -56,7 +56,7 @@ class V2GrpcApiTest {
         assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("two").setVersion("124").build()).getReady())
                 .isTrue();
         assertThat(stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getExtensionsList())
-                .containsExactly("binary_tensor_data", "model_repository");
+                .containsExactly("binary_tensor_data", "model_repository", "statistics");
         ModelMetadataResponse metadata = stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("two").build());
         assertThat(metadata.getVersionsList()).containsExactly("123", "124");
         assertThat(metadata.getInputs(0).getDatatype()).isEqualTo("FP32");
