@@ -1,6 +1,5 @@
 package dev.servedeck.core.grpc;
 
-import com.google.protobuf.ByteString;
 import dev.servedeck.core.metrics.BatchSizeStatistics;
 import dev.servedeck.core.metrics.DurationStatistic;
 import dev.servedeck.core.metrics.VersionStatistics;
@@ -54,10 +53,15 @@ import java.util.concurrent.Executor;
 /**
  * The Open Inference Protocol's {@code inference.GRPCInferenceService} over {@link OpenInference}, the mapping the
  * REST dialect uses too. Inputs come as typed {@code contents} or as {@code raw_input_contents}; outputs are
- * answered in {@code raw_output_contents} (as Triton answers), which every client of the protocol reads and which
- * costs no conversion: the core's numbers are already little-endian bytes.
+ * answered in the same form (as KServe's servers answer), raw when asked for with the binary parameters or when an
+ * output has no typed field.
  */
 final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    /** The binary tensor extension's request parameter: every output in binary (here: raw) form. */
+    private static final String BINARY_DATA_OUTPUT = "binary_data_output";
+    /** The binary tensor extension's output parameter: this output in binary (here: raw) form. */
+    private static final String BINARY_DATA = "binary_data";
 
     private final OpenInference protocol;
     private final UnaryCalls calls;
@@ -117,7 +121,7 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
         // As Predict: while it waits for a call thread the request is company a partial batch may wait for.
         calls.answerAsync("ModelInfer", observer, protocol.expect(request.getModelName())::close,
                 () -> protocol.inferAsync(inferRequest(request), UnaryCalls.timeLeft())
-                        .thenApply(OpenInferenceServiceImpl::inferResponse));
+                        .thenApply(response -> inferResponse(response, answersRaw(request))));
     }
 
     @Override
@@ -260,7 +264,28 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
         return builder.build();
     }
 
-    private static ModelInferResponse inferResponse(InferResponse response) {
+    /**
+     * Whether the answer goes in {@code raw_output_contents}, as KServe's servers decide: raw inputs get raw outputs,
+     * typed inputs typed ones, unless the request asks for binary outputs ({@code binary_data_output} on the request,
+     * {@code binary_data} on a requested output: the REST binary extension's parameters, as bool_param). The
+     * protocol lets an answer use only one of the two forms, so one output that can only travel raw (FP16, BF16)
+     * makes them all raw.
+     */
+    private static boolean answersRaw(ModelInferRequest request) {
+        if (request.getRawInputContentsCount() > 0 || isTrue(request.getParametersMap().get(BINARY_DATA_OUTPUT))) {
+            return true;
+        }
+        return request.getOutputsList().stream()
+                .anyMatch(output -> isTrue(output.getParametersMap().get(BINARY_DATA)));
+    }
+
+    private static boolean isTrue(InferParameter parameter) {
+        return parameter != null && parameter.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.BOOL_PARAM
+                && parameter.getBoolParam();
+    }
+
+    private static ModelInferResponse inferResponse(InferResponse response, boolean askedRaw) {
+        boolean raw = askedRaw || !response.outputs().stream().allMatch(TypedOutputContents::typed);
         ModelInferResponse.Builder answer = ModelInferResponse.newBuilder()
                 .setModelName(response.model())
                 .setModelVersion(response.version())
@@ -272,8 +297,11 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
             for (long dim : output.shape()) {
                 tensor.addShape(dim);
             }
-            ByteString raw = output.raw();
-            answer.addRawOutputContents(raw);
+            if (raw) {
+                answer.addRawOutputContents(output.raw());
+            } else {
+                tensor.setContents(TypedOutputContents.of(output));
+            }
         }
         return answer.build();
     }
