@@ -1,8 +1,8 @@
 package dev.servedeck.core.grpc;
 
-import dev.servedeck.core.metrics.BatchSizeStatistics;
-import dev.servedeck.core.metrics.DurationStatistic;
-import dev.servedeck.core.metrics.VersionStatistics;
+import dev.servedeck.core.BatchSizeStatistics;
+import dev.servedeck.core.DurationStatistic;
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.oip.InferDatatype;
 import dev.servedeck.core.oip.InferInput;
 import dev.servedeck.core.oip.InferModelMetadata;

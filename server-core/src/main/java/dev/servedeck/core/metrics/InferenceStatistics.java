@@ -1,7 +1,10 @@
 package dev.servedeck.core.metrics;
 
+import dev.servedeck.core.BatchSizeStatistics;
+import dev.servedeck.core.DurationStatistic;
 import dev.servedeck.core.ModelRun;
 import dev.servedeck.core.ModelRunRecorder;
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.batching.BatchObserver;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.RunPhases;

@@ -1,8 +1,7 @@
 package dev.servedeck.core.oip;
 
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.admin.ModelStates;
-import dev.servedeck.core.metrics.InferenceStatistics;
-import dev.servedeck.core.metrics.VersionStatistics;
 import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableState;
@@ -12,18 +11,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The statistics extension (Triton's {@code extension_statistics.md}): the cumulative statistics monitoring records
  * for each model version, for the versions that exist now (every state but END), by model name then version. The
- * numbers are monitoring's ({@link InferenceStatistics}); this class only chooses which versions to answer for.
+ * numbers are monitoring's (core.metrics' InferenceStatistics, recorded from the same events as the Prometheus
+ * metrics); this class only chooses which versions to answer for.
  */
 public final class StatisticsExtension {
 
-    private final InferenceStatistics recorded;
+    private final Function<ServableId, VersionStatistics> recorded;
     private final ModelStates states;
 
-    public StatisticsExtension(InferenceStatistics recorded, ModelStates states) {
+    /** @param recorded what monitoring recorded for a version (all zeros for one that served nothing) */
+    public StatisticsExtension(Function<ServableId, VersionStatistics> recorded, ModelStates states) {
         this.recorded = recorded;
         this.states = states;
     }
@@ -62,7 +64,7 @@ public final class StatisticsExtension {
         List<VersionStatistics> existing = new ArrayList<>(versions.size());
         for (Map.Entry<Long, ServableState> entry : versions.entrySet()) {
             if (entry.getValue().state() != ManagerState.END) {
-                existing.add(recorded.of(new ServableId(model, entry.getKey())));
+                existing.add(recorded.apply(new ServableId(model, entry.getKey())));
             }
         }
         return existing;

@@ -1,9 +1,9 @@
 package dev.servedeck.core.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.servedeck.core.metrics.BatchSizeStatistics;
-import dev.servedeck.core.metrics.DurationStatistic;
-import dev.servedeck.core.metrics.VersionStatistics;
+import dev.servedeck.core.BatchSizeStatistics;
+import dev.servedeck.core.DurationStatistic;
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.oip.InferModelMetadata;
 import dev.servedeck.core.oip.InferOutput;
 import dev.servedeck.core.oip.InferResponse;

@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ServerHealth;
 import dev.servedeck.core.ServingApi;
-import dev.servedeck.core.metrics.VersionStatistics;
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.oip.InferOutput;
 import dev.servedeck.core.oip.InferResponse;
 import dev.servedeck.core.oip.OpenInference;

@@ -138,7 +138,7 @@ public final class ModelServer implements AutoCloseable {
                     new ModelRepository(core.administration(), core.states()));
             // Statistics read what monitoring recorded; a server that does not measure does not serve them.
             Optional<StatisticsExtension> statistics = monitoring.inferenceStatistics()
-                    .map(measured -> new StatisticsExtension(measured, core.states()));
+                    .map(measured -> new StatisticsExtension(measured::of, core.states()));
             rest = options.rest().map(restOptions ->
                     RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes, tls,
                             authorizer, repository, statistics));

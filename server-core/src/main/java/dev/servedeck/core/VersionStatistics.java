@@ -1,4 +1,4 @@
-package dev.servedeck.core.metrics;
+package dev.servedeck.core;
 
 import dev.servedeck.core.servable.ServableId;
 import java.util.List;

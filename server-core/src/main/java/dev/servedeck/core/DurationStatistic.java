@@ -1,4 +1,4 @@
-package dev.servedeck.core.metrics;
+package dev.servedeck.core;
 
 /**
  * A cumulative duration: how many times something happened and how long it took in all (the Open Inference

@@ -1,4 +1,4 @@
-package dev.servedeck.core.metrics;
+package dev.servedeck.core;
 
 /**
  * The model runs of one batch size, phase by phase (the protocol's {@code InferBatchStatistics}); each phase's count
