@@ -51,11 +51,14 @@ class V2StatisticsApiTest {
         }
         stub(channel).modelInfer(oneFloat("two", 4.0f).toBuilder().setModelVersion("124").build());
         assertThat(post(plain, "/v2/models/two/versions/124/infer", oneInput("FP64", "[1.0]")).status()).isEqualTo(400);
+        // Naming no version, the call is for the latest available one, 124; naming one that does not exist, for none.
+        assertThat(post(plain, "/v2/models/two/infer", oneInput("FP64", "[1.0]")).status()).isEqualTo(400);
+        assertThat(post(plain, "/v2/models/two/versions/999/infer", oneInput("FP32", "[1.0]")).status()).isEqualTo(404);
         JsonNode after = versionStats(plain, "two", "124", null);
         long finishedMillis = System.currentTimeMillis();
 
         assertThat(delta(before, after, "success", "count")).isEqualTo(4);
-        assertThat(delta(before, after, "fail", "count")).isEqualTo(1);
+        assertThat(delta(before, after, "fail", "count")).isEqualTo(2);
         assertThat(delta(before, after, "fail", "ns")).isPositive();
         assertThat(after.get("inference_count").asLong() - before.get("inference_count").asLong()).isEqualTo(7);
         assertThat(after.get("execution_count").asLong() - before.get("execution_count").asLong()).isEqualTo(4);
