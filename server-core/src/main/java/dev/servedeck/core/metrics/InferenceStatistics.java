@@ -14,8 +14,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -46,7 +46,12 @@ public final class InferenceStatistics implements ModelRunRecorder, BatchObserve
             return;
         }
         VersionCounters counters = counters(new ServableId(request.model(), request.version()));
-        counters.lastInferenceMillis.accumulateAndGet(clock.millis(), Math::max);
+        long now = clock.millis();
+        // A read in most calls (many finish within the same millisecond); a racing older write may win by a
+        // millisecond or so, which a client sampling this cannot tell from its own clock's skew.
+        if (now > counters.lastInferenceMillis.get()) {
+            counters.lastInferenceMillis.set(now);
+        }
         if (request.ok()) {
             counters.success.add(request.latencyNanos());
             counters.inferenceCount.add(request.rows());
@@ -128,12 +133,13 @@ public final class InferenceStatistics implements ModelRunRecorder, BatchObserve
         private final DurationCounter fail = new DurationCounter();
         private final DurationCounter queue = new DurationCounter();
         private final PhaseCounters compute = new PhaseCounters();
-        private final Map<Long, PhaseCounters> batches = new ConcurrentSkipListMap<>();
+        /** Hashed for the request threads' lookups; sorted when read. */
+        private final Map<Long, PhaseCounters> batches = new ConcurrentHashMap<>();
 
         VersionStatistics read(ServableId id) {
             List<BatchSizeStatistics> bySize = new ArrayList<>(batches.size());
-            batches.forEach((size, phases) -> bySize.add(new BatchSizeStatistics(size, phases.input.read(),
-                    phases.infer.read(), phases.output.read())));
+            new TreeMap<>(batches).forEach((size, phases) -> bySize.add(new BatchSizeStatistics(size,
+                    phases.input.read(), phases.infer.read(), phases.output.read())));
             return new VersionStatistics(id, lastInferenceMillis.get(), inferenceCount.sum(), executionCount.sum(),
                     success.read(), fail.read(), queue.read(), compute.input.read(), compute.infer.read(),
                     compute.output.read(), List.copyOf(bySize));
