@@ -11,6 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
+import dev.servedeck.core.ServerCoreOptions;
+import dev.servedeck.core.config.ModelServerConfigFile;
+import dev.servedeck.core.grpc.GrpcOptions;
+import dev.servedeck.core.tensorflow.EchoModels;
 import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcPredictV2.InferParameter;
 import inference.GrpcPredictV2.InferTensorContents;
@@ -26,11 +30,18 @@ import inference.GrpcPredictV2.ServerReadyRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,14 +55,95 @@ import org.junit.jupiter.api.Test;
  */
 class PublicProtoClientTest {
 
+    /** TensorFlow's identity per datatype ({@link EchoModels}: one signature per dtype, input x, output y). */
+    private static ModelServer echo;
+    private static ManagedChannel echoChannel;
+    private static Path echoModels;
+
     @BeforeAll
     static void start() throws IOException {
         OpenInferenceServers.start();
+        echoModels = Files.createTempDirectory("servedeck-public-proto-echo");
+        EchoModels.write(echoModels.resolve("echo"), 1);
+        echo = ModelServer.start(new ModelServerOptions(
+                        ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO), Optional.empty(),
+                        Optional.of(GrpcOptions.defaults().withPort(0).withMaxThreads(2)), Optional.empty(),
+                        Duration.ZERO),
+                ModelServerConfigFile.parse("model_config_list { config { name: \"echo\" base_path: \"%s\" } }"
+                        .formatted(echoModels.resolve("echo")), "test config"));
+        echoChannel = NettyChannelBuilder.forAddress("127.0.0.1", echo.grpcPort().orElseThrow()).usePlaintext().build();
     }
 
     @AfterAll
     static void stop() throws Exception {
+        if (echoChannel != null) {
+            echoChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (echo != null) {
+            echo.close();
+        }
+        if (echoModels != null) {
+            try (Stream<Path> files = Files.walk(echoModels)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
         OpenInferenceServers.stop();
+    }
+
+    /**
+     * Every datatype TensorFlow Java serves, in the typed field the datatype table names and back out of the same
+     * field through the model's identity; FP16 and BF16, which have none, raw both ways.
+     */
+    @Test
+    void everyServedDatatypeTravelsInItsTypedField() {
+        assertThat(echoTyped("bool", "BOOL", InferTensorContents.newBuilder().addBoolContents(true)
+                .addBoolContents(false).addBoolContents(true))).isEqualTo(InferTensorContents.newBuilder()
+                .addBoolContents(true).addBoolContents(false).addBoolContents(true).build());
+        assertThat(echoTyped("uint8", "UINT8", InferTensorContents.newBuilder().addUintContents(0).addUintContents(7)
+                .addUintContents(255)).getUintContentsList()).containsExactly(0, 7, 255);
+        assertThat(echoTyped("uint16", "UINT16", InferTensorContents.newBuilder().addUintContents(0)
+                .addUintContents(300).addUintContents(65535)).getUintContentsList()).containsExactly(0, 300, 65535);
+        assertThat(echoTyped("int32", "INT32", InferTensorContents.newBuilder().addIntContents(Integer.MIN_VALUE)
+                .addIntContents(-1).addIntContents(Integer.MAX_VALUE)).getIntContentsList())
+                .containsExactly(Integer.MIN_VALUE, -1, Integer.MAX_VALUE);
+        assertThat(echoTyped("int64", "INT64", InferTensorContents.newBuilder().addInt64Contents(Long.MIN_VALUE)
+                .addInt64Contents(0).addInt64Contents(Long.MAX_VALUE)).getInt64ContentsList())
+                .containsExactly(Long.MIN_VALUE, 0L, Long.MAX_VALUE);
+        assertThat(echoTyped("float", "FP32", InferTensorContents.newBuilder().addFp32Contents(-1.5f)
+                .addFp32Contents(0f).addFp32Contents(3.25f)).getFp32ContentsList()).containsExactly(-1.5f, 0f, 3.25f);
+        assertThat(echoTyped("double", "FP64", InferTensorContents.newBuilder().addFp64Contents(-1e300)
+                .addFp64Contents(0.1).addFp64Contents(2.5)).getFp64ContentsList()).containsExactly(-1e300, 0.1, 2.5);
+        assertThat(echoTyped("string", "BYTES", InferTensorContents.newBuilder()
+                .addBytesContents(ByteString.copyFromUtf8("a")).addBytesContents(ByteString.EMPTY)
+                .addBytesContents(ByteString.copyFrom(new byte[] {0, (byte) 0xff}))).getBytesContentsList())
+                .containsExactly(ByteString.copyFromUtf8("a"), ByteString.EMPTY,
+                        ByteString.copyFrom(new byte[] {0, (byte) 0xff}));
+        for (String[] half : new String[][] {{"half", "FP16"}, {"bfloat16", "BF16"}}) {
+            ByteString raw = ByteString.copyFrom(new byte[] {0x00, 0x3c, 0x00, (byte) 0xc0, 0x00, 0x00});
+            ModelInferResponse response = stub(echoChannel).modelInfer(ModelInferRequest.newBuilder()
+                    .setModelName("echo")
+                    .putParameters("signature_name", InferParameter.newBuilder().setStringParam(half[0]).build())
+                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype(half[1])
+                            .addShape(3))
+                    .addRawInputContents(raw)
+                    .build());
+            assertThat(response.getOutputs(0).getDatatype()).isEqualTo(half[1]);
+            assertThat(response.getRawOutputContents(0)).as(half[1]).isEqualTo(raw);
+        }
+    }
+
+    private static InferTensorContents echoTyped(String signature, String datatype,
+            InferTensorContents.Builder values) {
+        ModelInferResponse response = stub(echoChannel).modelInfer(ModelInferRequest.newBuilder()
+                .setModelName("echo")
+                .putParameters("signature_name", InferParameter.newBuilder().setStringParam(signature).build())
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype(datatype)
+                        .addShape(3).setContents(values))
+                .build());
+        assertThat(response.getRawOutputContentsCount()).as(datatype).isZero();
+        assertThat(response.getOutputs(0).getDatatype()).isEqualTo(datatype);
+        assertThat(response.getOutputs(0).getShapeList()).containsExactly(3L);
+        return response.getOutputs(0).getContents();
     }
 
     @Test
