@@ -21,12 +21,12 @@ import dev.servedeck.core.lifecycle.Loader;
 import dev.servedeck.core.lifecycle.ServableHandle;
 import dev.servedeck.core.lifecycle.ServableStateMonitor;
 import dev.servedeck.core.servable.ExampleBatch;
-import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.servable.RunPhases;
+import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.servable.ServableId;
-import dev.servedeck.core.servable.TimedOutputs;
 import dev.servedeck.core.servable.ServableRequest;
 import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.servable.TimedOutputs;
 import dev.servedeck.core.source.FileSystemStoragePathSource;
 import dev.servedeck.core.source.MonitoredModel;
 import dev.servedeck.core.source.ServableVersionPolicy;
@@ -388,16 +388,16 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     @Override
     public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
         try (InFlightTensorBytes.Reservation reserved = reserveExamples(input)) {
-            return runExamples(spec, "Classify", input.examples().size(), (servable, signature) -> servable.classify(signature, input),
-                    ClassifyResult::new);
+            return runExamples(spec, "Classify", input.examples().size(),
+                    (servable, signature) -> servable.classify(signature, input), ClassifyResult::new);
         }
     }
 
     @Override
     public RegressResult regress(ModelSpec spec, ExampleBatch input) {
         try (InFlightTensorBytes.Reservation reserved = reserveExamples(input)) {
-            return runExamples(spec, "Regress", input.examples().size(), (servable, signature) -> servable.regress(signature, input),
-                    RegressResult::new);
+            return runExamples(spec, "Regress", input.examples().size(),
+                    (servable, signature) -> servable.regress(signature, input), RegressResult::new);
         }
     }
 
@@ -406,7 +406,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         return tensorsInFlight.reserve(options.tensorByteLimit().checkExamples(input));
     }
 
-    /** Classify and Regress: resolve, hold the version, run it timed for the runtime latency metric. */
+    /** Classify and Regress: resolve, hold the version, run it timed (as a whole) for the runtime latency metric. */
     private <T, R> R runExamples(ModelSpec spec, String api, int examples, BiFunction<Servable, String, T> call,
             ExampleResultFactory<T, R> result) {
         try (ServableHandle handle = manager.acquire(resolve(spec))) {

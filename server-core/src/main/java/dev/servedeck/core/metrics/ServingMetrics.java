@@ -152,7 +152,8 @@ final class ServingMetrics implements ModelRunRecorder {
     /** TF Serving's runtime latency is the whole model call: every phase of it. */
     @Override
     public void record(ModelRun run) {
-        runtimeLatency.labelValues(run.servable().name(), run.api(), RUNTIME).observe(run.phases().totalNanos() / 1_000);
+        runtimeLatency.labelValues(run.servable().name(), run.api(), RUNTIME)
+                .observe(run.phases().totalNanos() / 1_000);
     }
 
     AutoCloseable addSource(MetricSource source) {

@@ -168,7 +168,8 @@ class PublicProtoClientTest {
         assertThat(model.getName()).isEqualTo("two");
         assertThat(model.getVersionsList()).containsExactly("123", "124");
         assertThat(model.getPlatform()).isEqualTo("tensorflow_savedmodel");
-        assertThat(model.getInputsList()).extracting(ModelMetadataResponse.TensorMetadata::getName).containsExactly("x");
+        assertThat(model.getInputsList()).extracting(ModelMetadataResponse.TensorMetadata::getName)
+                .containsExactly("x");
         assertThat(model.getInputs(0).getDatatype()).isEqualTo("FP32");
         assertThat(model.getInputs(0).getShapeList()).containsExactly(-1L, 1L);
         assertThat(model.getOutputs(0).getName()).isEqualTo("y");
