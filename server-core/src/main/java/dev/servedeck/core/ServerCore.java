@@ -21,10 +21,12 @@ import dev.servedeck.core.lifecycle.Loader;
 import dev.servedeck.core.lifecycle.ServableHandle;
 import dev.servedeck.core.lifecycle.ServableStateMonitor;
 import dev.servedeck.core.servable.ExampleBatch;
+import dev.servedeck.core.servable.RunPhases;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.servable.ServableId;
 import dev.servedeck.core.servable.ServableRequest;
 import dev.servedeck.core.servable.ServableState;
+import dev.servedeck.core.servable.TimedOutputs;
 import dev.servedeck.core.source.FileSystemStoragePathSource;
 import dev.servedeck.core.source.MonitoredModel;
 import dev.servedeck.core.source.ServableVersionPolicy;
@@ -76,7 +78,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
     /** Present when batching is enabled; shared by every model. */
     private final Optional<BatchScheduler> batching;
     private final PerModelBatchingOptions perModelBatching = new PerModelBatchingOptions();
-    private final RuntimeLatencyRecorder runtimeLatency;
+    private final ModelRunRecorder modelRuns;
     /** What the requests being served declare of tensors together, bounded by --max_in_flight_tensor_bytes. */
     private final InFlightTensorBytes tensorsInFlight;
     private final Object configLock = new Object();
@@ -86,7 +88,7 @@ public final class ServerCore implements ServingApi, AutoCloseable {
 
     private ServerCore(ServerCoreOptions options, CoreInstrumentation instrumentation, UnaryOperator<Loader> loaders) {
         this.options = options;
-        this.runtimeLatency = instrumentation.runtimeLatency();
+        this.modelRuns = instrumentation.modelRuns();
         this.tensorsInFlight = new InFlightTensorBytes(options.tensorByteLimit().maxInFlightBytes());
         this.labelRule = new VersionLabelRule(options.allowVersionLabelsForUnavailableModels());
         // Safe to hand out this early: the administration keeps the reference and uses it only when called.
@@ -364,28 +366,38 @@ public final class ServerCore implements ServingApi, AutoCloseable {
                 perModelBatching.of(servable)), arriving));
     }
 
-    /** One TensorFlow run (a request's or a whole batch's), timed for the runtime latency metric. */
+    /**
+     * One TensorFlow run (a request's or a whole batch's), timed phase by phase for the runtime latency metric and
+     * the protocol's statistics.
+     */
     private Map<String, TensorProto> timedPredict(ServableId id, Servable servable, String signature,
             Map<String, TensorProto> inputs, Set<String> outputFilter) {
-        long start = System.nanoTime();
-        Map<String, TensorProto> outputs = servable.predict(signature, inputs, outputFilter);
-        runtimeLatency.record(id.name(), "Predict", System.nanoTime() - start);
-        return outputs;
+        TimedOutputs run = servable.predictTimed(signature, inputs, outputFilter);
+        modelRuns.record(new ModelRun(id, "Predict", rowsOf(inputs), run.phases()));
+        return run.outputs();
+    }
+
+    /** The batch size a run had: the first dimension of its first input, 1 for a scalar (0 without inputs). */
+    private static long rowsOf(Map<String, TensorProto> inputs) {
+        for (TensorProto input : inputs.values()) {
+            return input.getTensorShape().getDimCount() == 0 ? 1 : input.getTensorShape().getDim(0).getSize();
+        }
+        return 0;
     }
 
     @Override
     public ClassifyResult classify(ModelSpec spec, ExampleBatch input) {
         try (InFlightTensorBytes.Reservation reserved = reserveExamples(input)) {
-            return runExamples(spec, "Classify", (servable, signature) -> servable.classify(signature, input),
-                    ClassifyResult::new);
+            return runExamples(spec, "Classify", input.examples().size(),
+                    (servable, signature) -> servable.classify(signature, input), ClassifyResult::new);
         }
     }
 
     @Override
     public RegressResult regress(ModelSpec spec, ExampleBatch input) {
         try (InFlightTensorBytes.Reservation reserved = reserveExamples(input)) {
-            return runExamples(spec, "Regress", (servable, signature) -> servable.regress(signature, input),
-                    RegressResult::new);
+            return runExamples(spec, "Regress", input.examples().size(),
+                    (servable, signature) -> servable.regress(signature, input), RegressResult::new);
         }
     }
 
@@ -394,8 +406,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
         return tensorsInFlight.reserve(options.tensorByteLimit().checkExamples(input));
     }
 
-    /** Classify and Regress: resolve, hold the version, run it timed for the runtime latency metric. */
-    private <T, R> R runExamples(ModelSpec spec, String api, BiFunction<Servable, String, T> call,
+    /** Classify and Regress: resolve, hold the version, run it timed (as a whole) for the runtime latency metric. */
+    private <T, R> R runExamples(ModelSpec spec, String api, int examples, BiFunction<Servable, String, T> call,
             ExampleResultFactory<T, R> result) {
         try (ServableHandle handle = manager.acquire(resolve(spec))) {
             String signature = signatureName(spec);
@@ -406,7 +418,8 @@ public final class ServerCore implements ServingApi, AutoCloseable {
             } catch (Error e) {
                 throw servableFault(api, handle.id(), e);
             }
-            runtimeLatency.record(spec.name(), api, System.nanoTime() - start);
+            modelRuns.record(new ModelRun(handle.id(), api, examples,
+                    RunPhases.inferOnly(System.nanoTime() - start)));
             return result.create(handle.id(), signature, answer);
         }
     }

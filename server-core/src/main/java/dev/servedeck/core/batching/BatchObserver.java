@@ -16,6 +16,11 @@ public interface BatchObserver {
     BatchObserver NONE = new BatchObserver() {
     };
 
+    /** Tells {@code first}, then {@code second}, every event. */
+    static BatchObserver both(BatchObserver first, BatchObserver second) {
+        return new ObserverPair(first, second);
+    }
+
     /** A Predict request handed to the scheduler, before it is queued or refused. */
     default void requestArrived(ServableId servable, int rows) {
     }

@@ -2,7 +2,7 @@ package dev.servedeck.core.batching;
 
 import dev.servedeck.core.servable.ServableId;
 
-/** Tells two observers every event: the scheduler's own statistics first, then monitoring's. */
+/** Tells two observers every event, in order: the scheduler's statistics then monitoring's, or two of monitoring's. */
 record ObserverPair(BatchObserver first, BatchObserver second) implements BatchObserver {
 
     @Override

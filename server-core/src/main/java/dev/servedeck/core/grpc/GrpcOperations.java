@@ -29,6 +29,8 @@ final class GrpcOperations {
                     ApiOperation.REPOSITORY_MODEL_LOAD),
             Map.entry(GRPCInferenceServiceGrpc.getRepositoryModelUnloadMethod().getFullMethodName(),
                     ApiOperation.REPOSITORY_MODEL_UNLOAD),
+            Map.entry(GRPCInferenceServiceGrpc.getModelStatisticsMethod().getFullMethodName(),
+                    ApiOperation.MODEL_STATISTICS),
             Map.entry(PredictionServiceGrpc.getPredictMethod().getFullMethodName(), ApiOperation.PREDICT),
             Map.entry(PredictionServiceGrpc.getClassifyMethod().getFullMethodName(), ApiOperation.CLASSIFY),
             Map.entry(PredictionServiceGrpc.getRegressMethod().getFullMethodName(), ApiOperation.REGRESS),

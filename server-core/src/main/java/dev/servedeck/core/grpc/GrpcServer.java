@@ -11,6 +11,7 @@ import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
 import dev.servedeck.core.oip.ModelRepository;
+import dev.servedeck.core.oip.StatisticsExtension;
 import dev.servedeck.core.oip.OpenInference;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -120,6 +121,17 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls,
             Authorizer authorizer, Optional<AdminSources> admin, Optional<ModelRepository> repository) {
+        return start(api, core, options, tls, authorizer, admin, repository, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(ServingApi, ServerCore, GrpcOptions, Optional, Authorizer, Optional, Optional)}, with the
+     * statistics extension over {@code statistics} when given (without, {@code ModelStatistics} answers
+     * UNIMPLEMENTED).
+     */
+    public static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Optional<ServerTls> tls,
+            Authorizer authorizer, Optional<AdminSources> admin, Optional<ModelRepository> repository,
+            Optional<StatisticsExtension> statistics) {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(options.host(), options.port()))
                 .maxInboundMessageSize(options.maxMessageBytes());
@@ -127,7 +139,7 @@ public final class GrpcServer implements AutoCloseable {
         GrpcConnectionDefaults.applyTo(builder);
         // After the size and defaults above, so that the channel arguments win, as in tensorflow_model_server.
         ChannelArguments.apply(options.channelArguments(), builder);
-        return start(api, core, options, authorizer, admin, repository, builder,
+        return start(api, core, options, authorizer, admin, repository, statistics, builder,
                 options.host() + ":" + options.port());
     }
 
@@ -143,13 +155,13 @@ public final class GrpcServer implements AutoCloseable {
     static GrpcServer startInProcess(ServingApi api, ServerCore core, String name, GrpcOptions options) {
         InProcessServerBuilder builder = InProcessServerBuilder.forName(name)
                 .maxInboundMessageSize(options.maxMessageBytes());
-        return start(api, core, options, Authorizer.disabled(), Optional.empty(), Optional.empty(), builder,
-                "in-process:" + name);
+        return start(api, core, options, Authorizer.disabled(), Optional.empty(), Optional.empty(), Optional.empty(),
+                builder, "in-process:" + name);
     }
 
     private static GrpcServer start(ServingApi api, ServerCore core, GrpcOptions options, Authorizer authorizer,
-            Optional<AdminSources> adminSources, Optional<ModelRepository> repository, ServerBuilder<?> builder,
-            String requested) {
+            Optional<AdminSources> adminSources, Optional<ModelRepository> repository,
+            Optional<StatisticsExtension> statistics, ServerBuilder<?> builder, String requested) {
         // Bounded in threads; the queue needs no bound of its own because InFlightCallLimit refuses calls
         // beyond maxThreads * CALLS_IN_FLIGHT_PER_THREAD before they do any work. The two TF Serving services
         // are invoked directly on the transport's event loop and hand each call to this executor in one hop
@@ -173,7 +185,8 @@ public final class GrpcServer implements AutoCloseable {
                 // The Open Inference Protocol beside TF Serving's API: same core, same limit, same tokens.
                 .addService(RequestMessageParsing.wrap(ServerInterceptors.intercept(new OpenInferenceServiceImpl(
                         new OpenInference(api, core::health, Optional.of(repository.orElseGet(() ->
-                                new ModelRepository(core.administration(), core.states())))), executor), limit)))
+                                new ModelRepository(core.administration(), core.states()))), statistics),
+                        executor), limit)))
                 .addService(health.service())
                 .addService(ProtoReflectionServiceV1.newInstance());
         admin.ifPresent(service -> builder.addService(RequestMessageParsing.wrap(

@@ -1,6 +1,8 @@
 package dev.servedeck.core.grpc;
 
-import com.google.protobuf.ByteString;
+import dev.servedeck.core.BatchSizeStatistics;
+import dev.servedeck.core.DurationStatistic;
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.oip.InferDatatype;
 import dev.servedeck.core.oip.InferInput;
 import dev.servedeck.core.oip.InferModelMetadata;
@@ -14,7 +16,9 @@ import dev.servedeck.core.oip.ServerMetadata;
 import dev.servedeck.core.oip.TensorMetadata;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
+import dev.servedeck.proto.inference.InferBatchStatistics;
 import dev.servedeck.proto.inference.InferParameter;
+import dev.servedeck.proto.inference.InferStatistics;
 import dev.servedeck.proto.inference.InferTensorContents;
 import dev.servedeck.proto.inference.ModelInferRequest;
 import dev.servedeck.proto.inference.ModelInferResponse;
@@ -23,6 +27,9 @@ import dev.servedeck.proto.inference.ModelMetadataResponse;
 import dev.servedeck.proto.inference.ModelReadyRequest;
 import dev.servedeck.proto.inference.ModelReadyResponse;
 import dev.servedeck.proto.inference.ModelRepositoryParameter;
+import dev.servedeck.proto.inference.ModelStatistics;
+import dev.servedeck.proto.inference.ModelStatisticsRequest;
+import dev.servedeck.proto.inference.ModelStatisticsResponse;
 import dev.servedeck.proto.inference.RepositoryIndexRequest;
 import dev.servedeck.proto.inference.RepositoryIndexResponse;
 import dev.servedeck.proto.inference.RepositoryModelLoadRequest;
@@ -35,6 +42,7 @@ import dev.servedeck.proto.inference.ServerMetadataRequest;
 import dev.servedeck.proto.inference.ServerMetadataResponse;
 import dev.servedeck.proto.inference.ServerReadyRequest;
 import dev.servedeck.proto.inference.ServerReadyResponse;
+import dev.servedeck.proto.inference.StatisticDuration;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,10 +53,15 @@ import java.util.concurrent.Executor;
 /**
  * The Open Inference Protocol's {@code inference.GRPCInferenceService} over {@link OpenInference}, the mapping the
  * REST dialect uses too. Inputs come as typed {@code contents} or as {@code raw_input_contents}; outputs are
- * answered in {@code raw_output_contents} (as Triton answers), which every client of the protocol reads and which
- * costs no conversion: the core's numbers are already little-endian bytes.
+ * answered in the same form (as KServe's servers answer), raw when asked for with the binary parameters or when an
+ * output has no typed field.
  */
 final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    /** The binary tensor extension's request parameter: every output in binary (here: raw) form. */
+    private static final String BINARY_DATA_OUTPUT = "binary_data_output";
+    /** The binary tensor extension's output parameter: this output in binary (here: raw) form. */
+    private static final String BINARY_DATA = "binary_data";
 
     private final OpenInference protocol;
     private final UnaryCalls calls;
@@ -108,7 +121,7 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
         // As Predict: while it waits for a call thread the request is company a partial batch may wait for.
         calls.answerAsync("ModelInfer", observer, protocol.expect(request.getModelName())::close,
                 () -> protocol.inferAsync(inferRequest(request), UnaryCalls.timeLeft())
-                        .thenApply(OpenInferenceServiceImpl::inferResponse));
+                        .thenApply(response -> inferResponse(response, answersRaw(request))));
     }
 
     @Override
@@ -142,6 +155,47 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
             protocol.repository().unload(request.getModelName(), values(request.getParametersMap()));
             return RepositoryModelUnloadResponse.getDefaultInstance();
         });
+    }
+
+    @Override
+    public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> observer) {
+        calls.answer("ModelStatistics", observer, () -> {
+            ModelStatisticsResponse.Builder answer = ModelStatisticsResponse.newBuilder();
+            for (VersionStatistics version : protocol.statistics().read(request.getName(), request.getVersion())) {
+                answer.addModelStats(modelStatistics(version));
+            }
+            return answer.build();
+        });
+    }
+
+    private static ModelStatistics modelStatistics(VersionStatistics version) {
+        ModelStatistics.Builder statistics = ModelStatistics.newBuilder()
+                .setName(version.id().name())
+                .setVersion(Long.toString(version.id().version()))
+                .setLastInference(version.lastInferenceMillis())
+                .setInferenceCount(version.inferenceCount())
+                .setExecutionCount(version.executionCount())
+                .setInferenceStats(InferStatistics.newBuilder()
+                        .setSuccess(duration(version.success()))
+                        .setFail(duration(version.fail()))
+                        .setQueue(duration(version.queue()))
+                        .setComputeInput(duration(version.computeInput()))
+                        .setComputeInfer(duration(version.computeInfer()))
+                        .setComputeOutput(duration(version.computeOutput()))
+                        .setCacheHit(duration(DurationStatistic.NONE))
+                        .setCacheMiss(duration(DurationStatistic.NONE)));
+        for (BatchSizeStatistics batch : version.batches()) {
+            statistics.addBatchStats(InferBatchStatistics.newBuilder()
+                    .setBatchSize(batch.batchSize())
+                    .setComputeInput(duration(batch.computeInput()))
+                    .setComputeInfer(duration(batch.computeInfer()))
+                    .setComputeOutput(duration(batch.computeOutput())));
+        }
+        return statistics.build();
+    }
+
+    private static StatisticDuration duration(DurationStatistic duration) {
+        return StatisticDuration.newBuilder().setCount(duration.count()).setNs(duration.nanos()).build();
     }
 
     /** The parameters as the repository reads them: String, Boolean, Long or ByteString values. */
@@ -210,7 +264,28 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
         return builder.build();
     }
 
-    private static ModelInferResponse inferResponse(InferResponse response) {
+    /**
+     * Whether the answer goes in {@code raw_output_contents}, as KServe's servers decide: raw inputs get raw outputs,
+     * typed inputs typed ones, unless the request asks for binary outputs ({@code binary_data_output} on the request,
+     * {@code binary_data} on a requested output: the REST binary extension's parameters, as bool_param). The
+     * protocol lets an answer use only one of the two forms, so one output that can only travel raw (FP16, BF16)
+     * makes them all raw.
+     */
+    private static boolean answersRaw(ModelInferRequest request) {
+        if (request.getRawInputContentsCount() > 0 || isTrue(request.getParametersMap().get(BINARY_DATA_OUTPUT))) {
+            return true;
+        }
+        return request.getOutputsList().stream()
+                .anyMatch(output -> isTrue(output.getParametersMap().get(BINARY_DATA)));
+    }
+
+    private static boolean isTrue(InferParameter parameter) {
+        return parameter != null && parameter.getParameterChoiceCase() == InferParameter.ParameterChoiceCase.BOOL_PARAM
+                && parameter.getBoolParam();
+    }
+
+    private static ModelInferResponse inferResponse(InferResponse response, boolean askedRaw) {
+        boolean raw = askedRaw || !response.outputs().stream().allMatch(TypedOutputContents::typed);
         ModelInferResponse.Builder answer = ModelInferResponse.newBuilder()
                 .setModelName(response.model())
                 .setModelVersion(response.version())
@@ -222,8 +297,11 @@ final class OpenInferenceServiceImpl extends GRPCInferenceServiceGrpc.GRPCInfere
             for (long dim : output.shape()) {
                 tensor.addShape(dim);
             }
-            ByteString raw = output.raw();
-            answer.addRawOutputContents(raw);
+            if (raw) {
+                answer.addRawOutputContents(output.raw());
+            } else {
+                tensor.setContents(TypedOutputContents.of(output));
+            }
         }
         return answer.build();
     }

@@ -2,6 +2,7 @@ package dev.servedeck.core.metrics;
 
 import dev.servedeck.core.ModelSpec;
 import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.servable.ManagerState;
 import dev.servedeck.core.servable.Servable;
 import dev.servedeck.core.servable.ServableState;
 import dev.servedeck.core.status.ServingException;
@@ -17,8 +18,9 @@ import java.util.List;
  * <ul>
  *   <li>model: the name, if the server has any version of it (loading, failed and unloaded ones count); else
  *       {@value #UNKNOWN}.</li>
- *   <li>version: the number asked for, if that version of the model exists; else none, the label value of a
- *       call that failed before a version was chosen.</li>
+ *   <li>version: the number asked for, if that version of the model exists; for a call that named neither a
+ *       version nor a label, the one the core serves such calls from, its latest AVAILABLE version (read when the
+ *       failure is counted); else none, the label value of a call that failed before a version was chosen.</li>
  *   <li>signature: the name asked for, if the model's latest available version has it; else {@value #UNKNOWN}.</li>
  * </ul>
  */
@@ -52,6 +54,12 @@ final class FailedCallLabels {
             if (versions.stream().anyMatch(state -> state.id().version() == asked)) {
                 version = asked;
             }
+        } else if (spec.label().isEmpty()) {
+            version = versions.stream()
+                    .filter(state -> state.state() == ManagerState.AVAILABLE)
+                    .mapToLong(state -> state.id().version())
+                    .max()
+                    .orElse(CompletedRequest.UNKNOWN_VERSION);
         }
         String signature = spec.signatureName().isEmpty() ? Servable.DEFAULT_SIGNATURE : spec.signatureName();
         return new Labels(spec.name(), version, hasSignature(spec.name(), signature) ? signature : UNKNOWN);

@@ -4,6 +4,7 @@ import dev.servedeck.core.CoreInstrumentation;
 import dev.servedeck.core.MetricsExposition;
 import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.batching.BatchObserver;
 import dev.servedeck.core.requestlog.ModelSamplingRates;
 import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.proto.config.ModelServerConfig;
@@ -40,6 +41,7 @@ public final class Monitoring implements AutoCloseable {
     private final Optional<RequestLog> requestLog;
     private final ModelLifecycleMetrics lifecycle;
     private final BatchingMetrics batching = new BatchingMetrics();
+    private final InferenceStatistics inferenceStatistics;
     private final PrometheusExposition exposition;
     private final Optional<ScheduledExecutorService> roller;
     private final Clock clock;
@@ -53,6 +55,7 @@ public final class Monitoring implements AutoCloseable {
         this.nanoTime = nanoTime;
         this.metrics = new ServingMetrics(serverVersion(), true);
         this.statistics = new LiveStatistics(options.statistics(), clock);
+        this.inferenceStatistics = new InferenceStatistics(clock);
         this.lifecycle = new ModelLifecycleMetrics(
                 new VersionFolders(List.of(configBeingApplied, this::appliedConfig)),
                 () -> core == null ? Map.of() : core.states().all());
@@ -95,8 +98,21 @@ public final class Monitoring implements AutoCloseable {
      * metrics disabled).
      */
     public CoreInstrumentation instrumentation() {
-        return options.metricsEnabled() ? new CoreInstrumentation(metrics, lifecycle, batching)
-                : CoreInstrumentation.NONE;
+        if (!options.metricsEnabled()) {
+            return CoreInstrumentation.NONE;
+        }
+        // Each event is measured once by the core and told to every reader: Prometheus first, then the protocol's
+        // cumulative statistics.
+        return new CoreInstrumentation(
+                run -> {
+                    metrics.record(run);
+                    inferenceStatistics.record(run);
+                },
+                state -> {
+                    lifecycle.accept(state);
+                    inferenceStatistics.stateChanged(state);
+                },
+                BatchObserver.both(batching, inferenceStatistics));
     }
 
     /**
@@ -131,6 +147,14 @@ public final class Monitoring implements AutoCloseable {
         return statistics;
     }
 
+    /**
+     * Cumulative statistics per model version (the Open Inference Protocol's statistics extension); absent with
+     * metrics disabled, when nothing is measured.
+     */
+    public Optional<InferenceStatistics> inferenceStatistics() {
+        return options.metricsEnabled() ? Optional.of(inferenceStatistics) : Optional.empty();
+    }
+
     /** The request log (absent with metrics disabled). */
     public Optional<RequestLog> requestLog() {
         return requestLog;
@@ -153,6 +177,7 @@ public final class Monitoring implements AutoCloseable {
     private void record(CompletedRequest request) {
         metrics.record(request);
         statistics.record(request);
+        inferenceStatistics.record(request);
     }
 
     private ModelServerConfig appliedConfig() {

@@ -1,6 +1,7 @@
 package dev.servedeck.core.metrics;
 
-import dev.servedeck.core.RuntimeLatencyRecorder;
+import dev.servedeck.core.ModelRun;
+import dev.servedeck.core.ModelRunRecorder;
 import dev.servedeck.core.status.Code;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Recording is lock-free: the client library's counters and histograms stripe their cells, and a
  * label set is found through a concurrent map.
  */
-final class ServingMetrics implements RuntimeLatencyRecorder {
+final class ServingMetrics implements ModelRunRecorder {
 
     /** TF Serving's latency buckets: {@code Buckets::Exponential(10, 1.8, 33)}, 10 µs to about 20 minutes. */
     static final double[] LATENCY_BUCKETS_MICROS = exponential(10, 1.8, 33);
@@ -148,9 +149,11 @@ final class ServingMetrics implements RuntimeLatencyRecorder {
                 key.api().equals("Predict") ? null : exampleCountTotal.labelValues(key.model()));
     }
 
+    /** TF Serving's runtime latency is the whole model call: every phase of it. */
     @Override
-    public void record(String model, String api, long nanos) {
-        runtimeLatency.labelValues(model, api, RUNTIME).observe(nanos / 1_000);
+    public void record(ModelRun run) {
+        runtimeLatency.labelValues(run.servable().name(), run.api(), RUNTIME)
+                .observe(run.phases().totalNanos() / 1_000);
     }
 
     AutoCloseable addSource(MetricSource source) {

@@ -42,6 +42,8 @@ public final class OpenInference {
     public static final List<String> EXTENSIONS = List.of("binary_tensor_data");
     /** Listed as well when the model repository extension is served (a server with a model administration). */
     public static final String MODEL_REPOSITORY_EXTENSION = "model_repository";
+    /** Listed as well when the statistics extension is served (a server that measures). */
+    public static final String STATISTICS_EXTENSION = "statistics";
 
     private static final String DEFAULT_SIGNATURE = "serving_default";
     /** A TF2 SavedModel's initializer, which is no signature to call or describe. */
@@ -50,6 +52,7 @@ public final class OpenInference {
     private final ServingApi api;
     private final Supplier<ServerHealth> health;
     private final Optional<ModelRepository> repository;
+    private final Optional<StatisticsExtension> statistics;
 
     /**
      * @param api the core as the front end reaches it (metered, recorded)
@@ -61,9 +64,27 @@ public final class OpenInference {
 
     /** As {@link #OpenInference(ServingApi, Supplier)}, serving the model repository extension over {@code repository}. */
     public OpenInference(ServingApi api, Supplier<ServerHealth> health, Optional<ModelRepository> repository) {
+        this(api, health, repository, Optional.empty());
+    }
+
+    /** As {@link #OpenInference(ServingApi, Supplier, Optional)}, serving the statistics extension too when given. */
+    public OpenInference(ServingApi api, Supplier<ServerHealth> health, Optional<ModelRepository> repository,
+            Optional<StatisticsExtension> statistics) {
         this.api = api;
         this.health = health;
         this.repository = repository;
+        this.statistics = statistics;
+    }
+
+    /**
+     * The statistics extension.
+     *
+     * @throws ServingException UNIMPLEMENTED on a server that does not measure (metrics disabled, or a front end
+     *     started without monitoring)
+     */
+    public StatisticsExtension statistics() {
+        return statistics.orElseThrow(() -> new ServingException(Code.UNIMPLEMENTED,
+                "This server does not serve the statistics extension"));
     }
 
     /**
@@ -86,6 +107,7 @@ public final class OpenInference {
         String version = OpenInference.class.getPackage().getImplementationVersion();
         List<String> extensions = new ArrayList<>(EXTENSIONS);
         repository.ifPresent(served -> extensions.add(MODEL_REPOSITORY_EXTENSION));
+        statistics.ifPresent(served -> extensions.add(STATISTICS_EXTENSION));
         return new ServerMetadata("servedeck", version == null ? "development" : version, List.copyOf(extensions));
     }
 
@@ -185,16 +207,18 @@ public final class OpenInference {
         if (model.isEmpty()) {
             throw ServingException.invalidArgument("A model name is required");
         }
-        OptionalLong number = OptionalLong.empty();
-        if (!version.isEmpty()) {
-            try {
-                number = OptionalLong.of(Long.parseLong(version));
-            } catch (NumberFormatException e) {
-                throw ServingException.invalidArgument("Model version '" + version + "' is not a version number: "
-                        + "ServeDeck numbers versions as their directories (1, 2, ...)");
-            }
-        }
+        OptionalLong number = version.isEmpty() ? OptionalLong.empty() : OptionalLong.of(versionNumber(version));
         return new ModelSpec(model, number, Optional.empty(), signature);
+    }
+
+    /** A version as the protocol sends it (a string), as ServeDeck numbers it. */
+    static long versionNumber(String version) {
+        try {
+            return Long.parseLong(version);
+        } catch (NumberFormatException e) {
+            throw ServingException.invalidArgument("Model version '" + version + "' is not a version number: "
+                    + "ServeDeck numbers versions as their directories (1, 2, ...)");
+        }
     }
 
     private static Optional<SignatureDef> describedSignature(Map<String, SignatureDef> signatures) {

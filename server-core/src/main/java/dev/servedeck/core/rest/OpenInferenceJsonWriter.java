@@ -1,6 +1,9 @@
 package dev.servedeck.core.rest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.servedeck.core.BatchSizeStatistics;
+import dev.servedeck.core.DurationStatistic;
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.oip.InferModelMetadata;
 import dev.servedeck.core.oip.InferOutput;
 import dev.servedeck.core.oip.InferResponse;
@@ -73,6 +76,51 @@ final class OpenInferenceJsonWriter {
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** Triton's {@code $stats_model_response}: one object per model version, durations in nanoseconds. */
+    void writeStatistics(JsonGenerator g, List<VersionStatistics> statistics) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("model_stats");
+        for (VersionStatistics version : statistics) {
+            g.writeStartObject();
+            g.writeStringField("name", version.id().name());
+            g.writeStringField("version", Long.toString(version.id().version()));
+            g.writeNumberField("last_inference", version.lastInferenceMillis());
+            g.writeNumberField("inference_count", version.inferenceCount());
+            g.writeNumberField("execution_count", version.executionCount());
+            g.writeObjectFieldStart("inference_stats");
+            writeDuration(g, "success", version.success());
+            writeDuration(g, "fail", version.fail());
+            writeDuration(g, "queue", version.queue());
+            writeDuration(g, "compute_input", version.computeInput());
+            writeDuration(g, "compute_infer", version.computeInfer());
+            writeDuration(g, "compute_output", version.computeOutput());
+            // No response cache: Triton's clients read these fields, so they are there, at zero.
+            writeDuration(g, "cache_hit", DurationStatistic.NONE);
+            writeDuration(g, "cache_miss", DurationStatistic.NONE);
+            g.writeEndObject();
+            g.writeArrayFieldStart("batch_stats");
+            for (BatchSizeStatistics batch : version.batches()) {
+                g.writeStartObject();
+                g.writeNumberField("batch_size", batch.batchSize());
+                writeDuration(g, "compute_input", batch.computeInput());
+                writeDuration(g, "compute_infer", batch.computeInfer());
+                writeDuration(g, "compute_output", batch.computeOutput());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writeDuration(JsonGenerator g, String name, DurationStatistic duration) throws IOException {
+        g.writeObjectFieldStart(name);
+        g.writeNumberField("count", duration.count());
+        g.writeNumberField("ns", duration.nanos());
+        g.writeEndObject();
     }
 
     void writeModelMetadata(JsonGenerator g, InferModelMetadata metadata) throws IOException {

@@ -21,7 +21,9 @@ enum OpenInferenceMethod {
     /** POST /v2/repository/models/{m}/load. */
     REPOSITORY_LOAD(ApiOperation.REPOSITORY_MODEL_LOAD),
     /** POST /v2/repository/models/{m}/unload. */
-    REPOSITORY_UNLOAD(ApiOperation.REPOSITORY_MODEL_UNLOAD);
+    REPOSITORY_UNLOAD(ApiOperation.REPOSITORY_MODEL_UNLOAD),
+    /** GET /v2/models[/{m}[/versions/{v}]]/stats (the statistics extension). */
+    MODEL_STATISTICS(ApiOperation.MODEL_STATISTICS);
 
     private final ApiOperation operation;
 

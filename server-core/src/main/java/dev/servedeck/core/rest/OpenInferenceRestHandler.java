@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.servedeck.core.ExpectedCall;
 import dev.servedeck.core.ServerHealth;
 import dev.servedeck.core.ServingApi;
+import dev.servedeck.core.VersionStatistics;
 import dev.servedeck.core.oip.InferOutput;
 import dev.servedeck.core.oip.InferResponse;
 import dev.servedeck.core.oip.OpenInference;
@@ -80,6 +81,11 @@ final class OpenInferenceRestHandler {
                 case REPOSITORY_LOAD -> {
                     protocol.repository().load(call.model(), repositoryReader.parameters(body));
                     yield done(emptyObject(alloc));
+                }
+                case MODEL_STATISTICS -> {
+                    List<VersionStatistics> statistics = protocol.statistics().read(call.model(), call.version());
+                    yield done(responses.render(HttpResponseStatus.OK, alloc,
+                            g -> writer.writeStatistics(g, statistics)));
                 }
                 case REPOSITORY_UNLOAD -> {
                     protocol.repository().unload(call.model(), repositoryReader.parameters(body));

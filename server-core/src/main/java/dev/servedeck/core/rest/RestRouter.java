@@ -30,7 +30,10 @@ final class RestRouter {
     private static final Pattern OPEN_INFERENCE_SERVER = Pattern.compile("/v2/?|/v2/health/(live|ready)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern OPEN_INFERENCE_MODEL = Pattern.compile(
-            "/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer)?", Pattern.CASE_INSENSITIVE);
+            "/v2/models/([^/]+)(?:/versions/([^/]+))?(/ready|/infer|/stats)?", Pattern.CASE_INSENSITIVE);
+    /** The statistics extension's call for every model (a model named "stats" is reached through its versions). */
+    private static final Pattern OPEN_INFERENCE_ALL_STATISTICS = Pattern.compile("/v2/models/stats",
+            Pattern.CASE_INSENSITIVE);
 
     /** The model repository extension's paths: the index, and a model's load and unload. */
     private static final Pattern OPEN_INFERENCE_REPOSITORY = Pattern.compile(
@@ -103,6 +106,11 @@ final class RestRouter {
         if (repository.matches()) {
             return repositoryCall(method, path, repository);
         }
+        if (OPEN_INFERENCE_ALL_STATISTICS.matcher(path).matches()) {
+            return method.equals(HttpMethod.GET)
+                    ? new RouteMatch.OpenInferenceCall(OpenInferenceMethod.MODEL_STATISTICS, "", "")
+                    : methodNotAllowed(method, path, "GET");
+        }
         Matcher model = OPEN_INFERENCE_MODEL.matcher(path);
         if (!model.matches()) {
             return new RouteMatch.Rejection(HttpResponseStatus.NOT_FOUND, malformed(method, path), null);
@@ -111,6 +119,7 @@ final class RestRouter {
         OpenInferenceMethod kind = switch (suffix) {
             case "/infer" -> OpenInferenceMethod.INFER;
             case "/ready" -> OpenInferenceMethod.MODEL_READY;
+            case "/stats" -> OpenInferenceMethod.MODEL_STATISTICS;
             default -> OpenInferenceMethod.MODEL_METADATA;
         };
         HttpMethod allowed = kind == OpenInferenceMethod.INFER ? HttpMethod.POST : HttpMethod.GET;

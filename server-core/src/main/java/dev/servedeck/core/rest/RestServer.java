@@ -6,6 +6,7 @@ import dev.servedeck.core.security.Authorizer;
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.servedeck.core.ServerHealth;
 import dev.servedeck.core.oip.ModelRepository;
+import dev.servedeck.core.oip.StatisticsExtension;
 import dev.servedeck.core.oip.OpenInference;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -104,6 +105,16 @@ public final class RestServer implements AutoCloseable {
      */
     public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring,
             Optional<ServerTls> tls, Authorizer authorizer, Optional<ModelRepository> repository) {
+        return start(api, options, monitoring, tls, authorizer, repository, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(ServingApi, RestOptions, MonitoringRoutes, Optional, Authorizer, Optional)}, with the
+     * statistics extension over {@code statistics} when given.
+     */
+    public static RestServer start(ServingApi api, RestOptions options, MonitoringRoutes monitoring,
+            Optional<ServerTls> tls, Authorizer authorizer, Optional<ModelRepository> repository,
+            Optional<StatisticsExtension> statistics) {
         RequestGates gates = RequestGates.of(options, monitoring, authorizer);
         NettyTransport transport = NettyTransport.detect();
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
@@ -118,7 +129,7 @@ public final class RestServer implements AutoCloseable {
         // Without a health source (tests of the REST layer alone) the protocol's readiness is that of a server with
         // nothing configured: ready.
         OpenInference protocol = new OpenInference(api, monitoring.health().orElse(() -> ServerHealth.READY),
-                repository);
+                repository, statistics);
         RestDispatcher dispatcher = new RestDispatcher(new RestApiHandler(api, json),
                 new OpenInferenceRestHandler(protocol, new JsonResponses(json), new OpenInferenceJsonReader(json),
                         new RepositoryRequestJsonReader(json)),

@@ -22,6 +22,10 @@ public enum ApiOperation {
     REPOSITORY_INDEX("RepositoryIndex", Scope.ADMIN),
     REPOSITORY_MODEL_LOAD("RepositoryModelLoad", Scope.ADMIN),
     REPOSITORY_MODEL_UNLOAD("RepositoryModelUnload", Scope.ADMIN),
+    // The Open Inference Protocol's statistics extension: 'metrics', as the Prometheus path. It is a second reading
+    // of the same recording (counts and durations per model version; no tensors, no load errors), so whoever may
+    // scrape may read it, and a predict token learns no more about other clients' traffic than it did before.
+    MODEL_STATISTICS("ModelStatistics", Scope.METRICS),
     // The admin API (servedeck.admin.v1.AdminService): what only reads needs 'monitor' (which 'admin' includes),
     // what changes the server needs 'admin'.
     ADMIN_GET_SERVER_INFO("AdminService/GetServerInfo", Scope.MONITOR),

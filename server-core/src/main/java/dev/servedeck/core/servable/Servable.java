@@ -62,6 +62,17 @@ public interface Servable extends AutoCloseable {
      */
     Map<String, TensorProto> predict(String signatureName, Map<String, TensorProto> inputs, Set<String> outputFilter);
 
+    /**
+     * {@link #predict} with the time of each phase measured where it happens. By default the whole call counts as
+     * the run; a servable that converts tensors on its own says how long that took.
+     */
+    default TimedOutputs predictTimed(String signatureName, Map<String, TensorProto> inputs,
+            Set<String> outputFilter) {
+        long start = System.nanoTime();
+        Map<String, TensorProto> outputs = predict(signatureName, inputs, outputFilter);
+        return new TimedOutputs(outputs, RunPhases.inferOnly(System.nanoTime() - start));
+    }
+
     /** TF Serving's Classify API: one list of (label, score) per example. */
     List<List<Classification>> classify(String signatureName, ExampleBatch input);
 

@@ -13,6 +13,7 @@ import dev.servedeck.core.metrics.Monitoring;
 import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.core.rest.MonitoringRoutes;
 import dev.servedeck.core.oip.ModelRepository;
+import dev.servedeck.core.oip.StatisticsExtension;
 import dev.servedeck.core.rest.RestServer;
 import dev.servedeck.core.security.Authorizer;
 import dev.servedeck.core.security.NetworkExposureWarning;
@@ -135,9 +136,12 @@ public final class ModelServer implements AutoCloseable {
             // One repository for both protocols: what one unloads, the other can load back.
             Optional<ModelRepository> repository = Optional.of(
                     new ModelRepository(core.administration(), core.states()));
+            // Statistics read what monitoring recorded; a server that does not measure does not serve them.
+            Optional<StatisticsExtension> statistics = monitoring.inferenceStatistics()
+                    .map(measured -> new StatisticsExtension(measured::of, core.states()));
             rest = options.rest().map(restOptions ->
                     RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes, tls,
-                            authorizer, repository));
+                            authorizer, repository, statistics));
             rest.ifPresent(server -> LOG.info("Exporting HTTP/REST API at {}:{}", options.rest().get().host(),
                     server.port()));
             if (rest.isPresent()) {
@@ -150,7 +154,7 @@ public final class ModelServer implements AutoCloseable {
             AdminSources admin = adminSources(options, core, monitoring, startedAt);
             grpc = options.grpc().map(grpcOptions ->
                     GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer,
-                            Optional.of(admin), repository));
+                            Optional.of(admin), repository, statistics));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
             Optional<NetworkExposureWarning> exposureWarning = NetworkExposureWarning.startIfExposed(

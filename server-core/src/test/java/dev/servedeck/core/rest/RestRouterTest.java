@@ -78,4 +78,19 @@ class RestRouterTest {
         assertThat(rejection(HttpMethod.POST, "/v2/repository/models/m").status())
                 .isEqualTo(HttpResponseStatus.NOT_FOUND);
     }
+
+    @Test
+    void theStatisticsExtensionIsGetOnlyForAllModelsAModelOrAVersion() {
+        assertThat(router.route(HttpMethod.GET, "/v2/models/stats"))
+                .isEqualTo(new RouteMatch.OpenInferenceCall(OpenInferenceMethod.MODEL_STATISTICS, "", ""));
+        assertThat(router.route(HttpMethod.GET, "/v2/models/my%20model/stats"))
+                .isEqualTo(new RouteMatch.OpenInferenceCall(OpenInferenceMethod.MODEL_STATISTICS, "my model", ""));
+        assertThat(router.route(HttpMethod.GET, "/V2/Models/m/Versions/3/STATS"))
+                .isEqualTo(new RouteMatch.OpenInferenceCall(OpenInferenceMethod.MODEL_STATISTICS, "m", "3"));
+        // A model named "stats" keeps its metadata under a version.
+        assertThat(router.route(HttpMethod.GET, "/v2/models/stats/versions/1"))
+                .isEqualTo(new RouteMatch.OpenInferenceCall(OpenInferenceMethod.MODEL_METADATA, "stats", "1"));
+        assertThat(rejection(HttpMethod.POST, "/v2/models/stats").allow()).isEqualTo("GET");
+        assertThat(rejection(HttpMethod.POST, "/v2/models/m/versions/3/stats").allow()).isEqualTo("GET");
+    }
 }

@@ -19,6 +19,7 @@ import dev.servedeck.core.testing.TfServingTestData;
 import dev.servedeck.oipclient.GRPCInferenceServiceGrpc;
 import dev.servedeck.oipclient.InferTensorContents;
 import dev.servedeck.oipclient.ModelInferRequest;
+import dev.servedeck.oipclient.ModelInferResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,6 +34,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -175,6 +177,17 @@ final class OpenInferenceServers {
             buffer.putFloat(value);
         }
         return buffer.array();
+    }
+
+    /** The first output's typed FP32 contents, of an answer that must have no raw contents. */
+    static float[] typedFloats(ModelInferResponse response) {
+        assertThat(response.getRawOutputContentsCount()).as("raw output contents").isZero();
+        List<Float> values = response.getOutputs(0).getContents().getFp32ContentsList();
+        float[] floats = new float[values.size()];
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = values.get(i);
+        }
+        return floats;
     }
 
     static long[] longsOf(ByteString raw) {

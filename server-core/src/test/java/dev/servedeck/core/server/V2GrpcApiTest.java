@@ -56,7 +56,7 @@ class V2GrpcApiTest {
         assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("two").setVersion("124").build()).getReady())
                 .isTrue();
         assertThat(stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getExtensionsList())
-                .containsExactly("binary_tensor_data", "model_repository");
+                .containsExactly("binary_tensor_data", "model_repository", "statistics");
         ModelMetadataResponse metadata = stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("two").build());
         assertThat(metadata.getVersionsList()).containsExactly("123", "124");
         assertThat(metadata.getInputs(0).getDatatype()).isEqualTo("FP32");
@@ -80,7 +80,9 @@ class V2GrpcApiTest {
         assertThat(response.getOutputs(0).getName()).isEqualTo("y");
         assertThat(response.getOutputs(0).getDatatype()).isEqualTo("FP32");
         assertThat(response.getOutputs(0).getShapeList()).containsExactly(2L, 1L);
-        assertThat(floatsOf(response.getRawOutputContents(0))).containsExactly(2.5f, 3.5f);
+        // Typed contents in, typed contents out (as KServe's servers answer).
+        assertThat(response.getRawOutputContentsCount()).isZero();
+        assertThat(typedFloats(response)).containsExactly(2.5f, 3.5f);
     }
 
     @Test
@@ -102,12 +104,12 @@ class V2GrpcApiTest {
                         .addShape(1).addShape(1)
                         .setContents(InferTensorContents.newBuilder().addFp32Contents(2.0f)))
                 .build());
-        assertThat(floatsOf(other.getRawOutputContents(0))).containsExactly(4.0f);
+        assertThat(typedFloats(other)).containsExactly(4.0f);
     }
 
     @Test
     void grpcInferWithIntegerAndBytesTensors() {
-        ModelInferResponse response = stub(channel).modelInfer(ModelInferRequest.newBuilder()
+        ModelInferRequest request = ModelInferRequest.newBuilder()
                 .setModelName("multi")
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("features").setDatatype("FP32")
                         .addShape(1).addShape(3)
@@ -117,15 +119,27 @@ class V2GrpcApiTest {
                 .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("text").setDatatype("BYTES")
                         .addShape(1).setContents(InferTensorContents.newBuilder()
                                 .addBytesContents(ByteString.copyFromUtf8("grpc"))))
-                .build());
+                .build();
+        ModelInferResponse response = stub(channel).modelInfer(request);
         assertThat(response.getOutputsList()).extracting(ModelInferResponse.InferOutputTensor::getName)
                 .containsExactly("next_ids", "shout", "text_length", "weighted");
         assertThat(response.getOutputsList()).extracting(ModelInferResponse.InferOutputTensor::getDatatype)
                 .containsExactly("INT64", "BYTES", "INT32", "FP32");
-        assertThat(longsOf(response.getRawOutputContents(0))).containsExactly(-4L);
-        assertThat(response.getRawOutputContents(1).toByteArray()).containsExactly(4, 0, 0, 0, 'G', 'R', 'P', 'C');
-        assertThat(intsOf(response.getRawOutputContents(2))).containsExactly(4);
-        assertThat(floatsOf(response.getRawOutputContents(3))).containsExactly(111f);
+        assertThat(response.getRawOutputContentsCount()).isZero();
+        assertThat(response.getOutputs(0).getContents().getInt64ContentsList()).containsExactly(-4L);
+        assertThat(response.getOutputs(1).getContents().getBytesContentsList())
+                .containsExactly(ByteString.copyFromUtf8("GRPC"));
+        assertThat(response.getOutputs(2).getContents().getIntContentsList()).containsExactly(4);
+        assertThat(response.getOutputs(3).getContents().getFp32ContentsList()).containsExactly(111f);
+
+        // The binary tensor extension's parameter asks for raw outputs whatever the inputs were.
+        ModelInferResponse raw = stub(channel).modelInfer(request.toBuilder()
+                .putParameters("binary_data_output", InferParameter.newBuilder().setBoolParam(true).build()).build());
+        assertThat(raw.getOutputsList()).allMatch(output -> !output.hasContents());
+        assertThat(longsOf(raw.getRawOutputContents(0))).containsExactly(-4L);
+        assertThat(raw.getRawOutputContents(1).toByteArray()).containsExactly(4, 0, 0, 0, 'G', 'R', 'P', 'C');
+        assertThat(intsOf(raw.getRawOutputContents(2))).containsExactly(4);
+        assertThat(floatsOf(raw.getRawOutputContents(3))).containsExactly(111f);
     }
 
     @Test
@@ -160,7 +174,7 @@ class V2GrpcApiTest {
         ModelInferResponse answer = anonymous
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(authorization))
                 .modelInfer(oneFloat("hp2", 1.0f));
-        assertThat(floatsOf(answer.getRawOutputContents(0))).containsExactly(2.5f);
+        assertThat(typedFloats(answer)).containsExactly(2.5f);
     }
 
 
@@ -177,7 +191,7 @@ class V2GrpcApiTest {
             calls.add(futures.modelInfer(oneFloat("tf2", i)));
         }
         for (int i = 0; i < 16; i++) {
-            assertThat(floatsOf(calls.get(i).get(30, TimeUnit.SECONDS).getRawOutputContents(0)))
+            assertThat(typedFloats(calls.get(i).get(30, TimeUnit.SECONDS)))
                     .containsExactly(0.5f * i + 2.0f);
         }
         // The same recording as TF Serving's API: Predict on the gRPC entrypoint, 16 more.

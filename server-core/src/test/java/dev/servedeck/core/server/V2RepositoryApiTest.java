@@ -3,9 +3,9 @@ package dev.servedeck.core.server;
 import static dev.servedeck.core.server.OpenInferenceServers.HTTP;
 import static dev.servedeck.core.server.OpenInferenceServers.JSON;
 import static dev.servedeck.core.server.OpenInferenceServers.assertCode;
-import static dev.servedeck.core.server.OpenInferenceServers.floatsOf;
 import static dev.servedeck.core.server.OpenInferenceServers.oneFloat;
 import static dev.servedeck.core.server.OpenInferenceServers.oneInput;
+import static dev.servedeck.core.server.OpenInferenceServers.typedFloats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,7 +156,7 @@ class V2RepositoryApiTest {
         assertCode(() -> predictor().modelInfer(oneFloat("b", 1.0f)), Status.Code.NOT_FOUND, "b");
 
         admin().repositoryModelLoad(RepositoryModelLoadRequest.newBuilder().setModelName("b").build());
-        assertThat(floatsOf(predictor().modelInfer(oneFloat("b", 1.0f)).getRawOutputContents(0)))
+        assertThat(typedFloats(predictor().modelInfer(oneFloat("b", 1.0f))))
                 .containsExactly(2.5f);
     }
 
@@ -181,7 +181,7 @@ class V2RepositoryApiTest {
                 .putParameters("base_path", ModelRepositoryParameter.newBuilder()
                         .setStringParam(models.resolve("c").toString()).build())
                 .build());
-        assertThat(floatsOf(predictor().modelInfer(oneFloat("c", 1.0f)).getRawOutputContents(0)))
+        assertThat(typedFloats(predictor().modelInfer(oneFloat("c", 1.0f))))
                 .containsExactly(2.5f);
         assertThat(post("/v2/repository/models/c/unload", "", ADMIN).status()).isEqualTo(200);
         assertThat(post("/v2/repository/models/c/unload", "", ADMIN).status()).isEqualTo(404);
@@ -200,7 +200,7 @@ class V2RepositoryApiTest {
                 RepositoryModelUnloadRequest.newBuilder().setModelName("b").build()), Status.Code.PERMISSION_DENIED, "");
         assertCode(() -> predictor().repositoryModelLoad(
                 RepositoryModelLoadRequest.newBuilder().setModelName("b").build()), Status.Code.PERMISSION_DENIED, "");
-        assertThat(floatsOf(predictor().modelInfer(oneFloat("b", 1.0f)).getRawOutputContents(0)))
+        assertThat(typedFloats(predictor().modelInfer(oneFloat("b", 1.0f))))
                 .containsExactly(2.5f);
     }
 
@@ -213,7 +213,7 @@ class V2RepositoryApiTest {
         clients.add(new Thread(() -> {
             while (running.get()) {
                 try {
-                    float[] result = floatsOf(predictor().modelInfer(oneFloat("a", 1.0f)).getRawOutputContents(0));
+                    float[] result = typedFloats(predictor().modelInfer(oneFloat("a", 1.0f)));
                     if (result.length != 1 || result[0] != 2.5f) {
                         failures.add("gRPC answered " + java.util.Arrays.toString(result));
                     }
@@ -252,7 +252,7 @@ class V2RepositoryApiTest {
         }
         assertThat(failures).isEmpty();
         assertThat(answered.get()).isPositive();
-        assertThat(floatsOf(predictor().modelInfer(oneFloat("b", 1.0f)).getRawOutputContents(0)))
+        assertThat(typedFloats(predictor().modelInfer(oneFloat("b", 1.0f))))
                 .containsExactly(2.5f);
     }
 

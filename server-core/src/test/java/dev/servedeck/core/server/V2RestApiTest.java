@@ -42,7 +42,7 @@ class V2RestApiTest {
         assertThat(metadata.status()).isEqualTo(200);
         assertThat(metadata.body().get("name").asText()).isEqualTo("servedeck");
         assertThat(metadata.body().get("extensions")).containsExactly(JSON.getNodeFactory().textNode("binary_tensor_data"),
-                JSON.getNodeFactory().textNode("model_repository"));
+                JSON.getNodeFactory().textNode("model_repository"), JSON.getNodeFactory().textNode("statistics"));
     }
 
     @Test
