@@ -19,6 +19,12 @@ final class ManualRetryScheduler implements LoadRetryScheduler {
 
     /** Waits (briefly) until the manager has scheduled a retry, then runs it: the state it records comes first. */
     void fireWhenScheduled() throws InterruptedException {
+        awaitScheduled();
+        fireAll();
+    }
+
+    /** Waits (briefly) until the manager has scheduled a retry, without running it. */
+    void awaitScheduled() throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (pending() == 0) {
             if (System.nanoTime() > deadline) {
@@ -26,7 +32,6 @@ final class ManualRetryScheduler implements LoadRetryScheduler {
             }
             Thread.sleep(1);
         }
-        fireAll();
     }
 
     /** Runs every retry scheduled so far, as if their interval had passed. */
