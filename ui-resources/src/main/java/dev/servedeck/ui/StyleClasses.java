@@ -53,6 +53,8 @@ public final class StyleClasses {
     public static final String MONITOR_ROLE_DANGER = "sd-monitor-role-danger";
 
     // ---- fleet ----
+    /** The Fleet page's table: compact rows, so ten servers fit without scrolling. */
+    public static final String FLEET_TABLE = "sd-fleet-table";
     /** A Fleet row whose server has a serious problem (unreachable, failed, a version failed to load). */
     public static final String FLEET_ROW_ERROR = "sd-fleet-row-error";
     /** A Fleet row whose server is not ready or has errors. */

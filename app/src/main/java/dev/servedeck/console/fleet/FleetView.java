@@ -24,7 +24,7 @@ import javafx.scene.layout.VBox;
  */
 public final class FleetView {
 
-    private static final double SPARK_WIDTH = 140;
+    private static final double SPARK_WIDTH = 80;
     private static final double SPARK_HEIGHT = 22;
     private static final List<String> ROW_CLASSES = List.of(StyleClasses.FLEET_ROW_ERROR,
             StyleClasses.FLEET_ROW_WARNING, StyleClasses.FLEET_ROW_MANAGED);
@@ -49,22 +49,25 @@ public final class FleetView {
         OperationStateControls.bind(viewModel.operation(), busy, busyText, notice, failure);
 
         table.setItems(viewModel.rows());
+        table.getStyleClass().add(StyleClasses.FLEET_TABLE);
+        // Problems takes what is left: ten servers' rows fit the window without a horizontal scroll bar.
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
-                text("Server", "server", 170, r -> r.connection().name() + (r.managed() ? "  ●" : "")),
-                text("State", "state", 100, r -> r.state().map(StateStyles::serverStateText).orElse("–")),
-                text("Models", "models", 60, r -> r.state().isPresent() ? Integer.toString(r.models()) : "–"),
-                text("Available", "available", 70, r -> r.state().isPresent()
+                text("Server", "server", 150, r -> r.connection().name() + (r.managed() ? "  ●" : "")),
+                text("State", "state", 82, r -> r.state().map(StateStyles::serverStateText).orElse("–")),
+                text("Models", "models", 62, r -> r.state().isPresent() ? Integer.toString(r.models()) : "–"),
+                text("Available", "available", 72, r -> r.state().isPresent()
                         ? Integer.toString(r.availableVersions()) : "–"),
-                text("req/s", "rps", 70, r -> number(r.requestsPerSecond(), "%.1f")),
-                text("p99 ms", "p99", 70, r -> number(r.p99Millis(), "%.1f")),
-                text("errors/s", "errors", 70, r -> number(r.errorsPerSecond(), "%.1f")),
-                text("CPU", "cpu", 60, r -> Double.isNaN(r.cpuCores()) ? "–"
+                text("req/s", "rps", 55, r -> number(r.requestsPerSecond(), "%.1f")),
+                text("p99 ms", "p99", 58, r -> number(r.p99Millis(), "%.1f")),
+                text("errors/s", "errors", 66, r -> number(r.errorsPerSecond(), "%.1f")),
+                text("CPU", "cpu", 48, r -> Double.isNaN(r.cpuCores()) ? "–"
                         : String.format("%.0f%%", 100 * r.cpuCores())),
-                text("Memory", "memory", 90, r -> r.memoryBytes() <= 0 ? "–"
+                text("Memory", "memory", 75, r -> r.memoryBytes() <= 0 ? "–"
                         : (r.memoryBytes() >> 20) + " MiB" + (r.memoryIsResident() ? "" : " heap")),
                 trend("req/s trend", "rpsTrend", FleetReading::requestTrend),
                 trend("p99 trend", "p99Trend", FleetReading::p99Trend),
-                text("Problems", "problems", 220, r -> r.problems().isEmpty() ? r.detail()
+                text("Problems", "problems", 250, r -> r.problems().isEmpty() ? r.detail()
                         : r.problemsText() + ": " + r.detail())));
         table.setRowFactory(view -> new FleetTableRow());
         table.setOnKeyPressed(event -> {
@@ -98,7 +101,7 @@ public final class FleetView {
 
     private TableColumn<FleetRow, FleetReading> trend(String title, String id,
             Function<FleetReading, double[]> values) {
-        TableColumn<FleetRow, FleetReading> column = column(title, id, SPARK_WIDTH + 12);
+        TableColumn<FleetRow, FleetReading> column = column(title, id, SPARK_WIDTH + 6);
         column.setCellFactory(ignored -> new TableCell<>() {
             private final Sparkline line = new Sparkline(SPARK_WIDTH, SPARK_HEIGHT);
 
@@ -110,7 +113,7 @@ public final class FleetView {
                     return;
                 }
                 // The cell's own text colour: it follows the theme and the row's problem colour.
-                line.draw(values.apply(reading), FleetTrend.CAPACITY, getTextFill());
+                line.draw(values.apply(reading), getTextFill());
                 setGraphic(line);
             }
         });
@@ -121,6 +124,7 @@ public final class FleetView {
         TableColumn<FleetRow, FleetReading> column = new TableColumn<>(title);
         column.setId(id);
         column.setPrefWidth(width);
+        column.setMinWidth(width); // the last column (Problems) gives way, not the numbers
         column.setSortable(false);
         column.setCellValueFactory(cell -> cell.getValue().readingProperty());
         return column;

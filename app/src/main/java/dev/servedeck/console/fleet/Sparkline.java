@@ -11,12 +11,18 @@ import javafx.scene.paint.Paint;
  */
 final class Sparkline extends Canvas {
 
+    /** The fewest points the width stands for (half a minute at a point a second). */
+    static final int MIN_SPAN = 30;
+
     Sparkline(double width, double height) {
         super(width, height);
     }
 
-    /** Draws {@code values} (oldest first) across the whole width, {@code capacity} points wide. */
-    void draw(double[] values, int capacity, Paint stroke) {
+    /**
+     * Draws {@code values} (oldest first), the newest at the right edge. The line spans at least {@link #MIN_SPAN}
+     * points' width and grows to the whole history: a page opened a few seconds ago shows a line, not a dot.
+     */
+    void draw(double[] values, Paint stroke) {
         GraphicsContext g = getGraphicsContext2D();
         double width = getWidth();
         double height = getHeight();
@@ -30,7 +36,7 @@ final class Sparkline extends Canvas {
         if (max <= 0) {
             max = 1; // an idle server: a flat line at the bottom
         }
-        double step = width / Math.max(1, capacity - 1);
+        double step = width / Math.max(MIN_SPAN, values.length - 1);
         double x0 = width - step * (values.length - 1); // the newest point at the right edge
         g.setStroke(stroke);
         g.setLineWidth(1.2);
