@@ -2,6 +2,8 @@ package dev.servedeck.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -38,15 +40,21 @@ class ProcessLoadTest {
 
     @Test
     void theRealProcessHasResidentMemoryAndUsesCpu() throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ProcessLoad real = new ProcessLoad();
         real.read();
-        long until = System.nanoTime() + 600_000_000L;
+        long wallBefore = System.nanoTime();
+        long threadBefore = threads.getCurrentThreadCpuTime();
         long spin = 0;
-        while (System.nanoTime() < until) {
+        while (System.nanoTime() < wallBefore + 600_000_000L) {
             spin += Long.numberOfTrailingZeros(spin + System.nanoTime());
         }
         ProcessLoad.Reading reading = real.read();
-        assertThat(reading.cpuCores()).as("this thread spun for 0.6 s (%d)", spin).isGreaterThan(0.3);
+        double thisThread = (threads.getCurrentThreadCpuTime() - threadBefore) / (double) (System.nanoTime()
+                - wallBefore);
+        // However busy the shared machine is, the process used at least what this spinning thread got.
+        assertThat(reading.cpuCores()).as("this thread spun for 0.6 s (%d) and got %.2f of a core", spin, thisThread)
+                .isGreaterThan(0.9 * thisThread).isPositive();
         if (System.getProperty("os.name").startsWith("Linux")) {
             assertThat(reading.residentBytes()).isGreaterThan(Runtime.getRuntime().totalMemory()
                     - Runtime.getRuntime().freeMemory());
