@@ -24,7 +24,7 @@ import javafx.scene.layout.VBox;
  */
 public final class FleetView {
 
-    private static final double SPARK_WIDTH = 80;
+    private static final double SPARK_WIDTH = 84;
     private static final double SPARK_HEIGHT = 22;
     private static final List<String> ROW_CLASSES = List.of(StyleClasses.FLEET_ROW_ERROR,
             StyleClasses.FLEET_ROW_WARNING, StyleClasses.FLEET_ROW_MANAGED);
@@ -53,13 +53,13 @@ public final class FleetView {
         // Problems takes what is left: ten servers' rows fit the window without a horizontal scroll bar.
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getColumns().setAll(List.of(
-                text("Server", "server", 150, r -> r.connection().name() + (r.managed() ? "  ●" : "")),
+                text("Server", "server", 140, r -> r.connection().name() + (r.managed() ? "  ●" : "")),
                 text("State", "state", 82, r -> r.state().map(StateStyles::serverStateText).orElse("–")),
                 text("Models", "models", 62, r -> r.state().isPresent() ? Integer.toString(r.models()) : "–"),
-                text("Available", "available", 72, r -> r.state().isPresent()
+                text("Available", "available", 80, r -> r.state().isPresent()
                         ? Integer.toString(r.availableVersions()) : "–"),
                 text("req/s", "rps", 55, r -> number(r.requestsPerSecond(), "%.1f")),
-                text("p99 ms", "p99", 58, r -> number(r.p99Millis(), "%.1f")),
+                text("p99 ms", "p99", 64, r -> number(r.p99Millis(), "%.1f")),
                 text("errors/s", "errors", 66, r -> number(r.errorsPerSecond(), "%.1f")),
                 text("CPU", "cpu", 48, r -> Double.isNaN(r.cpuCores()) ? "–"
                         : String.format("%.0f%%", 100 * r.cpuCores())),
