@@ -17,12 +17,16 @@ public final class ActiveServer implements AutoCloseable {
     private final OpenBackends backends;
     private final ActiveBackend active;
     private final ListenerList<Connection> switched = new ListenerList<>();
+    /** Guarded by {@code this}; held while a switch opens the next backend, which may take a while. */
     private OpenBackends.Lease lease;
+    /** Read without the lock: the FX thread asks which server is managed while a switch may be opening one. */
+    private volatile Connection current;
 
     /** Opens {@code first} (the embedded server, or the command line's) at once: the pages need a backend to start. */
     public ActiveServer(OpenBackends backends, Connection first) {
         this.backends = backends;
         this.lease = backends.lease(first);
+        this.current = first;
         this.active = new ActiveBackend(lease.backend());
     }
 
@@ -31,8 +35,9 @@ public final class ActiveServer implements AutoCloseable {
         return active;
     }
 
-    public synchronized Connection connection() {
-        return lease.connection();
+    /** The server managed now (never waits for a switch in progress). */
+    public Connection connection() {
+        return current;
     }
 
     /**
@@ -50,6 +55,7 @@ public final class ActiveServer implements AutoCloseable {
             OpenBackends.Lease next = backends.lease(target);
             previous = lease;
             lease = next;
+            current = target;
             active.switchTo(next.backend(), "Now managing " + target.name() + " (" + target.addressText() + ")");
         }
         previous.close();

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -86,7 +87,19 @@ public final class FleetViewModel {
         } else {
             List<FleetWatch> leaving = watches;
             watches = List.of();
-            leaving.forEach(FleetWatch::release);
+            release(leaving);
+        }
+    }
+
+    /**
+     * Lets go of the watched backends off the FX thread: closing a remote backend, or waiting for another page that
+     * is opening one (the secret store may prompt), must not hold the window up.
+     */
+    private void release(List<FleetWatch> leaving) {
+        try {
+            work.execute(() -> leaving.forEach(FleetWatch::release));
+        } catch (RejectedExecutionException closing) {
+            leaving.forEach(FleetWatch::release); // the console is closing: nothing waits for the window any more
         }
     }
 

@@ -149,7 +149,7 @@ class FleetViewModelTest {
             fleet.setShown(false);
             return null;
         });
-        assertThat(open.isOpen(servers.edgeC)).as("edge-c: watched only by the page").isFalse();
+        waitUntil(() -> !open.isOpen(servers.edgeC)); // released off the UI thread: edge-c was watched only here
         assertThat(open.isOpen(servers.edgeB)).as("edge-b: managed").isTrue();
         assertThat(open.isOpen(Connection.EMBEDDED)).as("the console's own server").isTrue();
 
