@@ -1,12 +1,11 @@
 package dev.servedeck.console;
 
-import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.embedded.EmbeddedBackend;
-import dev.servedeck.console.backend.remote.UnmanagedRemoteBackend;
 import dev.servedeck.console.connections.Connection;
+import dev.servedeck.console.connections.ConnectionBackends;
 import dev.servedeck.console.connections.ConnectionContext;
 import dev.servedeck.console.connections.OsSecretStore;
 import dev.servedeck.console.connections.SecretStore;
@@ -39,7 +38,8 @@ public final class ConsoleApplication extends Application {
 
     private ConsoleOptions options;
     private ConsolePreferences preferences;
-    private ConsoleBackend backend;
+    /** The console's own server: made at start, or on first use when the console started on a remote server. */
+    private EmbeddedBackend embedded;
     private ConsoleComposition composition;
     private Stage stage;
 
@@ -54,14 +54,13 @@ public final class ConsoleApplication extends Application {
         this.stage = primaryStage;
         preferences = ConsolePreferences.userDefault();
         Optional<Connection> remote = options.remoteServer();
-        // With --server the console manages that server: no embedded server is made, let alone started.
-        backend = remote.<ConsoleBackend>map(server -> new UnmanagedRemoteBackend(server.name(),
-                server.address().toString())).orElseGet(EmbeddedBackend::new);
+        // With --server the console manages that server: the embedded server is made only if the operator opens it,
+        // and started only if they start it.
         ConnectionContext connections = remote.map(server -> new ConnectionContext(server, options.remoteToken(),
                 (Supplier<SecretStore>) OsSecretStore::open)).orElseGet(ConnectionContext::embedded);
         ServerSettings settings = options.settings(rememberedSettings());
-        composition = new ConsoleComposition(backend, preferences, settings, options.dataDir(),
-                Themes::apply, connections);
+        composition = new ConsoleComposition(new ConnectionBackends(this::embedded, connections), preferences,
+                settings, options.dataDir(), Themes::apply, connections);
 
         Themes.apply(preferences.darkTheme());
         stage.setScene(composition.createScene());
@@ -89,7 +88,7 @@ public final class ConsoleApplication extends Application {
                 LOG.info("Smoke test passed: window up, managing {} in {} ms", remote.get().name(), elapsedMillis());
                 stage.close();
                 composition.close();
-                backend.close();
+                closeEmbedded();
                 Runtime.getRuntime().halt(0);
             }
         } else {
@@ -97,15 +96,27 @@ public final class ConsoleApplication extends Application {
         }
     }
 
+    private synchronized EmbeddedBackend embedded() {
+        if (embedded == null) {
+            embedded = new EmbeddedBackend();
+        }
+        return embedded;
+    }
+
+    /** The embedded backend if the console has made one (it may run while another server is managed). */
+    private synchronized Optional<EmbeddedBackend> embeddedIfMade() {
+        return Optional.ofNullable(embedded);
+    }
+
     private void startServer(ServerSettings settings) {
         ServerViewModel server = composition.server();
         server.start().thenRun(() -> Platform.runLater(() -> {
             boolean remembered = settings.models() instanceof ModelSource.ConfigFile file
                     && file.file().equals(options.rememberedModels());
-            if (!backend.status().running() && remembered) {
+            if (!embedded().status().running() && remembered) {
                 // The last run's models no longer start (a folder moved, a file edited): serve the demo instead.
                 LOG.warn("The models of the last run did not start ({}); serving the demo models",
-                        backend.status().message());
+                        embedded().status().message());
                 server.modelSourceProperty().set(options.demoModels());
                 server.start().thenRun(this::afterStart);
             } else {
@@ -115,9 +126,9 @@ public final class ConsoleApplication extends Application {
     }
 
     private void afterStart() {
-        LOG.info("Embedded server {} after {} ms", backend.status().state(), elapsedMillis());
+        LOG.info("Embedded server {} after {} ms", embedded().status().state(), elapsedMillis());
         if (options.smokeTest) {
-            boolean ok = backend.status().running();
+            boolean ok = embedded().status().running();
             // The Monitor samples from the start: wait for its first chart point too (it logs the time).
             CompletableFuture<?> firstPoint = ok ? composition.monitor().firstPoint().completeOnTimeout(null, 30,
                     TimeUnit.SECONDS) : CompletableFuture.completedFuture(null);
@@ -126,7 +137,7 @@ public final class ConsoleApplication extends Application {
                         elapsedMillis());
                 stage.close();
                 composition.close();
-                backend.close();
+                closeEmbedded();
                 Runtime.getRuntime().halt(ok ? 0 : 1);
             }));
         }
@@ -155,14 +166,18 @@ public final class ConsoleApplication extends Application {
             saveForNextStart();
         }
         composition.close();
-        backend.close();
+        closeEmbedded();
     }
 
-    /** Window, theme and page always; the embedded server's settings and models only when it was the one managed. */
+    private void closeEmbedded() {
+        embeddedIfMade().ifPresent(EmbeddedBackend::close);
+    }
+
+    /** Window, theme and page always; the embedded server's settings and models when the console made it. */
     private void saveForNextStart() {
         preferences.setWindowLayout(new WindowLayout(stage.getX(), stage.getY(), stage.getWidth(),
                 stage.getHeight(), stage.isMaximized()));
-        if (backend.capabilities().controlsProcess()) {
+        if (embeddedIfMade().isPresent()) {
             composition.server().validatedSettings().ifPresent(settings -> {
                 preferences.put("server.host", settings.host());
                 preferences.putInt("server.restPort", settings.restPort());
@@ -176,12 +191,13 @@ public final class ConsoleApplication extends Application {
 
     /** Saves the models in force, so the next start serves them again. */
     private void rememberModels() {
-        if (!backend.status().running()) {
+        Optional<EmbeddedBackend> server = embeddedIfMade().filter(made -> made.status().running());
+        if (server.isEmpty()) {
             return;
         }
         try {
             Files.createDirectories(options.rememberedModels().getParent());
-            backend.saveModelConfig(options.rememberedModels()).get(10, TimeUnit.SECONDS);
+            server.get().saveModelConfig(options.rememberedModels()).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Could not remember the models for the next start: {}", Failures.message(e));
         }

@@ -2,12 +2,19 @@ package dev.servedeck.console;
 
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ServerSettings;
+import dev.servedeck.console.connections.ActiveServer;
+import dev.servedeck.console.connections.BackendFactory;
+import dev.servedeck.console.connections.Connection;
+import dev.servedeck.console.connections.ConnectionBackends;
 import dev.servedeck.console.connections.ConnectionCheck;
 import dev.servedeck.console.connections.ConnectionContext;
 import dev.servedeck.console.connections.ConnectionStore;
 import dev.servedeck.console.connections.ConnectionsView;
 import dev.servedeck.console.connections.ConnectionsViewModel;
+import dev.servedeck.console.connections.OpenBackends;
 import dev.servedeck.console.connections.SecretStore;
+import dev.servedeck.console.fleet.FleetView;
+import dev.servedeck.console.fleet.FleetViewModel;
 import dev.servedeck.console.kit.RefreshScheduler;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.models.ModelsView;
@@ -33,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * Wires the console by hand: every ViewModel gets the backend and the FX executor through its
  * constructor, every view its ViewModel through the controller factory. The application and the GUI tests
  * build the same object graph through this class, so tests drive exactly what users run.
+ *
+ * <p>The backend every page holds is the {@link ActiveServer}'s: it follows the server the console manages, which
+ * the operator may change while the console runs (Connections page, Fleet page) without a page re-wiring itself.
  */
 public final class ConsoleComposition implements AutoCloseable {
 
@@ -55,26 +66,51 @@ public final class ConsoleComposition implements AutoCloseable {
     private final ConsolePreferences preferences;
     private final ServerViewModel server;
     private final ViewLoader loader;
-    /** The one clock of periodic work: status bar, Batching numbers, Monitor sampling, Logs drain. */
+    /** The one clock of periodic work: status bar, Batching numbers, Monitor sampling, Logs drain, Fleet. */
     private final RefreshScheduler refresh;
+    /** The backends open now (the managed server's, the watched ones), shared by the pages. */
+    private final OpenBackends openBackends;
+    private final ActiveServer activeServer;
+    /** Secret store calls, preference writes, connection checks, opening backends: never on the FX or refresh thread. */
+    private final ExecutorService work = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "servedeck-console-connections");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** What the pages started (samplers, subscriptions), closed with the console. */
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private MainWindowView mainWindow;
 
     /**
+     * The console on its embedded server.
+     *
+     * @param embedded the embedded server's backend (its maker closes it)
      * @param dataDir the console's folder (saved configs, logs)
      * @param themeSwitch called with true for the dark theme, false for the light one
      */
-    public ConsoleComposition(ConsoleBackend backend, ConsolePreferences preferences, ServerSettings settings,
+    public ConsoleComposition(ConsoleBackend embedded, ConsolePreferences preferences, ServerSettings settings,
             Path dataDir, Consumer<Boolean> themeSwitch) {
-        this(backend, preferences, settings, dataDir, themeSwitch, ConnectionContext.embedded());
+        this(embedded, preferences, settings, dataDir, themeSwitch, ConnectionContext.embedded());
     }
 
-    /** @param connections which server the console manages and where tokens and keys go */
-    public ConsoleComposition(ConsoleBackend backend, ConsolePreferences preferences, ServerSettings settings,
+    /** @param connections which server the console manages first and where tokens and keys go */
+    public ConsoleComposition(ConsoleBackend embedded, ConsolePreferences preferences, ServerSettings settings,
             Path dataDir, Consumer<Boolean> themeSwitch, ConnectionContext connections) {
-        this.backend = backend;
+        this(new ConnectionBackends(() -> embedded, connections), preferences, settings, dataDir, themeSwitch,
+                connections);
+    }
+
+    /**
+     * @param backends makes the backend of each server the console opens (the first one at once, here)
+     * @param connections which server the console manages first and where tokens and keys go
+     */
+    public ConsoleComposition(BackendFactory backends, ConsolePreferences preferences, ServerSettings settings,
+            Path dataDir, Consumer<Boolean> themeSwitch, ConnectionContext connections) {
         this.preferences = preferences;
+        this.openBackends = new OpenBackends(backends);
+        this.activeServer = new ActiveServer(openBackends, connections.active());
+        this.backend = activeServer.backend();
+        closeables.add(work::shutdownNow);
         Executor ui = Platform::runLater;
         Clock clock = Clock.systemUTC();
         this.refresh = new RefreshScheduler(ui);
@@ -92,6 +128,7 @@ public final class ConsoleComposition implements AutoCloseable {
         registerMonitorPage(controllers, ui, clock);
         registerLogsPage(controllers, ui, clock);
         registerConnectionsPage(controllers, ui, connections);
+        registerFleetPage(controllers, ui, connections);
         this.loader = new ViewLoader(controllers);
         loaderRef.set(loader);
     }
@@ -162,17 +199,32 @@ public final class ConsoleComposition implements AutoCloseable {
 
     private void registerConnectionsPage(Map<Class<?>, Supplier<?>> controllers, Executor ui,
             ConnectionContext connections) {
-        // Secret store calls, preference writes and connection checks may block: never on the FX or refresh thread.
-        ExecutorService work = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "servedeck-console-connections");
-            thread.setDaemon(true);
-            return thread;
-        });
-        closeables.add(work::shutdownNow);
         CompletableFuture<SecretStore> secrets = CompletableFuture.supplyAsync(connections.secrets(), work);
         ConnectionsViewModel viewModel = new ConnectionsViewModel(new ConnectionStore(preferences.connectionsNode()),
-                secrets, new ConnectionCheck(work), connections.active(), connections.activeToken(), ui, work);
+                secrets, new ConnectionCheck(work), connections.active(), connections.activeToken(), activeServer, ui,
+                work);
         controllers.put(ConnectionsView.class, () -> new ConnectionsView(viewModel));
+    }
+
+    // ---- Fleet page ----
+
+    private FleetViewModel fleet;
+
+    private void registerFleetPage(Map<Class<?>, Supplier<?>> controllers, Executor ui,
+            ConnectionContext connections) {
+        Optional<Connection> commandLine = Optional.of(connections.active()).filter(active -> !active.isEmbedded());
+        FleetViewModel viewModel = new FleetViewModel(new ConnectionStore(preferences.connectionsNode()), commandLine,
+                openBackends, activeServer, ui, work);
+        // Reads snapshots only (cheap for every backend), and nothing at all while the page is hidden.
+        closeables.add(refresh.every(FleetViewModel.TICK, viewModel::sample));
+        closeables.add(() -> viewModel.setShown(false));
+        fleet = viewModel;
+        controllers.put(FleetView.class, () -> new FleetView(viewModel));
+    }
+
+    /** The Fleet page's ViewModel, for tests. */
+    public FleetViewModel fleet() {
+        return fleet;
     }
 
     /** Builds the main window's scene (on the FX thread) and starts its once-a-second refresh. */
@@ -194,15 +246,24 @@ public final class ConsoleComposition implements AutoCloseable {
         return server;
     }
 
+    /** What the pages talk to: the server managed now, whichever it is. */
     public ConsoleBackend backend() {
         return backend;
+    }
+
+    /** The server managed now, and switching to another. */
+    public ActiveServer activeServer() {
+        return activeServer;
     }
 
     public ConsolePreferences preferences() {
         return preferences;
     }
 
-    /** Stops the tickers (the backend belongs to whoever made it). */
+    /**
+     * Stops the tickers and closes the remote backends the console opened (the embedded backend belongs to whoever
+     * made it).
+     */
     @Override
     public void close() {
         refresh.close();
@@ -213,5 +274,7 @@ public final class ConsoleComposition implements AutoCloseable {
                 LoggerFactory.getLogger(ConsoleComposition.class).debug("Closing {} failed", closeable, e);
             }
         }
+        activeServer.close();
+        openBackends.close();
     }
 }

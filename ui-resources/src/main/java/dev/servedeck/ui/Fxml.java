@@ -17,7 +17,8 @@ public enum Fxml {
     MONITOR("monitor.fxml"),
 
     LOGS("logs.fxml"),
-    CONNECTIONS("connections.fxml");
+    CONNECTIONS("connections.fxml"),
+    FLEET("fleet.fxml");
 
     private final String fileName;
 

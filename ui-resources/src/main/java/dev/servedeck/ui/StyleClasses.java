@@ -52,6 +52,16 @@ public final class StyleClasses {
     public static final String MONITOR_ROLE_WARNING = "sd-monitor-role-warning";
     public static final String MONITOR_ROLE_DANGER = "sd-monitor-role-danger";
 
+    // ---- fleet ----
+    /** The Fleet page's table: compact rows, so ten servers fit without scrolling. */
+    public static final String FLEET_TABLE = "sd-fleet-table";
+    /** A Fleet row whose server has a serious problem (unreachable, failed, a version failed to load). */
+    public static final String FLEET_ROW_ERROR = "sd-fleet-row-error";
+    /** A Fleet row whose server is not ready or has errors. */
+    public static final String FLEET_ROW_WARNING = "sd-fleet-row-warning";
+    /** The Fleet row of the server the console manages now. */
+    public static final String FLEET_ROW_MANAGED = "sd-fleet-row-managed";
+
     private StyleClasses() {
     }
 }

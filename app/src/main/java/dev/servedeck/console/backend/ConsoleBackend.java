@@ -50,6 +50,15 @@ public interface ConsoleBackend extends AutoCloseable {
     /** The most recent events, oldest first (bounded), so a log view opened late sees history. */
     List<ServerEvent> recentEvents();
 
+    /**
+     * Called when the server behind this backend becomes another one (the console switched servers, see
+     * {@link ActiveBackend}): what a page kept of the previous server (chart history) no longer applies. A backend
+     * bound to one server for its life never calls it.
+     */
+    default Subscription onServerChanged(Runnable listener) {
+        return () -> { };
+    }
+
     // ---- models ----
 
     /** Models of the config in force with their versions' states, sorted by name. */

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The embedded server at one moment.
+ * A server at one moment, as its backend last saw it.
  *
  * @param state where the server is in its life
  * @param startedAt when it started serving (present while running)
@@ -17,13 +17,20 @@ import java.util.OptionalInt;
  * @param availableVersions versions AVAILABLE over all models
  * @param heapUsedBytes Java heap in use
  * @param heapMaxBytes the Java heap limit
- * @param message why it failed (empty otherwise)
+ * @param message why it failed, or why it cannot be reached (empty otherwise)
+ * @param cpuCores CPU the server's process uses (1.0: one core busy); {@link Double#NaN} when unknown. The
+ *        embedded server's process is the console's own
+ * @param residentBytes the server process's resident memory; 0 when unknown
  */
 public record ServerStatus(State state, Optional<Instant> startedAt, OptionalInt restPort, OptionalInt grpcPort,
-        int models, int availableVersions, long heapUsedBytes, long heapMaxBytes, String message) {
+        int models, int availableVersions, long heapUsedBytes, long heapMaxBytes, String message, double cpuCores,
+        long residentBytes) {
 
-    /** The life of the embedded server. */
-    public enum State { STOPPED, STARTING, RUNNING, STOPPING, FAILED }
+    /**
+     * The life of a server. {@link #UNREACHABLE} is a remote server the console cannot reach now (its backend keeps
+     * trying); the figures are the last ones seen, the message says why.
+     */
+    public enum State { STOPPED, STARTING, RUNNING, STOPPING, FAILED, UNREACHABLE }
 
     public ServerStatus {
         Objects.requireNonNull(state, "state");
@@ -31,6 +38,13 @@ public record ServerStatus(State state, Optional<Instant> startedAt, OptionalInt
         Objects.requireNonNull(restPort, "restPort");
         Objects.requireNonNull(grpcPort, "grpcPort");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** A status without the process's CPU and memory (a server that does not report them). */
+    public ServerStatus(State state, Optional<Instant> startedAt, OptionalInt restPort, OptionalInt grpcPort,
+            int models, int availableVersions, long heapUsedBytes, long heapMaxBytes, String message) {
+        this(state, startedAt, restPort, grpcPort, models, availableVersions, heapUsedBytes, heapMaxBytes, message,
+                Double.NaN, 0);
     }
 
     public boolean running() {

@@ -15,6 +15,29 @@ public record ConnectionContext(Connection active, Optional<String> activeToken,
         Objects.requireNonNull(active, "active");
         Objects.requireNonNull(activeToken, "activeToken");
         Objects.requireNonNull(secrets, "secrets");
+        // The Connections page and the backends of saved connections share one store: opened once, on first use.
+        if (!(secrets instanceof OpenedOnce)) {
+            secrets = new OpenedOnce(secrets);
+        }
+    }
+
+    /** Opens the store on the first call (which may block on a D-Bus round trip) and hands the same one after. */
+    private static final class OpenedOnce implements Supplier<SecretStore> {
+
+        private final Supplier<SecretStore> open;
+        private SecretStore store;
+
+        OpenedOnce(Supplier<SecretStore> open) {
+            this.open = open;
+        }
+
+        @Override
+        public synchronized SecretStore get() {
+            if (store == null) {
+                store = open.get();
+            }
+            return store;
+        }
     }
 
     /** The embedded server, secrets in the OS store where there is one. */

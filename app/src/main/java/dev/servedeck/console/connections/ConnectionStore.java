@@ -44,6 +44,16 @@ public final class ConnectionStore {
         return all;
     }
 
+    /**
+     * Every server the console knows: the embedded one, the command line's ({@code --server}, never saved) when
+     * given, then the saved ones by name.
+     */
+    public List<Connection> loadWith(Optional<Connection> commandLine) {
+        List<Connection> all = load();
+        commandLine.ifPresent(given -> all.add(1, given));
+        return all;
+    }
+
     private static Optional<Connection> read(Preferences entry, String id) {
         try {
             return Optional.of(new Connection(id, entry.get("name", id), Connection.parseAddress(entry.get("address", "")),

@@ -34,6 +34,7 @@ public final class ConnectionsView {
     @FXML private Button edit;
     @FXML private Button test;
     @FXML private Button remove;
+    @FXML private Button open;
     @FXML private Label details;
     @FXML private ProgressIndicator busy;
     @FXML private Label busyText;
@@ -89,6 +90,8 @@ public final class ConnectionsView {
         edit.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
         remove.disableProperty().bind(viewModel.canChangeSelectedProperty().not());
         remove.setOnAction(event -> confirmAndRemove());
+        open.disableProperty().bind(viewModel.canOpenSelectedProperty().not());
+        open.setOnAction(event -> viewModel.open());
         test.disableProperty().bind(viewModel.operation().busyProperty());
         test.setOnAction(event -> viewModel.test());
 

@@ -31,8 +31,8 @@ import javafx.collections.ObservableList;
  * preference file. Saving, testing and removing run as operations off the FX thread (the secret store may prompt,
  * the network may hang), with busy, notice and failure shown as on every page.
  *
- * <p>Which server the console manages is chosen at start for now ({@code --server}); switching from this page
- * comes with the remote backend. Call on the FX thread.
+ * <p>Open makes the selected server the one every page manages, while the console runs ({@link ActiveServer}); the
+ * embedded server keeps running when the console looks elsewhere. Call on the FX thread.
  */
 public final class ConnectionsViewModel {
 
@@ -63,6 +63,8 @@ public final class ConnectionsViewModel {
     private final ReadOnlyStringWrapper formError = new ReadOnlyStringWrapper("");
 
     private final BooleanBinding canChangeSelected;
+    private final BooleanBinding canOpenSelected;
+    private final ActiveServer server;
 
     /**
      * @param secrets the secret store, found in the background (opening it may take a D-Bus round trip)
@@ -71,7 +73,7 @@ public final class ConnectionsViewModel {
      * @param work runs secret store calls, preference writes and checks (all may block)
      */
     public ConnectionsViewModel(ConnectionStore store, CompletableFuture<SecretStore> secrets, ConnectionCheck check,
-            Connection active, Optional<String> activeToken, Executor ui, Executor work) {
+            Connection active, Optional<String> activeToken, ActiveServer server, Executor ui, Executor work) {
         this.store = store;
         this.secrets = secrets;
         this.check = check;
@@ -79,9 +81,12 @@ public final class ConnectionsViewModel {
         this.operation = new OperationState(ui);
         this.commandLine = active.isEmbedded() ? Optional.empty() : Optional.of(active);
         this.commandLineToken = activeToken;
-        managed.set("This console manages: " + active.name() + (active.isEmbedded() ? "" : " (" + active.address()
-                + ")") + ". To manage another server, start the console with --server ADDRESS (switching from here"
-                + " comes with the remote backend).");
+        this.server = server;
+        showManaged(server.connection());
+        // Switches happen on a worker thread (the Fleet page's too): the text follows on the FX thread.
+        server.onSwitched(now -> ui.execute(() -> showManaged(now)));
+        canOpenSelected = Bindings.createBooleanBinding(() -> selected.get() != null && !operation.isBusy(),
+                selected, operation.busyProperty());
         canChangeSelected = Bindings.createBooleanBinding(() -> selected.get() != null && !fixed(selected.get())
                 && !operation.isBusy(), selected, operation.busyProperty());
         selected.addListener((obs, old, now) -> showDetails(now));
@@ -91,15 +96,33 @@ public final class ConnectionsViewModel {
         reload(active.id()); // the server managed now is the one selected first
     }
 
+    private void showManaged(Connection now) {
+        managed.set("This console manages: " + now.name() + (now.isEmbedded() ? "" : " (" + now.address() + ")")
+                + ". Open another server to manage it; the embedded server keeps running.");
+    }
+
+    /** Makes the selected server the one every page manages (its backend opens off the FX thread). */
+    public CompletableFuture<Void> open() {
+        Connection chosen = selected.get();
+        if (chosen == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (chosen.equals(server.connection())) {
+            operation.showNotice(chosen.name() + " is the server managed now");
+            return CompletableFuture.completedFuture(null);
+        }
+        return operation.run("Opening " + chosen.name(), () -> CompletableFuture.runAsync(() -> server.open(chosen),
+                work), ignored -> "Now managing " + chosen.name() + ": the other pages show it",
+                "Could not open " + chosen.name() + ": ");
+    }
+
     /** The embedded server and the command line's server are not the operator's to edit or remove here. */
     private boolean fixed(Connection connection) {
         return connection.isEmbedded() || commandLine.filter(connection::equals).isPresent();
     }
 
     private void reload(String selectId) {
-        List<Connection> all = new ArrayList<>(store.load());
-        commandLine.ifPresent(given -> all.add(1, given));
-        connections.setAll(all);
+        connections.setAll(store.loadWith(commandLine));
         selected.set(connections.stream().filter(c -> c.id().equals(selectId)).findFirst()
                 .orElse(connections.get(0)));
     }
@@ -366,6 +389,11 @@ public final class ConnectionsViewModel {
 
     public ReadOnlyStringProperty formErrorProperty() {
         return formError.getReadOnlyProperty();
+    }
+
+    /** A connection is selected and no operation runs: Open applies. */
+    public BooleanBinding canOpenSelectedProperty() {
+        return canOpenSelected;
     }
 
     /** A saved remote connection is selected and no operation runs: Edit and Remove apply. */

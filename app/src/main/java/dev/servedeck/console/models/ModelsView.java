@@ -373,10 +373,10 @@ public final class ModelsView {
         addName.setOnAction(event -> addModel.fire());
         addBasePath.setOnAction(event -> addModel.fire());
         browse.setOnAction(event -> chooseBasePath());
-        browse.setDisable(!viewModel.canBrowseBasePath());
-        basePathNote.setText(viewModel.basePathNote());
-        basePathNote.setVisible(!basePathNote.getText().isEmpty());
-        basePathNote.setManaged(basePathNote.isVisible());
+        browse.disableProperty().bind(viewModel.canBrowseBasePathProperty().not());
+        basePathNote.textProperty().bind(viewModel.basePathNoteProperty());
+        basePathNote.visibleProperty().bind(basePathNote.textProperty().isNotEmpty());
+        basePathNote.managedProperty().bind(basePathNote.visibleProperty());
         // The add form is the last section: opening it scrolls it into view (once it has its new height).
         addPane.heightProperty().addListener((obs, old, now) -> {
             if (addPane.isExpanded() && now.doubleValue() > old.doubleValue()) {

@@ -1,5 +1,6 @@
 package dev.servedeck.console.models;
 
+import dev.servedeck.console.backend.BackendCapabilities;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.core.admin.LabelName;
 import dev.servedeck.console.backend.ModelEntry;
@@ -74,6 +75,8 @@ public final class ModelsViewModel implements AutoCloseable {
     private ServableVersionPolicy policyShown;
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper configText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper basePathNote = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper canBrowseBasePath = new ReadOnlyBooleanWrapper(true);
 
     private final ReadOnlyStringWrapper selectedModel = new ReadOnlyStringWrapper();
     private final ReadOnlyObjectWrapper<OptionalLong> selectedVersion = new ReadOnlyObjectWrapper<>(OptionalLong.empty());
@@ -131,15 +134,22 @@ public final class ModelsViewModel implements AutoCloseable {
      * Said above the add form when the server does not share the console's files (a remote server): a base path is
      * a folder on the server's machine. Empty for the embedded server.
      */
-    public String basePathNote() {
-        return backend.capabilities().sharesFileSystem() ? ""
-                : "Base paths are folders on " + backend.capabilities().serverName()
-                        + "'s machine, not on this one: type the path as that server sees it.";
+    public ReadOnlyStringProperty basePathNoteProperty() {
+        return basePathNote.getReadOnlyProperty();
     }
 
     /** Whether Browse can pick a base path (only where the server reads the console's files). */
-    public boolean canBrowseBasePath() {
-        return backend.capabilities().sharesFileSystem();
+    public ReadOnlyBooleanProperty canBrowseBasePathProperty() {
+        return canBrowseBasePath.getReadOnlyProperty();
+    }
+
+    /** Re-read with every refresh: the console may switch to a server that shares its files, or one that does not. */
+    private void showCapabilities() {
+        BackendCapabilities capabilities = backend.capabilities();
+        canBrowseBasePath.set(capabilities.sharesFileSystem());
+        basePathNote.set(capabilities.sharesFileSystem() ? ""
+                : "Base paths are folders on " + capabilities.serverName()
+                        + "'s machine, not on this one: type the path as that server sees it.");
     }
 
     // ---- reading the server ----
@@ -151,6 +161,7 @@ public final class ModelsViewModel implements AutoCloseable {
 
     /** Reads the models and the config in force into the rows. */
     public void refresh() {
+        showCapabilities();
         running.set(backend.status().running());
         List<ModelEntry> snapshot = running.get() ? backend.models() : List.of();
         entries = snapshot.stream().collect(Collectors.toMap(ModelEntry::name, entry -> entry));

@@ -116,6 +116,7 @@ public final class MonitorView {
         tickCost.textProperty().bind(viewModel.tickCostTextProperty());
 
         viewModel.latestSampleProperty().addListener((obs, old, sample) -> draw(sample));
+        viewModel.historyClearedProperty().addListener((obs, old, now) -> redrawOrMarkStale());
         viewModel.setChartRenderer(kind -> {
             redrawIfStale();
             return charts.get(kind).png(viewModel.scopeProperty().get().label() + " · "

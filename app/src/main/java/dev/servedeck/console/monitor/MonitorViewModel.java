@@ -30,6 +30,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -81,6 +83,8 @@ public final class MonitorViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper tickCostText = new ReadOnlyStringWrapper("");
+    /** Counts the times the history was dropped (the console switched servers): the view redraws. */
+    private final ReadOnlyIntegerWrapper historyCleared = new ReadOnlyIntegerWrapper(0);
     private final CompletableFuture<Duration> firstPoint = new CompletableFuture<>();
     private Set<MonitorScope> configured = Set.of();
     private StatisticsSnapshot lastSnapshot;
@@ -119,6 +123,7 @@ public final class MonitorViewModel implements AutoCloseable {
         FxCoalescer statusSoon = new FxCoalescer(ui, this::updateStatus);
         subscriptions.add(backend.onModelsChanged(configuredSoon));
         subscriptions.add(backend.onEvent(event -> statusSoon.run()));
+        subscriptions.add(backend.onServerChanged(() -> ui.execute(this::forgetPreviousServer)));
         refreshConfigured();
         updateStatus();
     }
@@ -186,6 +191,20 @@ public final class MonitorViewModel implements AutoCloseable {
             scopes.setAll(all);
             history.retainOnly(all);
         }
+    }
+
+    /**
+     * The console now manages another server: the charts start again from its samples rather than draw one line
+     * through two servers' numbers.
+     */
+    private void forgetPreviousServer() {
+        history.retainOnly(List.of());
+        lastSnapshot = null;
+        scope.set(MonitorScope.ALL);
+        refreshConfigured();
+        showReadouts(Optional.empty());
+        historyCleared.set(historyCleared.get() + 1);
+        updateStatus();
     }
 
     private void refreshConfigured() {
@@ -349,6 +368,11 @@ public final class MonitorViewModel implements AutoCloseable {
 
     public ReadOnlyStringProperty noticeProperty() {
         return notice.getReadOnlyProperty();
+    }
+
+    /** Changes when the history is dropped because the console manages another server now. */
+    public ReadOnlyIntegerProperty historyClearedProperty() {
+        return historyCleared.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty tickCostTextProperty() {

@@ -1,6 +1,7 @@
 package dev.servedeck.console.server;
 
 import dev.servedeck.console.kit.FxCoalescer;
+import dev.servedeck.console.backend.BackendCapabilities;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
@@ -44,6 +45,7 @@ public final class ServerViewModel {
     private final Clock clock;
     private final Path restartConfig;
 
+    private final ReadOnlyObjectWrapper<BackendCapabilities> capabilities = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ServerStatus.State> state = new ReadOnlyObjectWrapper<>(ServerStatus.State.STOPPED);
     private final ReadOnlyStringWrapper uptime = new ReadOnlyStringWrapper("–");
     private final ReadOnlyStringWrapper models = new ReadOnlyStringWrapper("0");
@@ -87,13 +89,13 @@ public final class ServerViewModel {
                 ? ServerSettings.DEFAULT_GRPC_PORT : initial.grpcPort()));
         batching.set(initial.batching());
         modelSource.set(initial.models());
-        boolean controlsProcess = backend.capabilities().controlsProcess();
-        canStart = Bindings.createBooleanBinding(() -> controlsProcess && !busy.get()
+        capabilities.set(backend.capabilities());
+        canStart = Bindings.createBooleanBinding(() -> capabilities.get().controlsProcess() && !busy.get()
                         && (state.get() == ServerStatus.State.STOPPED || state.get() == ServerStatus.State.FAILED),
-                busy, state);
-        canStop = Bindings.createBooleanBinding(() -> controlsProcess && !busy.get()
+                busy, state, capabilities);
+        canStop = Bindings.createBooleanBinding(() -> capabilities.get().controlsProcess() && !busy.get()
                         && state.get() == ServerStatus.State.RUNNING,
-                busy, state);
+                busy, state, capabilities);
         // Events come in bursts on server threads (a model loading is several): one refresh per burst.
         FxCoalescer refreshSoon = new FxCoalescer(ui, this::refresh);
         backend.onEvent(event -> refreshSoon.run());
@@ -101,12 +103,20 @@ public final class ServerViewModel {
 
     /** What the operator must know about managing this server (shown above every page); empty for the embedded one. */
     public String backendNotice() {
-        return backend.capabilities().notice().orElse("");
+        return capabilities.get().notice().orElse("");
     }
 
     /** The managed server's name for the status bar ("Embedded server", a connection's name). */
     public String serverName() {
-        return backend.capabilities().serverName();
+        return capabilities.get().serverName();
+    }
+
+    /**
+     * What the server managed now lets the console do. Re-read on every refresh: the console may switch servers
+     * while it runs, and the pages' buttons and notices follow.
+     */
+    public ReadOnlyObjectProperty<BackendCapabilities> capabilitiesProperty() {
+        return capabilities.getReadOnlyProperty();
     }
 
     /** Starts the server with the settings shown. */
@@ -184,6 +194,10 @@ public final class ServerViewModel {
 
     /** Reads the backend's status into the properties; call on the FX thread (the view ticks it every second). */
     public void refresh() {
+        BackendCapabilities managed = backend.capabilities();
+        if (!managed.equals(capabilities.get())) {
+            capabilities.set(managed);
+        }
         ServerStatus status = backend.status();
         state.set(status.state());
         uptime.set(status.running() ? formatDuration(status.uptime(clock.instant())) : "–");

@@ -82,16 +82,17 @@ public final class MainWindowView {
             preferences.setDarkTheme(dark);
         });
 
-        String serverName = server.serverName();
+        // Name, state and notice follow the server managed now: the console may switch servers while it runs.
         serverState.textProperty().bind(Bindings.createStringBinding(
                 // A server the console cannot read yet has no state to show: say so rather than "Stopped".
-                () -> serverName + ": " + (server.backendNotice().isEmpty()
+                () -> server.serverName() + ": " + (server.backendNotice().isEmpty()
                         ? StateStyles.serverStateText(server.stateProperty().get()) : "state unknown (no admin API yet)"),
-                server.stateProperty()));
+                server.stateProperty(), server.capabilitiesProperty()));
         // A server the console cannot fully manage (a remote one before the admin API) says so above every page.
-        backendNotice.setText(server.backendNotice());
-        backendNotice.setVisible(!server.backendNotice().isEmpty());
-        backendNotice.setManaged(backendNotice.isVisible());
+        backendNotice.textProperty().bind(Bindings.createStringBinding(server::backendNotice,
+                server.capabilitiesProperty()));
+        backendNotice.visibleProperty().bind(backendNotice.textProperty().isNotEmpty());
+        backendNotice.managedProperty().bind(backendNotice.visibleProperty());
         server.stateProperty().addListener((obs, old, now) -> {
             StateStyles.apply(serverState, now);
             endpoints.setText(server.endpointsSummary());

@@ -11,7 +11,8 @@ public enum Page {
     PREDICT("nav.predict", Fxml.PREDICT, KeyCode.DIGIT4),
     MONITOR("nav.monitor", Fxml.MONITOR, KeyCode.DIGIT5),
     LOGS("nav.logs", Fxml.LOGS, KeyCode.DIGIT6),
-    CONNECTIONS("nav.connections", Fxml.CONNECTIONS, KeyCode.DIGIT7);
+    CONNECTIONS("nav.connections", Fxml.CONNECTIONS, KeyCode.DIGIT7),
+    FLEET("nav.fleet", Fxml.FLEET, KeyCode.DIGIT8);
 
     private final String titleKey;
     private final Fxml fxml;

@@ -19,7 +19,7 @@ public final class StateStyles {
         set(label, switch (state) {
             case RUNNING -> StyleClasses.STATE_OK;
             case STARTING, STOPPING -> StyleClasses.STATE_BUSY;
-            case FAILED -> StyleClasses.STATE_ERROR;
+            case FAILED, UNREACHABLE -> StyleClasses.STATE_ERROR;
             case STOPPED -> StyleClasses.STATE_IDLE;
         });
     }
@@ -39,6 +39,7 @@ public final class StateStyles {
             case RUNNING -> "Running";
             case STOPPING -> "Stopping…";
             case FAILED -> "Failed";
+            case UNREACHABLE -> "Unreachable";
         };
     }
 

@@ -3,6 +3,7 @@ package dev.servedeck.console.connections;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.servedeck.console.testing.DirectExecutor;
+import dev.servedeck.console.testing.FakeBackend;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,17 @@ class ConnectionsViewModelTest {
 
     private final Preferences node = Preferences.userRoot().node("/dev/servedeck/test/" + UUID.randomUUID());
     private final RecordingSecrets secrets = new RecordingSecrets();
+    private final FakeBackend embedded = new FakeBackend();
+    private final ActiveServer server = managing(Connection.EMBEDDED, Optional.empty());
     private final ConnectionsViewModel viewModel = new ConnectionsViewModel(new ConnectionStore(node),
             CompletableFuture.completedFuture(secrets), new ConnectionCheck(Runnable::run), Connection.EMBEDDED,
-            Optional.empty(), new DirectExecutor(), Runnable::run);
+            Optional.empty(), server, new DirectExecutor(), Runnable::run);
+
+    /** The application's switching over the application's factory; the embedded server is a fake here. */
+    private ActiveServer managing(Connection first, Optional<String> token) {
+        return new ActiveServer(new OpenBackends(new ConnectionBackends(() -> embedded,
+                new ConnectionContext(first, token, () -> secrets))), first);
+    }
 
     @AfterEach
     void removeNode() throws Exception {
@@ -134,13 +143,39 @@ class ConnectionsViewModelTest {
     }
 
     @Test
+    void openMakesTheSelectedServerTheManagedOneAndBackClosesTheRemoteBackend() throws Exception {
+        viewModel.newConnection();
+        viewModel.nameProperty().set("edge-3");
+        viewModel.addressProperty().set("http://127.0.0.1:8501");
+        viewModel.save().join();
+        Connection edge = viewModel.selectedProperty().get();
+
+        viewModel.open().join();
+
+        assertThat(server.connection()).isEqualTo(edge);
+        assertThat(server.backend().capabilities().serverName()).isEqualTo("edge-3");
+        assertThat(viewModel.managedProperty().get()).startsWith("This console manages: edge-3 (http://127.0.0.1:8501)");
+        assertThat(viewModel.operation().noticeProperty().get()).isEqualTo("Now managing edge-3: the other pages show it");
+
+        viewModel.selectedProperty().set(Connection.EMBEDDED);
+        viewModel.open().join();
+
+        assertThat(server.connection()).isEqualTo(Connection.EMBEDDED);
+        assertThat(server.backend().status()).isEqualTo(embedded.status());
+        assertThat(viewModel.managedProperty().get()).startsWith("This console manages: Embedded server.");
+        viewModel.open().join();
+        assertThat(viewModel.operation().noticeProperty().get()).isEqualTo("Embedded server is the server managed now");
+    }
+
+    @Test
     void theCommandLinesServerIsListedAndTestedWithItsTokenFileButNeverSaved() throws Exception {
         try (HealthStub server = new HealthStub("file-token")) {
             Connection given = new Connection("command-line", "stub", server.address(), Optional.empty(),
                     Optional.empty());
             ConnectionsViewModel remote = new ConnectionsViewModel(new ConnectionStore(node),
                     CompletableFuture.completedFuture(secrets), new ConnectionCheck(Runnable::run), given,
-                    Optional.of("file-token"), new DirectExecutor(), Runnable::run);
+                    Optional.of("file-token"), managing(given, Optional.of("file-token")), new DirectExecutor(),
+                    Runnable::run);
 
             assertThat(remote.connections()).containsExactly(Connection.EMBEDDED, given);
             assertThat(remote.managedProperty().get()).startsWith("This console manages: stub");

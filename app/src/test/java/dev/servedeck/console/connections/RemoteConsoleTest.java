@@ -7,7 +7,7 @@ import static org.testfx.util.WaitForAsyncUtils.waitFor;
 import dev.servedeck.console.ConsoleComposition;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
-import dev.servedeck.console.backend.remote.UnmanagedRemoteBackend;
+import dev.servedeck.console.backend.embedded.EmbeddedBackend;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.shell.Page;
 import dev.servedeck.console.shell.Themes;
@@ -43,17 +43,20 @@ class RemoteConsoleTest {
 
     private final Preferences node = Preferences.userRoot().node("/dev/servedeck/test/" + UUID.randomUUID());
     private ConsoleComposition composition;
+    private final EmbeddedBackend embedded = new EmbeddedBackend();
 
     @Start
     void start(Stage stage) {
         Connection edge = new Connection("command-line", "edge-3:8501", URI.create("https://edge-3:8501"),
                 Optional.empty(), Optional.empty());
-        UnmanagedRemoteBackend backend = new UnmanagedRemoteBackend(edge.name(), edge.address().toString());
         Themes.apply(false);
-        composition = new ConsoleComposition(backend, new ConsolePreferences(node),
+        ConnectionContext connections = new ConnectionContext(edge, Optional.of("file-token"),
+                () -> new SessionSecretStore("tests"));
+        // As the application does with --server: the embedded server is made only if opened (the Fleet page does).
+        composition = new ConsoleComposition(new ConnectionBackends(() -> embedded, connections),
+                new ConsolePreferences(node),
                 new ServerSettings("127.0.0.1", 0, 0, true, new ModelSource.Demo(dataDir), dataDir.resolve("logs")),
-                dataDir, Themes::apply, new ConnectionContext(edge, Optional.of("file-token"),
-                        () -> new SessionSecretStore("tests")));
+                dataDir, Themes::apply, connections);
         stage.setScene(composition.createScene());
         stage.setWidth(1280);
         stage.setHeight(800);
@@ -63,7 +66,7 @@ class RemoteConsoleTest {
     @AfterEach
     void close() throws Exception {
         composition.close();
-        composition.backend().close();
+        embedded.close();
         node.removeNode();
     }
 
@@ -88,6 +91,7 @@ class RemoteConsoleTest {
         for (Page page : Page.values()) {
             robot.clickOn("#nav-" + page.name().toLowerCase());
         }
+        robot.clickOn("#nav-connections");
         ListView<Connection> list = robot.lookup("#list").queryListView();
         assertThat(list.getItems()).extracting(Connection::name).containsExactly("Embedded server", "edge-3:8501");
         assertThat(robot.lookup("#managed").queryAs(Label.class).getText())

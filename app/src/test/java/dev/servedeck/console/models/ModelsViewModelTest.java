@@ -546,8 +546,8 @@ class ModelsViewModelTest {
 
     @Test
     void aRemoteServersBasePathsAreSaidToBeOnItsMachine() {
-        assertThat(viewModel.basePathNote()).isEmpty();
-        assertThat(viewModel.canBrowseBasePath()).isTrue();
+        assertThat(viewModel.basePathNoteProperty().get()).isEmpty();
+        assertThat(viewModel.canBrowseBasePathProperty().get()).isTrue();
 
         FakeBackend remote = new FakeBackend() {
             @Override
@@ -558,8 +558,8 @@ class ModelsViewModelTest {
         };
         ModelsViewModel remoteModels = new ModelsViewModel(remote, new DirectExecutor());
 
-        assertThat(remoteModels.basePathNote()).isEqualTo(
+        assertThat(remoteModels.basePathNoteProperty().get()).isEqualTo(
                 "Base paths are folders on edge-3's machine, not on this one: type the path as that server sees it.");
-        assertThat(remoteModels.canBrowseBasePath()).isFalse();
+        assertThat(remoteModels.canBrowseBasePathProperty().get()).isFalse();
     }
 }

@@ -2,6 +2,7 @@ package dev.servedeck.console.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.servedeck.console.backend.ActiveBackend;
 import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.core.signature.SignatureInfo;
 import dev.servedeck.core.signature.TensorInfo;
@@ -42,6 +43,36 @@ class MonitorViewModelTest {
                         List.of(new VersionEntry(1, ManagerState.AVAILABLE, "", Instant.EPOCH),
                                 new VersionEntry(2, ManagerState.LOADING, "", Instant.EPOCH))));
         viewModel = new MonitorViewModel(backend, new DirectExecutor(), new DirectExecutor(), clock, System.nanoTime());
+    }
+
+    @Test
+    void anotherServerStartsTheChartsAgainInsteadOfJoiningTwoServersLines() {
+        ActiveBackend active = new ActiveBackend(backend);
+        MonitorViewModel followed = new MonitorViewModel(active, new DirectExecutor(), new DirectExecutor(), clock,
+                System.nanoTime());
+        Snapshots traffic = Snapshots.at().overall(1_000, 200).model("mlp", 400, 900);
+        followed.onSnapshot(traffic.step(0));
+        followed.onSnapshot(traffic.step(1));
+        followed.scopeProperty().set(MonitorScope.ofModel("mlp"));
+        int historyChanges = followed.historyClearedProperty().get();
+
+        FakeBackend other = new FakeBackend();
+        other.state = ServerStatus.State.RUNNING;
+        other.models = List.of(FakeBackend.model("resnet", new ServableVersionPolicy.Latest(1), Map.of(),
+                List.of(new VersionEntry(3, ManagerState.AVAILABLE, "", Instant.EPOCH))));
+        active.switchTo(other, "Now managing edge-3");
+
+        assertThat(followed.samplesKept()).isZero();
+        assertThat(followed.visibleSamples()).isEmpty();
+        assertThat(followed.scopeProperty().get()).isEqualTo(MonitorScope.ALL);
+        assertThat(followed.scopes()).containsExactlyInAnyOrder(MonitorScope.ALL, MonitorScope.ofModel("resnet"),
+                MonitorScope.ofVersion("resnet", 3));
+        assertThat(followed.readoutProperty(ChartKind.THROUGHPUT).get()).isEqualTo("–");
+        assertThat(followed.historyClearedProperty().get()).isEqualTo(historyChanges + 1);
+
+        followed.onSnapshot(traffic.step(2));
+        assertThat(followed.visibleSamples()).hasSize(1);
+        followed.close();
     }
 
     @Test

@@ -2,9 +2,11 @@ package dev.servedeck.console.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.servedeck.console.backend.ActiveBackend;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
+import dev.servedeck.console.backend.remote.UnmanagedRemoteBackend;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
 import java.nio.file.Path;
@@ -101,5 +103,29 @@ class ServerViewModelTest {
     void formatsDurations() {
         assertThat(ServerViewModel.formatDuration(Duration.ofSeconds(42))).isEqualTo("42 s");
         assertThat(ServerViewModel.formatDuration(Duration.ofSeconds(3 * 3600 + 7 * 60))).isEqualTo("3 h 07 min");
+    }
+
+    @Test
+    void startStopNameAndNoticeFollowASwitchToARemoteServerAndBack() {
+        ActiveBackend active = new ActiveBackend(backend);
+        ServerViewModel followed = new ServerViewModel(active, new DirectExecutor(), Clock.systemUTC(),
+                new ServerSettings("127.0.0.1", 0, 0, true, new ModelSource.Demo(Path.of("demo")), Path.of("logs")),
+                Path.of("restart.config"));
+        followed.refresh();
+        assertThat(followed.canStartProperty().get()).isTrue();
+        assertThat(followed.backendNotice()).isEmpty();
+
+        UnmanagedRemoteBackend edge = new UnmanagedRemoteBackend("edge-3", "https://edge-3:8501");
+        active.switchTo(edge, "Now managing edge-3");
+
+        // The switch's event refreshed the page: no Start for a process that is not the console's, the notice shown.
+        assertThat(followed.serverName()).isEqualTo("edge-3");
+        assertThat(followed.canStartProperty().get()).isFalse();
+        assertThat(followed.backendNotice()).startsWith("Connected to edge-3 (https://edge-3:8501).");
+
+        active.switchTo(backend, "Now managing Embedded server");
+        assertThat(followed.serverName()).isEqualTo("Embedded server");
+        assertThat(followed.canStartProperty().get()).isTrue();
+        assertThat(followed.capabilitiesProperty().get().notice()).isEmpty();
     }
 }

@@ -30,6 +30,7 @@ import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.grpc.GrpcOptions;
 import dev.servedeck.core.metrics.LiveStatisticsOptions;
 import dev.servedeck.core.metrics.MonitoringOptions;
+import dev.servedeck.core.metrics.ProcessLoad;
 import dev.servedeck.core.loadgen.LoadRun;
 import dev.servedeck.core.loadgen.LoadTarget;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
@@ -118,6 +119,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
     private volatile ServerStatus.State state = ServerStatus.State.STOPPED;
     private volatile String failure = "";
     private volatile ServerSettings lastSettings;
+    private final ProcessLoad processLoad = new ProcessLoad();
 
     /** A started server and what the backend hung on it, with the client of its REST API (HTTPS with TLS). */
     private record Running(ModelServer server, ServerSettings settings, Instant startedAt, OptionalInt restPort,
@@ -293,10 +295,12 @@ public final class EmbeddedBackend implements ConsoleBackend {
     public ServerStatus status() {
         Runtime runtime = Runtime.getRuntime();
         long heapUsed = runtime.totalMemory() - runtime.freeMemory();
+        // The embedded server's process is the console's: its CPU and memory are the console's own.
+        ProcessLoad.Reading process = processLoad.read();
         Running current = running;
         if (current == null) {
             return new ServerStatus(state, Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 0, 0, heapUsed,
-                    runtime.maxMemory(), failure);
+                    runtime.maxMemory(), failure, process.cpuCores(), process.residentBytes());
         }
         ServerCore core = current.server().core();
         int available = 0;
@@ -304,7 +308,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
             available += core.states().availableVersions(model).size();
         }
         return new ServerStatus(state, Optional.of(current.startedAt()), current.restPort(), current.grpcPort(), core.config().getModelConfigList().getConfigCount(),
-                available, heapUsed, runtime.maxMemory(), failure);
+                available, heapUsed, runtime.maxMemory(), failure, process.cpuCores(), process.residentBytes());
     }
 
     private static OptionalInt optionalInt(Optional<Integer> value) {

@@ -4,6 +4,7 @@ import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.events.ServerEvent;
 import dev.servedeck.core.grpc.UnaryCalls;
+import dev.servedeck.core.metrics.ProcessLoad;
 import dev.servedeck.core.requestlog.RequestLog;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.servable.ServableState;
@@ -70,6 +71,8 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
     private final UnaryCalls calls;
     private final AdminStreams streams;
     private final StatisticsBroadcast statistics;
+    /** The process's CPU is measured between two GetServerInfo calls: one meter for the server. */
+    private final ProcessLoad processLoad = new ProcessLoad();
 
     /** Unary calls run on {@code callExecutor}; the server should invoke these methods directly on its transport. */
     public AdminServiceImpl(AdminSources sources, Executor callExecutor) {
@@ -94,7 +97,7 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
                     .setStartedAt(Timestamps.of(facts.startedAt()))
                     .setUptimeMillis(Duration.between(facts.startedAt(), Instant.now()).toMillis())
                     .addAllFlags(facts.flags())
-                    .setHost(HostResourcesReader.read())
+                    .setHost(HostResourcesReader.read(processLoad))
                     .setInstanceId(facts.instanceId())
                     .setBatchingEnabled(sources.core().batchingEnabled())
                     .setAdminStreamsOpen(streams.openCount())

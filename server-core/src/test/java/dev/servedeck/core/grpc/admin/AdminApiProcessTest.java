@@ -124,6 +124,19 @@ class AdminApiProcessTest {
     }
 
     @Test
+    void serverInfoSaysWhatTheProcessCostsItsMachine() throws InterruptedException {
+        admin.getServerInfo(GetServerInfoRequest.getDefaultInstance()); // opens the CPU window if none is open
+        Thread.sleep(600);
+        ServerInfo info = admin.getServerInfo(GetServerInfoRequest.getDefaultInstance());
+
+        // A server with TensorFlow's natives loaded holds far more than its heap: RSS counts them.
+        assertThat(info.getHost().getProcessResidentBytes()).isGreaterThan(info.getHost().getHeapUsedBytes())
+                .isGreaterThan(100L << 20);
+        assertThat(info.getHost().getProcessCpuCores()).isBetween(0.0,
+                (double) info.getHost().getAvailableProcessors() + 0.5);
+    }
+
+    @Test
     void everyPerModelOperationChangesWhatIsServed() throws InterruptedException {
         // Add a model; it loads before the call returns.
         Model other = admin.addModel(AddModelRequest.newBuilder().setName("other")
