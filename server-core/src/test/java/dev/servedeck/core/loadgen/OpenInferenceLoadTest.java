@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.servedeck.core.loadgen.body.BinaryInferBody;
 import dev.servedeck.core.loadgen.body.JsonInferRequest;
 import dev.servedeck.core.loadgen.body.PredictBodyRows;
 import dev.servedeck.core.loadgen.grpc.GrpcEndpoint;
@@ -94,6 +95,30 @@ class OpenInferenceLoadTest {
         assertThat(result.statuses()).isEqualTo(Map.of("200", 400L));
         assertThat(result.errors()).isEmpty();
         assertThat(result.rowsPerRequest()).isEqualTo(3);
+        assertThat(result.rowsPerSecond()).isPositive();
+    }
+
+    @Test
+    void restV2WithBinaryTensorsSendsAndAsksForBytes() throws Exception {
+        BinaryInferBody body = BinaryInferBody.of(V2_BODY);
+        String json = new String(body.bytes(), 0, body.jsonLength(), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"inputs\":[{\"name\":\"x\",\"shape\":[3,1],\"datatype\":\"FP32\","
+                + "\"parameters\":{\"binary_data_size\":12}}],\"parameters\":{\"binary_data_output\":true}}");
+        assertThat(body.bytes()).hasSize(body.jsonLength() + 12);
+        URI infer = URI.create("http://127.0.0.1:" + server.restPort() + "/v2/models/half_plus_two/infer");
+        HttpResponse<byte[]> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(infer)
+                .header(BinaryInferBody.HEADER_LENGTH, Integer.toString(body.jsonLength()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        int answerJson = Integer.parseInt(answer.headers().firstValue(BinaryInferBody.HEADER_LENGTH).orElseThrow());
+        ByteBuffer raw = ByteBuffer.wrap(answer.body(), answerJson, 12).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(new float[] {raw.getFloat(), raw.getFloat(), raw.getFloat()}).containsExactly(2.5f, 3f, 4.5f);
+
+        LoadResult result = run(RestLoadTarget.create(infer, body.bytes(), "application/octet-stream",
+                Map.of(BinaryInferBody.HEADER_LENGTH, Integer.toString(body.jsonLength())), null, null, 1, 3),
+                LoadPlan.closedLoop(4, Duration.ofSeconds(1)).withRequests(300));
+
+        assertThat(result.statuses()).isEqualTo(Map.of("200", 300L));
         assertThat(result.rowsPerSecond()).isPositive();
     }
 

@@ -5,6 +5,7 @@ import dev.servedeck.core.loadgen.LoadPlan;
 import dev.servedeck.core.loadgen.LoadResult;
 import dev.servedeck.core.loadgen.LoadRun;
 import dev.servedeck.core.loadgen.LoadTarget;
+import dev.servedeck.core.loadgen.body.BinaryInferBody;
 import dev.servedeck.core.loadgen.body.JsonInferRequest;
 import dev.servedeck.core.loadgen.body.JsonPredictRequest;
 import dev.servedeck.core.loadgen.body.PredictBodyRows;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "v2 (for gRPC sent as raw_input_contents). Default: built from the model's signature, as the "
                     + "console builds it.")
     private Path body;
+
+    @Option(names = "--binary",
+            description = "REST with --protocol v2: tensors as bytes both ways (the binary tensor extension).")
+    private boolean binary;
 
     @Option(names = {"-c", "--concurrency"}, defaultValue = "8",
             description = "Requests in flight at most: REST connections, gRPC streams (default ${DEFAULT-VALUE}).")
@@ -228,12 +234,25 @@ public final class BenchCommand implements Callable<Integer> {
                     : LoadRequestBody.predictBody(signatures);
         }
         int rows = PredictBodyRows.of(json);
+        if (binary) {
+            if (url.protocol() != ServingProtocol.V2) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--binary needs --protocol v2");
+            }
+            BinaryInferBody encoded = BinaryInferBody.of(json);
+            return RestLoadTarget.create(url.predict(), encoded.bytes(), "application/octet-stream",
+                    Map.of(BinaryInferBody.HEADER_LENGTH, Integer.toString(encoded.jsonLength())), bearer, tls, threads,
+                    rows);
+        }
         return RestLoadTarget.create(url.predict(), json.getBytes(StandardCharsets.UTF_8), bearer, tls, threads, rows);
     }
 
     private LoadTarget grpcTarget(String bearer, ClientTls tls) throws Exception {
         if (model == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--grpc needs --model");
+        }
+        if (binary) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--binary is for REST: gRPC v2 always sends raw_input_contents");
         }
         GrpcEndpoint endpoint = GrpcEndpoint.parse(protocol.grpc, tls, bearer);
         List<SignatureInfo> signatures = Signatures.describe(endpoint.signatureDefs(model, version));

@@ -99,6 +99,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void binaryTensorsOverRestV2() throws Exception {
+        int exit = bench("--url", "http://127.0.0.1:" + server.restPort(), "--model", "half_plus_two",
+                "--protocol", "v2", "--binary", "-c", "2", "-n", "100", "-w", "0s", "-q", "--json", "-");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString()).at("/statuses/200").asLong()).isEqualTo(100);
+
+        int refused = bench("--url", server.predictUrl("half_plus_two"), "--binary", "-n", "10", "-q");
+        assertThat(refused).isEqualTo(2); // picocli's usage error
+        assertThat(err.toString()).contains("--binary needs --protocol v2");
+    }
+
+    @Test
     void anInferUrlSpeaksV2WithoutTheFlagAndAV1UrlRefusesIt() throws Exception {
         String infer = "http://127.0.0.1:" + server.restPort() + "/v2/models/half_plus_two/versions/123/infer";
         int exit = bench("--url", infer, "-c", "2", "-n", "50", "-w", "0s", "-q", "--json", "-");
