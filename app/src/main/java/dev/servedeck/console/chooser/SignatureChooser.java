@@ -245,6 +245,29 @@ public final class SignatureChooser implements AutoCloseable {
         return "/v1/models/" + pathSegment(modelName) + versionPath + ":" + verb.verb();
     }
 
+    /**
+     * The chosen version as the Open Inference Protocol can name it: a label becomes the version it points at now in
+     * the server's model list ({@link VersionChoice#withoutLabel}).
+     *
+     * @throws IllegalArgumentException for a label that points at no version
+     */
+    public VersionChoice inferVersion() {
+        return inferVersion(model.get(), chosenVersion());
+    }
+
+    /** As {@link #inferVersion()} for any model and version option (a history entry's). */
+    public VersionChoice inferVersion(String modelName, VersionOption option) {
+        VersionOption chosen = option == null ? VersionOption.LATEST : option;
+        Map<String, Long> labels = backend.models().stream().filter(entry -> entry.name().equals(modelName))
+                .findFirst().<Map<String, Long>>map(ModelEntry::labels).orElse(Map.of());
+        return chosen.choice().withoutLabel(modelName, labels);
+    }
+
+    /** {@code /v2/models/<model>[/versions/N]/infer} for a version without a label, names escaped for a URL path. */
+    public static String inferPath(String modelName, VersionChoice resolved) {
+        return "/v2/models/" + pathSegment(modelName) + resolved.inferPath() + "/infer";
+    }
+
     private static String pathSegment(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -3,6 +3,7 @@ package dev.servedeck.console.monitor;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.LoadSpec;
+import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.chooser.SignatureChooser;
 import dev.servedeck.console.kit.OperationState;
 import dev.servedeck.core.loadgen.LoadPlan;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Monitor's load generator: "send N requests at concurrency C" (or at a fixed rate) to a model, version or
- * label chosen with the Predict page's chooser ({@link SignatureChooser}), over REST or gRPC, with a valid Predict
+ * label chosen with the Predict page's chooser ({@link SignatureChooser}), over REST or gRPC, in TF Serving's
+ * protocol or the Open Inference Protocol (a label then goes as the version it points at), with a valid Predict
  * body built from the chosen signature. The requests are sent by server-core's load engine ({@link LoadRun}),
  * started through the backend; the FX thread does nothing per request: it takes one engine snapshot per sampler
  * tick (and the result at the end). Methods run on the FX thread.
@@ -84,6 +86,12 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         });
         this.chooser = new SignatureChooser(backend, ui).preferModel(PREFERRED_MODEL);
         chooser.signatureProperty().addListener((obs, old, now) -> fillTemplate(now));
+        // The two protocols' bodies differ (instances or inputs, tensors or the protocol's inputs).
+        api.addListener((obs, old, now) -> {
+            if (old != null && now != null && old.openInference() != now.openInference()) {
+                fillTemplate(chooser.signatureProperty().get());
+            }
+        });
         chooser.errorProperty().addListener((obs, old, now) -> {
             if (!now.isEmpty()) {
                 error.set(now);
@@ -98,6 +106,16 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
             return;
         }
         String to = chooser.restPath(RestVerb.PREDICT);
+        VersionChoice version = chooser.chosenVersion().choice();
+        if (api.get().openInference() && !to.isEmpty()) {
+            try {
+                version = chooser.inferVersion();
+            } catch (IllegalArgumentException e) {
+                error.set(e.getMessage());
+                return;
+            }
+            to = SignatureChooser.inferPath(chooser.modelProperty().get(), version);
+        }
         Optional<Integer> count = number(requests.get(), 1, MAX_REQUESTS, "Requests");
         Optional<Integer> parallel = count.isEmpty() ? Optional.empty()
                 : number(concurrency.get(), 1, MAX_CONCURRENCY, "Concurrency");
@@ -117,7 +135,7 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         error.set("");
         LoadPlan plan = new LoadPlan(parallel.get(), perSecond.get(), null, count.get(), Duration.ZERO,
                 LoadPlan.DEFAULT_TIMEOUT);
-        LoadSpec spec = new LoadSpec(chooser.modelProperty().get(), chooser.chosenVersion().choice(), body.get(),
+        LoadSpec spec = new LoadSpec(chooser.modelProperty().get(), version, body.get(),
                 api.get(), plan);
         Object attempt = new Object();
         starting = attempt;
@@ -126,7 +144,7 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         stopWhenStarted = false;
         progress.set(0);
         progressText.set("Connecting…");
-        LOG.info("Load generator: {} {} to {}", api.get(), plan.describe(), spec.predictPath());
+        LOG.info("Load generator: {} {} to {}", api.get(), plan.describe(), spec.restPath());
         // One operation from the start to the last answer: busy while connecting and sending.
         operation.run("Sending " + total + " requests to " + to, () -> backend.startLoad(spec)
                 .thenApplyAsync(started -> adopt(attempt, started), ui)
@@ -221,10 +239,10 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Fills the body with a valid Predict request for the chosen signature. */
+    /** Fills the body with a valid Predict request for the chosen signature, in the chosen protocol's JSON. */
     private void fillTemplate(SignatureInfo chosen) {
         if (chosen != null) {
-            body.set(LoadRequestBody.predictBody(chosen));
+            body.set(api.get().openInference() ? LoadRequestBody.inferBody(chosen) : LoadRequestBody.predictBody(chosen));
         }
     }
 

@@ -64,6 +64,7 @@ public final class MonitorView {
     @FXML private TextField concurrency;
     @FXML private TextField rate;
     @FXML private CheckBox grpc;
+    @FXML private CheckBox openInference;
     @FXML private TextArea body;
     @FXML private Button startLoad;
     @FXML private Button stopLoad;
@@ -189,10 +190,14 @@ public final class MonitorView {
         requests.textProperty().bindBidirectional(load.requestsProperty());
         concurrency.textProperty().bindBidirectional(load.concurrencyProperty());
         rate.textProperty().bindBidirectional(load.rateProperty());
-        grpc.setSelected(load.apiProperty().get() == LoadSpec.Api.GRPC);
+        grpc.setSelected(load.apiProperty().get().overGrpc());
+        openInference.setSelected(load.apiProperty().get().openInference());
         grpc.selectedProperty().addListener((obs, old, now) ->
-                load.apiProperty().set(now ? LoadSpec.Api.GRPC : LoadSpec.Api.REST));
+                load.apiProperty().set(LoadSpec.Api.of(now, openInference.isSelected())));
+        openInference.selectedProperty().addListener((obs, old, now) ->
+                load.apiProperty().set(LoadSpec.Api.of(grpc.isSelected(), now)));
         grpc.disableProperty().bind(load.runningProperty());
+        openInference.disableProperty().bind(load.runningProperty());
         body.textProperty().bindBidirectional(load.bodyProperty());
         startLoad.disableProperty().bind(load.runningProperty());
         stopLoad.disableProperty().bind(load.runningProperty().not());

@@ -50,7 +50,9 @@ public final class PredictView {
     @FXML private ComboBox<String> model;
     @FXML private ComboBox<VersionOption> version;
     @FXML private ComboBox<SignatureInfo> signature;
+    @FXML private ComboBox<PredictProtocol> protocol;
     @FXML private ComboBox<RestVerb> verb;
+    @FXML private Label verbNote;
     @FXML private ProgressIndicator loadingSignatures;
     @FXML private Label loadingText;
     @FXML private Label signatureHint;
@@ -94,6 +96,12 @@ public final class PredictView {
         verb.setItems(viewModel.verbs());
         verb.setConverter(shownAs(RestVerb::verb, verb));
         verb.valueProperty().bindBidirectional(viewModel.verbProperty());
+        verb.disableProperty().bind(viewModel.verbNoteProperty().isNotEmpty());
+        showWhenText(verbNote, viewModel.verbNoteProperty());
+
+        protocol.setItems(viewModel.protocols());
+        protocol.setConverter(shownAs(PredictProtocol::title, protocol));
+        protocol.valueProperty().bindBidirectional(viewModel.protocolProperty());
 
         showWhileBusy(loadingSignatures, viewModel.loadingSignaturesProperty());
         showWhileBusy(loadingText, viewModel.loadingSignaturesProperty());

@@ -11,6 +11,7 @@ import dev.servedeck.console.chooser.SignatureChooser;
 import dev.servedeck.console.chooser.VersionOption;
 import dev.servedeck.console.kit.OperationState;
 import dev.servedeck.core.signature.DefaultSignature;
+import dev.servedeck.core.signature.InferRequestTemplate;
 import dev.servedeck.core.signature.RequestTemplate;
 import dev.servedeck.core.signature.RestVerb;
 import dev.servedeck.console.backend.Subscription;
@@ -45,6 +46,12 @@ import javafx.collections.ObservableList;
  * (laid-out JSON and a table of its tensors) and TF Serving's error text; keep a history; copy a request as
  * a curl command.
  *
+ * <p>The same in the Open Inference Protocol ({@link PredictProtocol#OPEN_INFERENCE_V2}): the template in its JSON
+ * ({@link InferRequestTemplate}: the same tensors), {@code POST /v2/models/m[/versions/N]/infer} through the same
+ * REST call, the answer's outputs in the same table. The protocol has no labels, so a label is sent as the version
+ * it points at when Send is pressed (or refused when it points at none), and no Classify or Regress, so the verb is
+ * Predict and its chooser says why.
+ *
  * <p>Call every method on the FX thread. Backend answers come back through {@code ui}; answers to a
  * question no longer asked (the operator chose another model meanwhile) are dropped.
  */
@@ -70,6 +77,10 @@ public final class PredictViewModel implements AutoCloseable {
     private final OperationState operation;
     private final ObservableList<RestVerb> verbs = FXCollections.observableArrayList(RestVerb.values());
     private final ObjectProperty<RestVerb> verb = new SimpleObjectProperty<>(RestVerb.PREDICT);
+    private final ObservableList<PredictProtocol> protocols = FXCollections.observableArrayList(PredictProtocol.values());
+    private final ObjectProperty<PredictProtocol> protocol = new SimpleObjectProperty<>(PredictProtocol.TF_SERVING_V1);
+    /** Why the verb cannot be chosen (the Open Inference Protocol has only inference); empty when it can. */
+    private final ReadOnlyStringWrapper verbNote = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper signatureHint = new ReadOnlyStringWrapper("");
 
     private final StringProperty request = new SimpleStringProperty("");
@@ -93,6 +104,8 @@ public final class PredictViewModel implements AutoCloseable {
     private SignatureInfo templateSignature;
     /** The verb the editor's template was written for (examples for classify and regress, tensors for predict). */
     private RestVerb templateVerb;
+    /** The protocol the editor's template was written in. */
+    private PredictProtocol templateProtocol;
     /** A history entry being restored: its signature and body win over the template once signatures arrive. */
     private HistoryEntry pendingRestore;
     /** Set while a signature's verbs are put in place: the verb set meanwhile is no choice of the operator's. */
@@ -111,8 +124,7 @@ public final class PredictViewModel implements AutoCloseable {
         this.version = chooser.versionProperty();
         this.signatures = chooser.signatures();
         this.signature = chooser.signatureProperty();
-        requestLine = Bindings.createStringBinding(
-                () -> model.get() == null ? "" : "POST " + path(model.get(), version.get(), verb()), model, version, verb);
+        requestLine = Bindings.createStringBinding(this::describeRequestLine, model, version, verb, protocol);
         signature.addListener((obs, old, now) -> signatureChosen(now));
         verb.addListener((obs, old, now) -> {
             if (replacingVerbs) {
@@ -125,6 +137,13 @@ public final class PredictViewModel implements AutoCloseable {
             }
         });
         request.addListener((obs, old, now) -> requestProblem.set(""));
+        protocol.addListener((obs, old, now) -> {
+            if (now == null) {
+                protocol.set(old == null ? PredictProtocol.TF_SERVING_V1 : old);
+            } else {
+                protocolChosen(now);
+            }
+        });
         chooser.start();
     }
 
@@ -163,8 +182,9 @@ public final class PredictViewModel implements AutoCloseable {
         }
         signatureHint.set(SignatureText.tensors(now));
         List<RestVerb> offered = RestVerb.offered(now);
-        boolean same = now.equals(templateSignature) && offered.contains(templateVerb);
-        RestVerb chosen = same ? templateVerb : RestVerb.preferred(now);
+        boolean same = now.equals(templateSignature) && offered.contains(templateVerb)
+                && protocol() == templateProtocol;
+        RestVerb chosen = same ? templateVerb : openInference() ? RestVerb.PREDICT : RestVerb.preferred(now);
         replaceVerbs(offered, chosen);
         if (!same) {
             writeTemplate(now, chosen);
@@ -192,6 +212,23 @@ public final class PredictViewModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Another protocol: the Open Inference Protocol infers only (the verb becomes Predict, and says why), and its
+     * template is in its own JSON.
+     */
+    private void protocolChosen(PredictProtocol now) {
+        boolean v2 = now == PredictProtocol.OPEN_INFERENCE_V2;
+        verbNote.set(v2 ? "Classify and Regress are TF Serving's (v1) verbs: the Open Inference Protocol only infers, "
+                + "which is Predict" : "");
+        if (v2 && verb.get() != RestVerb.PREDICT) {
+            replaceVerbs(List.copyOf(verbs), RestVerb.PREDICT);
+        }
+        SignatureInfo chosen = signature.get();
+        if (chosen != null && now != templateProtocol) {
+            writeTemplate(chosen, verb());
+        }
+    }
+
     /** Puts the chosen signature's template for the chosen verb back in the editor. */
     public void resetTemplate() {
         SignatureInfo chosen = signature.get();
@@ -203,7 +240,9 @@ public final class PredictViewModel implements AutoCloseable {
     private void writeTemplate(SignatureInfo chosen, RestVerb chosenVerb) {
         templateSignature = chosen;
         templateVerb = chosenVerb;
-        request.set(JsonText.layout(RequestTemplate.body(chosen, chosenVerb, 0)));
+        templateProtocol = protocol();
+        request.set(JsonText.layout(openInference() ? InferRequestTemplate.body(chosen, 0)
+                : RequestTemplate.body(chosen, chosenVerb, 0)));
     }
 
     // ---- sending ----
@@ -222,7 +261,8 @@ public final class PredictViewModel implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         SignatureInfo chosen = signature.get();
-        return sendNow(model.get(), chosenVersion(), chosen == null ? "" : chosen.name(), verb(), request.get());
+        return sendNow(model.get(), chosenVersion(), chosen == null ? "" : chosen.name(), verb(), protocol(),
+                request.get());
     }
 
     /** The request as JSON, or empty with {@link #requestProblemProperty()} saying what is wrong. */
@@ -233,7 +273,8 @@ public final class PredictViewModel implements AutoCloseable {
             return Optional.empty();
         }
         if (!parsed.node().get().isObject()) {
-            requestProblem.set("Not sent: a request is a JSON object ({ ... }), as TF Serving's REST API expects.");
+            requestProblem.set("Not sent: a request is a JSON object ({ ... }), as " + (openInference()
+                    ? "the Open Inference Protocol" : "TF Serving's REST API") + " expects.");
             return Optional.empty();
         }
         requestProblem.set("");
@@ -245,7 +286,14 @@ public final class PredictViewModel implements AutoCloseable {
     }
 
     private CompletableFuture<Void> sendNow(String modelName, VersionOption versionOption, String signatureName,
-            RestVerb verb, String body) {
+            RestVerb verb, PredictProtocol sentIn, String body) {
+        String to;
+        try {
+            to = path(modelName, versionOption, verb, sentIn);
+        } catch (IllegalArgumentException e) {
+            requestProblem.set("Not sent: " + e.getMessage() + ".");
+            return CompletableFuture.completedFuture(null);
+        }
         status.set("Sending…");
         outcome.set(Outcome.NONE);
         latency.set("");
@@ -254,17 +302,17 @@ public final class PredictViewModel implements AutoCloseable {
         table.set(ResponseTable.EMPTY);
         String outputsKey = outputsKey(modelName, versionOption, signatureName);
         // A failed exchange is an outcome to show and keep in the history, not a failed operation.
-        return operation.run("Sending", () -> sent(RestCall.post(path(modelName, versionOption, verb), body))
+        return operation.run("Sending", () -> sent(RestCall.post(to, body))
                 .handle(Exchange::new), exchange -> {
                     HistoryEntry entry;
                     if (exchange.failure() != null) {
                         showFailure(exchange.failure());
                         entry = new HistoryEntry(clock.instant(), modelName, versionOption, signatureName, verb, body,
-                                HistoryEntry.NO_ANSWER, Duration.ZERO);
+                                HistoryEntry.NO_ANSWER, Duration.ZERO, sentIn);
                     } else {
                         showReply(exchange.answer(), outputNames.getOrDefault(outputsKey, List.of()));
                         entry = new HistoryEntry(clock.instant(), modelName, versionOption, signatureName, verb, body,
-                                exchange.answer().statusCode(), exchange.answer().latency());
+                                exchange.answer().statusCode(), exchange.answer().latency(), sentIn);
                     }
                     remember(entry);
                     return "";
@@ -321,14 +369,49 @@ public final class PredictViewModel implements AutoCloseable {
         return version.get() == null ? VersionOption.LATEST : version.get();
     }
 
-    /** The verb chosen (Predict until one is). */
+    /** The verb chosen (Predict until one is, and always in the Open Inference Protocol). */
     private RestVerb verb() {
-        return verb.get() == null ? RestVerb.PREDICT : verb.get();
+        return verb.get() == null || openInference() ? RestVerb.PREDICT : verb.get();
+    }
+
+    private PredictProtocol protocol() {
+        return protocol.get() == null ? PredictProtocol.TF_SERVING_V1 : protocol.get();
+    }
+
+    private boolean openInference() {
+        return protocol() == PredictProtocol.OPEN_INFERENCE_V2;
     }
 
     /** {@code /v1/models/<model>[/versions/N | /labels/L]:<verb>}, with names escaped for a URL path. */
     static String path(String modelName, VersionOption versionOption, RestVerb verb) {
         return SignatureChooser.restPath(modelName, versionOption, verb);
+    }
+
+    /**
+     * The path in the protocol: TF Serving's, or {@code /v2/models/<model>[/versions/N]/infer} with a label resolved
+     * to the version it points at now.
+     *
+     * @throws IllegalArgumentException for a label that points at no version
+     */
+    private String path(String modelName, VersionOption versionOption, RestVerb chosenVerb, PredictProtocol in) {
+        return in == PredictProtocol.OPEN_INFERENCE_V2
+                ? SignatureChooser.inferPath(modelName, chooser.inferVersion(modelName, versionOption))
+                : path(modelName, versionOption, chosenVerb);
+    }
+
+    /** Where Send goes; for a label in the Open Inference Protocol, the version it stands for, or why it cannot go. */
+    private String describeRequestLine() {
+        if (model.get() == null) {
+            return "";
+        }
+        try {
+            String line = "POST " + path(model.get(), version.get(), verb(), protocol());
+            VersionOption chosen = chosenVersion();
+            return openInference() && chosen.choice() instanceof VersionChoice.Label
+                    ? line + "  (" + chosen.text() + ": v2 has no labels)" : line;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     static String formatLatency(Duration latency) {
@@ -380,13 +463,21 @@ public final class PredictViewModel implements AutoCloseable {
         }
         String text = request.get() == null ? "" : request.get();
         String body = JsonText.parse(text).node().map(JsonText::compact).orElse(text);
+        String to;
+        try {
+            to = path(model.get(), version.get(), verb(), protocol());
+        } catch (IllegalArgumentException e) {
+            operation.showNotice("Not copied: " + e.getMessage() + ".");
+            return Optional.empty();
+        }
         operation.showNotice("Copied the curl command to the clipboard.");
-        return Optional.of(CurlCommand.post(base.get() + path(model.get(), version.get(), verb()), body));
+        return Optional.of(CurlCommand.post(base.get() + to, body));
     }
 
-    /** Puts a past request back: model, version, signature, verb and body. */
+    /** Puts a past request back: model, version, signature, protocol, verb and body. */
     public void restore(HistoryEntry entry) {
         pendingRestore = entry;
+        protocol.set(entry.protocol());
         // Applies the entry once the signatures are read (at once when the backend answers at once).
         chooser.choose(entry.model(), entry.version());
     }
@@ -397,7 +488,8 @@ public final class PredictViewModel implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         restore(entry);
-        return sendNow(entry.model(), entry.version(), entry.signature(), entry.verb(), entry.body());
+        return sendNow(entry.model(), entry.version(), entry.signature(), entry.verb(), entry.protocol(),
+                entry.body());
     }
 
     private void applyPendingRestore() {
@@ -409,6 +501,7 @@ public final class PredictViewModel implements AutoCloseable {
         signatures.stream().filter(s -> s.name().equals(entry.signature())).findFirst().ifPresent(signature::set);
         replaceVerbs(verbs.contains(entry.verb()) ? List.copyOf(verbs) : List.of(RestVerb.values()), entry.verb());
         templateVerb = entry.verb(); // the entry's body is the operator's edit of this verb's template
+        templateProtocol = entry.protocol();
         request.set(entry.body());
     }
 
@@ -470,6 +563,20 @@ public final class PredictViewModel implements AutoCloseable {
         return verb;
     }
 
+    /** TF Serving's REST API or the Open Inference Protocol. */
+    public ObservableList<PredictProtocol> protocols() {
+        return protocols;
+    }
+
+    public ObjectProperty<PredictProtocol> protocolProperty() {
+        return protocol;
+    }
+
+    /** Why the verb cannot be chosen now (the Open Inference Protocol has no Classify or Regress); empty otherwise. */
+    public ReadOnlyStringProperty verbNoteProperty() {
+        return verbNote.getReadOnlyProperty();
+    }
+
     public ReadOnlyBooleanProperty loadingSignaturesProperty() {
         return chooser.loadingProperty();
     }
@@ -490,7 +597,7 @@ public final class PredictViewModel implements AutoCloseable {
         return requestProblem.getReadOnlyProperty();
     }
 
-    /** {@code POST /v1/models/...:predict}: where Send goes. */
+    /** {@code POST /v1/models/...:predict} or {@code POST /v2/models/.../infer}: where Send goes. */
     public StringBinding requestLineProperty() {
         return requestLine;
     }

@@ -10,7 +10,10 @@ import java.util.Map;
  * The tensors of an answer as a table of text. Row-format answers ({@code "predictions"}) give one row per
  * instance and a column per output, split into one column per value for short vectors; columnar answers
  * ({@code "outputs"}) give one row per output with its shape and values; classify and regress answers
- * ({@code "results"}) give one row per class or value.
+ * ({@code "results"}) give one row per class or value. Open Inference Protocol answers ({@code "outputs"} as a list
+ * of {@code {"name", "datatype", "shape", "data"}}) are laid out by their shapes: as the row format when every
+ * output shares its first dimension (the same table as TF Serving's answer to the same request), else one row per
+ * output.
  */
 public record ResponseTable(List<String> columns, List<List<String>> rows) {
 
@@ -41,6 +44,9 @@ public record ResponseTable(List<String> columns, List<List<String>> rows) {
         if (answer.path("predictions").isArray()) {
             return rowFormat(answer.get("predictions"), single);
         }
+        if (InferOutputs.are(answer.path("outputs"))) {
+            return inferOutputs(new InferOutputs(answer.get("outputs")));
+        }
         if (answer.has("outputs")) {
             return columnar(answer.get("outputs"), single);
         }
@@ -64,6 +70,21 @@ public record ResponseTable(List<String> columns, List<List<String>> rows) {
             }
             instances.add(outputs);
         }
+        return rowTable(instances);
+    }
+
+    private static ResponseTable inferOutputs(InferOutputs outputs) {
+        List<Map<String, JsonNode>> instances = outputs.rows();
+        if (!instances.isEmpty()) {
+            return rowTable(instances);
+        }
+        List<List<String>> rows = new ArrayList<>();
+        outputs.tensors().forEach((name, tensor) -> rows.add(tensorRow(name, tensor)));
+        return new ResponseTable(List.of("output", "shape", "values"), rows);
+    }
+
+    /** One row per instance, a column per output (a column per value for short vectors). */
+    private static ResponseTable rowTable(List<Map<String, JsonNode>> instances) {
         List<String> names = new ArrayList<>();
         instances.forEach(outputs -> outputs.keySet().stream().filter(name -> !names.contains(name)).forEach(names::add));
 

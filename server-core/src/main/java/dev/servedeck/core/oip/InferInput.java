@@ -1,5 +1,6 @@
 package dev.servedeck.core.oip;
 
+import com.google.protobuf.ByteString;
 import org.tensorflow.proto.TensorProto;
 
 /**
@@ -7,4 +8,13 @@ import org.tensorflow.proto.TensorProto;
  * TensorProto the core runs.
  */
 public record InferInput(String name, InferDatatype datatype, TensorProto tensor) {
+
+    /**
+     * The values in the protocol's raw layout (gRPC {@code raw_input_contents}, REST binary data): the tensor's
+     * little-endian content as it is, BYTES elements each preceded by their 4-byte length. A client (the load
+     * engine) writes raw inputs with this, so it packs them exactly as the server reads them.
+     */
+    public ByteString rawContents() {
+        return datatype == InferDatatype.BYTES ? RawStrings.join(tensor.getStringValList()) : tensor.getTensorContent();
+    }
 }

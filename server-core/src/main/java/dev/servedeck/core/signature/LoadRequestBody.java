@@ -38,8 +38,30 @@ public final class LoadRequestBody {
         if (signature.inputs().isEmpty()) {
             return write(JsonNodeFactory.instance.objectNode().set("instances", JsonNodeFactory.instance.arrayNode()));
         }
-        double[] values = RequestTemplate.valuesPerRow(signature) <= SMALL_ROW ? SMALL_VALUES : new double[] {0};
-        return write(RequestTemplate.body(signature, RestVerb.PREDICT, values));
+        return write(RequestTemplate.body(signature, RestVerb.PREDICT, values(signature)));
+    }
+
+    /**
+     * The same body in the Open Inference Protocol's REST JSON ({@link InferRequestTemplate}): the same tensors,
+     * so v1 and v2 load a model alike; {@code {"inputs":[]}} when the signature has no inputs.
+     */
+    public static String inferBody(SignatureInfo signature) {
+        if (signature.inputs().isEmpty()) {
+            return write(JsonNodeFactory.instance.objectNode().set("inputs", JsonNodeFactory.instance.arrayNode()));
+        }
+        return write(InferRequestTemplate.body(signature, values(signature)));
+    }
+
+    /** As {@link #inferBody(SignatureInfo)} for the signature a model is called with by default. */
+    public static String inferBody(List<SignatureInfo> signatures) {
+        return DefaultSignature.of(signatures).map(LoadRequestBody::inferBody)
+                .orElseGet(() -> write(JsonNodeFactory.instance.objectNode().set("inputs",
+                        JsonNodeFactory.instance.arrayNode())));
+    }
+
+    /** Three distinct rows for small inputs, one row of zeros for large ones. */
+    private static double[] values(SignatureInfo signature) {
+        return RequestTemplate.valuesPerRow(signature) <= SMALL_ROW ? SMALL_VALUES : new double[] {0};
     }
 
     private static String write(JsonNode body) {

@@ -88,7 +88,8 @@ public final class RequestTemplate {
                 .max().orElse(0);
     }
 
-    private static boolean rowFormat(SignatureInfo signature) {
+    /** Whether the template sends rows ({@code instances}, the batch dimension left out) rather than whole tensors. */
+    static boolean rowFormat(SignatureInfo signature) {
         List<TensorInfo> inputs = signature.inputs();
         return !inputs.isEmpty() && inputs.stream().allMatch(input -> batched(input) && !input.hasDefault());
     }
@@ -97,11 +98,13 @@ public final class RequestTemplate {
         return !input.unknownRank() && !input.dims().isEmpty() && input.dims().get(0) == -1;
     }
 
-    private static List<Long> rowShape(TensorInfo input) {
+    /** One row's shape: the input's shape without its batch dimension, unknown sizes as 1. */
+    static List<Long> rowShape(TensorInfo input) {
         return sizes(input.dims().subList(1, input.dims().size()));
     }
 
-    private static List<Long> shape(TensorInfo input) {
+    /** The whole tensor's shape in the columnar format: unknown sizes as 1, a scalar for an unknown rank. */
+    static List<Long> shape(TensorInfo input) {
         return input.unknownRank() ? List.of() : sizes(input.dims());
     }
 
@@ -112,7 +115,7 @@ public final class RequestTemplate {
     }
 
     /** The number of values of a shape, capped just above {@link #MAX_VALUES} so that it cannot overflow. */
-    private static long count(List<Long> sizes) {
+    static long count(List<Long> sizes) {
         long values = 1;
         for (long size : sizes) {
             values = size == 0 || values == 0 ? 0

@@ -583,7 +583,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
             try {
                 EmbeddedLoadTargets targets = new EmbeddedLoadTargets(base.get(), current.grpcPort(),
                         current.server().tls().map(tls -> tls.credentials().certificate()), current.identity());
-                LoadTarget target = spec.api() == LoadSpec.Api.REST ? targets.rest(spec)
+                LoadTarget target = !spec.api().overGrpc() ? targets.rest(spec)
                         : targets.grpc(spec, signatures(spec.model(), spec.version()).join());
                 started.complete(LoadRun.start(target, spec.plan()));
             } catch (Exception e) {

@@ -3,6 +3,7 @@ package dev.servedeck.console.backend.embedded;
 import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.core.loadgen.LoadTarget;
+import dev.servedeck.core.loadgen.body.JsonInferRequest;
 import dev.servedeck.core.loadgen.body.JsonPredictRequest;
 import dev.servedeck.core.loadgen.body.PredictBodyRows;
 import dev.servedeck.core.loadgen.grpc.GrpcEndpoint;
@@ -45,7 +46,7 @@ final class EmbeddedLoadTargets {
     }
 
     LoadTarget rest(LoadSpec spec) throws IOException {
-        return RestLoadTarget.create(URI.create(restBase + spec.predictPath()),
+        return RestLoadTarget.create(URI.create(restBase + spec.restPath()),
                 spec.body().getBytes(StandardCharsets.UTF_8), null, tls.orElse(null), REST_THREADS,
                 PredictBodyRows.of(spec.body()));
     }
@@ -57,6 +58,11 @@ final class EmbeddedLoadTargets {
         URI base = URI.create(restBase);
         GrpcEndpoint endpoint = new GrpcEndpoint(base.getHost(), grpcPort.getAsInt(), tls.orElse(null), null);
         Long version = spec.version() instanceof VersionChoice.Number number ? number.version() : null;
+        if (spec.api().openInference()) {
+            return GrpcLoadTarget.create(endpoint,
+                    JsonInferRequest.of(spec.body(), spec.model(), version == null ? "" : version.toString()),
+                    GrpcLoadTarget.defaultConnections(spec.plan().concurrency()), PredictBodyRows.of(spec.body()));
+        }
         PredictRequest request = JsonPredictRequest.of(spec.body(), spec.model(), version, signatures);
         if (spec.version() instanceof VersionChoice.Label label) {
             request = request.toBuilder()

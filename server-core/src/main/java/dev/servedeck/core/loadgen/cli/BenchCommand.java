@@ -5,6 +5,8 @@ import dev.servedeck.core.loadgen.LoadPlan;
 import dev.servedeck.core.loadgen.LoadResult;
 import dev.servedeck.core.loadgen.LoadRun;
 import dev.servedeck.core.loadgen.LoadTarget;
+import dev.servedeck.core.loadgen.body.BinaryInferBody;
+import dev.servedeck.core.loadgen.body.JsonInferRequest;
 import dev.servedeck.core.loadgen.body.JsonPredictRequest;
 import dev.servedeck.core.loadgen.body.PredictBodyRows;
 import dev.servedeck.core.loadgen.body.RestSignatures;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +43,7 @@ import picocli.CommandLine.Spec;
  * gRPC, closed or open loop, with a table on stdout and JSON on request. See docs/load-engine.md.
  */
 @Command(name = "servedeck-bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Sends Predict load over REST or gRPC and reports req/s, rows/s, latency percentiles and "
+        description = "Sends Predict (or Open Inference Protocol infer) load over REST or gRPC and reports req/s, rows/s, latency percentiles and "
                 + "errors by status.")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -63,6 +66,12 @@ public final class BenchCommand implements Callable<Integer> {
         String grpc;
     }
 
+    @Option(names = "--protocol", paramLabel = "v1|v2",
+            description = "v1: TF Serving's API (:predict, PredictionService/Predict); v2: the Open Inference "
+                    + "Protocol (/v2/models/NAME/infer, GRPCInferenceService/ModelInfer). Default: v1, or what the "
+                    + "--url says.")
+    private ServingProtocol servingProtocol;
+
     @Option(names = {"-m", "--model"}, description = "The model (read from --url when it is a Predict URL).")
     private String model;
 
@@ -70,9 +79,15 @@ public final class BenchCommand implements Callable<Integer> {
     private Long version;
 
     @Option(names = {"-b", "--body"}, paramLabel = "FILE",
-            description = "The Predict body, TF Serving's REST JSON (also for gRPC, converted with the signature's "
-                    + "dtypes). Default: built from the model's signature, as the console builds it.")
+            description = "The request body in the protocol's REST JSON: TF Serving's Predict JSON for v1 (also for "
+                    + "gRPC, converted with the signature's dtypes), the Open Inference Protocol's inference JSON for "
+                    + "v2 (for gRPC sent as raw_input_contents). Default: built from the model's signature, as the "
+                    + "console builds it.")
     private Path body;
+
+    @Option(names = "--binary",
+            description = "REST with --protocol v2: tensors as bytes both ways (the binary tensor extension).")
+    private boolean binary;
 
     @Option(names = {"-c", "--concurrency"}, defaultValue = "8",
             description = "Requests in flight at most: REST connections, gRPC streams (default ${DEFAULT-VALUE}).")
@@ -128,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean quiet;
 
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new BenchCommand());
+        CommandLine commandLine = new CommandLine(new BenchCommand()).setCaseInsensitiveEnumValuesAllowed(true);
         // A server that is down or a model that is missing is an answer for the operator, not a stack trace.
         commandLine.setExecutionExceptionHandler((e, failed, parsed) -> {
             failed.getErr().println("servedeck-bench: " + e.getMessage()
@@ -203,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private LoadTarget restTarget(String bearer, ClientTls tls) throws Exception {
-        RestPredictUrl url = RestPredictUrl.of(protocol.url, model, version);
+        RestPredictUrl url = RestPredictUrl.of(protocol.url, model, version, servingProtocol);
         String json;
         if (body != null) {
             json = Files.readString(body, StandardCharsets.UTF_8);
@@ -213,10 +228,21 @@ public final class BenchCommand implements Callable<Integer> {
                         "--body is needed when the URL names no model");
             }
             boolean https = "https".equalsIgnoreCase(url.base().getScheme());
-            json = LoadRequestBody.predictBody(Signatures.describe(RestSignatures.fetch(url.base(), url.model(),
-                    url.version(), https ? tls.jdkContext() : null, bearer)));
+            List<SignatureInfo> signatures = Signatures.describe(RestSignatures.fetch(url.base(), url.model(),
+                    url.version(), https ? tls.jdkContext() : null, bearer));
+            json = url.protocol() == ServingProtocol.V2 ? LoadRequestBody.inferBody(signatures)
+                    : LoadRequestBody.predictBody(signatures);
         }
         int rows = PredictBodyRows.of(json);
+        if (binary) {
+            if (url.protocol() != ServingProtocol.V2) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--binary needs --protocol v2");
+            }
+            BinaryInferBody encoded = BinaryInferBody.of(json);
+            return RestLoadTarget.create(url.predict(), encoded.bytes(), "application/octet-stream",
+                    Map.of(BinaryInferBody.HEADER_LENGTH, Integer.toString(encoded.jsonLength())), bearer, tls, threads,
+                    rows);
+        }
         return RestLoadTarget.create(url.predict(), json.getBytes(StandardCharsets.UTF_8), bearer, tls, threads, rows);
     }
 
@@ -224,13 +250,23 @@ public final class BenchCommand implements Callable<Integer> {
         if (model == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--grpc needs --model");
         }
+        if (binary) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--binary is for REST: gRPC v2 always sends raw_input_contents");
+        }
         GrpcEndpoint endpoint = GrpcEndpoint.parse(protocol.grpc, tls, bearer);
         List<SignatureInfo> signatures = Signatures.describe(endpoint.signatureDefs(model, version));
+        boolean v2 = servingProtocol == ServingProtocol.V2;
         String json = body != null ? Files.readString(body, StandardCharsets.UTF_8)
-                : LoadRequestBody.predictBody(signatures);
+                : v2 ? LoadRequestBody.inferBody(signatures) : LoadRequestBody.predictBody(signatures);
+        int channels = connections != null ? connections : GrpcLoadTarget.defaultConnections(concurrency);
+        if (v2) {
+            return GrpcLoadTarget.create(endpoint,
+                    JsonInferRequest.of(json, model, version == null ? "" : version.toString()), channels,
+                    PredictBodyRows.of(json));
+        }
         return GrpcLoadTarget.create(endpoint, JsonPredictRequest.of(json, model, version, signatures),
-                connections != null ? connections : GrpcLoadTarget.defaultConnections(concurrency),
-                PredictBodyRows.of(json));
+                channels, PredictBodyRows.of(json));
     }
 
     /** Reads 10s, 500ms, 2m. */

@@ -4,6 +4,8 @@ import dev.servedeck.core.loadgen.LoadConnection;
 import dev.servedeck.core.loadgen.LoadTarget;
 import dev.servedeck.proto.apis.PredictRequest;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
+import dev.servedeck.proto.inference.GRPCInferenceServiceGrpc;
+import dev.servedeck.proto.inference.ModelInferRequest;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -14,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * gRPC load with grpc-java: PredictionService.Predict with one prebuilt request, over a few HTTP/2 connections
- * (channels) that the concurrency's calls share round-robin.
+ * gRPC load with grpc-java: TF Serving's PredictionService.Predict or the Open Inference Protocol's
+ * GRPCInferenceService.ModelInfer with one prebuilt request, over a few HTTP/2 connections (channels) that the
+ * concurrency's calls share round-robin.
  */
 public final class GrpcLoadTarget implements LoadTarget {
 
@@ -25,12 +28,13 @@ public final class GrpcLoadTarget implements LoadTarget {
     private final byte[] request;
     private final int rowsPerRequest;
     private final List<ManagedChannel> channels;
-    private final MethodDescriptor<byte[], Boolean> method =
-            PrebuiltMessages.method(PredictionServiceGrpc.getPredictMethod().getFullMethodName());
+    private final MethodDescriptor<byte[], Boolean> method;
     private int opened;
 
-    private GrpcLoadTarget(GrpcEndpoint endpoint, byte[] request, int rowsPerRequest, List<ManagedChannel> channels) {
+    private GrpcLoadTarget(GrpcEndpoint endpoint, String fullMethodName, byte[] request, int rowsPerRequest,
+            List<ManagedChannel> channels) {
         this.endpoint = endpoint;
+        this.method = PrebuiltMessages.method(fullMethodName);
         this.request = request;
         this.rowsPerRequest = rowsPerRequest;
         this.channels = channels;
@@ -41,6 +45,19 @@ public final class GrpcLoadTarget implements LoadTarget {
      */
     public static GrpcLoadTarget create(GrpcEndpoint endpoint, PredictRequest request, int connections,
             int rowsPerRequest) throws IOException, InterruptedException {
+        return create(endpoint, PredictionServiceGrpc.getPredictMethod().getFullMethodName(), request.toByteArray(),
+                connections, rowsPerRequest);
+    }
+
+    /** The Open Inference Protocol's ModelInfer, otherwise as {@link #create(GrpcEndpoint, PredictRequest, int, int)}. */
+    public static GrpcLoadTarget create(GrpcEndpoint endpoint, ModelInferRequest request, int connections,
+            int rowsPerRequest) throws IOException, InterruptedException {
+        return create(endpoint, GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(),
+                request.toByteArray(), connections, rowsPerRequest);
+    }
+
+    private static GrpcLoadTarget create(GrpcEndpoint endpoint, String fullMethodName, byte[] request,
+            int connections, int rowsPerRequest) throws IOException, InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
         try {
             for (int i = 0; i < Math.max(1, connections); i++) {
@@ -52,7 +69,7 @@ public final class GrpcLoadTarget implements LoadTarget {
             channels.forEach(ManagedChannel::shutdownNow);
             throw e;
         }
-        return new GrpcLoadTarget(endpoint, request.toByteArray(), rowsPerRequest, List.copyOf(channels));
+        return new GrpcLoadTarget(endpoint, fullMethodName, request, rowsPerRequest, List.copyOf(channels));
     }
 
     /** One connection up to 8 calls in flight, two beyond (one per server event loop on a small machine). */
@@ -81,8 +98,8 @@ public final class GrpcLoadTarget implements LoadTarget {
 
     @Override
     public String describe() {
-        return "gRPC " + endpoint + " Predict (" + channels.size() + " connection" + (channels.size() == 1 ? "" : "s")
-                + ")";
+        return "gRPC " + endpoint + " " + method.getBareMethodName() + " (" + channels.size() + " connection"
+                + (channels.size() == 1 ? "" : "s") + ")";
     }
 
     @Override

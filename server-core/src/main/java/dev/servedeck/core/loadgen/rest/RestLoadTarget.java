@@ -40,11 +40,13 @@ public final class RestLoadTarget implements LoadTarget {
     private final ByteBuf request;
     private final String transport;
 
-    private RestLoadTarget(URI url, byte[] body, Map<String, String> headers, SslContext tls, int threads,
-            int rowsPerRequest) {
+    private static final String JSON = "application/json";
+
+    private RestLoadTarget(URI url, byte[] body, String contentType, Map<String, String> headers, SslContext tls,
+            int threads, int rowsPerRequest) {
         this.url = url;
         this.rowsPerRequest = rowsPerRequest;
-        this.request = RestRequestBytes.post(url, body, headers);
+        this.request = RestRequestBytes.post(url, body, contentType, headers);
         ClientTransport chosen = ClientTransport.detect();
         this.transport = chosen.name();
         DefaultThreadFactory threadFactory = new DefaultThreadFactory("loadgen-rest", true);
@@ -77,6 +79,15 @@ public final class RestLoadTarget implements LoadTarget {
      */
     public static RestLoadTarget create(URI url, byte[] body, String bearerToken, ClientTls tls, int threads,
             int rowsPerRequest) throws SSLException {
+        return create(url, body, JSON, Map.of(), bearerToken, tls, threads, rowsPerRequest);
+    }
+
+    /**
+     * As {@link #create(URI, byte[], String, ClientTls, int, int)}, with a body of another type and headers of its
+     * own (the Open Inference Protocol's binary tensors: {@code Inference-Header-Content-Length}).
+     */
+    public static RestLoadTarget create(URI url, byte[] body, String contentType, Map<String, String> bodyHeaders,
+            String bearerToken, ClientTls tls, int threads, int rowsPerRequest) throws SSLException {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("a REST target is an http:// or https:// URL, not " + url);
@@ -88,11 +99,11 @@ public final class RestLoadTarget implements LoadTarget {
         if (scheme.equals("https")) {
             context = (tls == null ? ClientTls.trustingPublicRoots() : tls).restContext();
         }
-        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>(bodyHeaders);
         if (bearerToken != null && !bearerToken.isEmpty()) {
             headers.put("Authorization", "Bearer " + bearerToken);
         }
-        return new RestLoadTarget(url, body, headers, context, Math.max(1, threads), rowsPerRequest);
+        return new RestLoadTarget(url, body, contentType, headers, context, Math.max(1, threads), rowsPerRequest);
     }
 
     static int port(URI url) {

@@ -15,12 +15,12 @@ final class RestRequestBytes {
     private RestRequestBytes() {
     }
 
-    /** A POST of {@code body} (JSON) to {@code url}, keep-alive (HTTP/1.1's default), with extra {@code headers}. */
-    static ByteBuf post(URI url, byte[] body, Map<String, String> headers) {
+    /** A POST of {@code body} to {@code url}, keep-alive (HTTP/1.1's default), with extra {@code headers}. */
+    static ByteBuf post(URI url, byte[] body, String contentType, Map<String, String> headers) {
         StringBuilder head = new StringBuilder(256)
                 .append("POST ").append(pathAndQuery(url)).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(url.getHost()).append(':').append(RestLoadTarget.port(url)).append("\r\n")
-                .append("Content-Type: application/json\r\n")
+                .append("Content-Type: ").append(contentType).append("\r\n")
                 .append("Content-Length: ").append(body.length).append("\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");

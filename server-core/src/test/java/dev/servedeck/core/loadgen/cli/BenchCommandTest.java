@@ -87,6 +87,58 @@ class BenchCommandTest {
     }
 
     @Test
+    void protocolV2OverRestBuildsTheInferUrlAndBodyFromTheSignature() throws Exception {
+        int exit = bench("--url", "http://127.0.0.1:" + server.restPort(), "--model", "half_plus_two",
+                "--protocol", "v2", "-c", "2", "-n", "100", "-w", "0s", "-q", "--json", "-");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertThat(result.get("target").asText()).contains("/v2/models/half_plus_two/infer");
+        assertThat(result.at("/statuses/200").asLong()).isEqualTo(100);
+        assertThat(result.get("rows_per_request").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void binaryTensorsOverRestV2() throws Exception {
+        int exit = bench("--url", "http://127.0.0.1:" + server.restPort(), "--model", "half_plus_two",
+                "--protocol", "v2", "--binary", "-c", "2", "-n", "100", "-w", "0s", "-q", "--json", "-");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString()).at("/statuses/200").asLong()).isEqualTo(100);
+
+        int refused = bench("--url", server.predictUrl("half_plus_two"), "--binary", "-n", "10", "-q");
+        assertThat(refused).isEqualTo(2); // picocli's usage error
+        assertThat(err.toString()).contains("--binary needs --protocol v2");
+    }
+
+    @Test
+    void anInferUrlSpeaksV2WithoutTheFlagAndAV1UrlRefusesIt() throws Exception {
+        String infer = "http://127.0.0.1:" + server.restPort() + "/v2/models/half_plus_two/versions/123/infer";
+        int exit = bench("--url", infer, "-c", "2", "-n", "50", "-w", "0s", "-q", "--json", "-");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString()).at("/statuses/200").asLong()).isEqualTo(50);
+
+        int refused = bench("--url", server.predictUrl("half_plus_two"), "--protocol", "v2", "-n", "10", "-q");
+        assertThat(refused).isEqualTo(1);
+        assertThat(err.toString()).contains("--protocol v2 with a v1 URL");
+    }
+
+    @Test
+    void protocolV2OverGrpcCallsModelInfer() throws Exception {
+        Path body = Files.writeString(dir.resolve("infer.json"),
+                "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP32\",\"data\":[1.0,2.0]}]}");
+        int exit = bench("--grpc", "127.0.0.1:" + server.grpcPort(), "--model", "half_plus_two", "--protocol", "V2",
+                "--body", body.toString(), "-c", "4", "-n", "100", "-w", "0s", "-q", "--json", "-");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertThat(result.get("target").asText()).contains("ModelInfer");
+        assertThat(result.at("/statuses/OK").asLong()).isEqualTo(100);
+        assertThat(result.get("rows_per_request").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aServerThatIsNotThereIsAnErrorMessageNotAStackTrace() {
         int exit = bench("--grpc", "127.0.0.1:1", "--model", "half_plus_two", "-n", "10", "-q");
 
