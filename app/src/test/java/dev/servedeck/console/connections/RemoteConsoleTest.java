@@ -87,6 +87,7 @@ class RemoteConsoleTest {
         for (Page page : Page.values()) {
             robot.clickOn("#nav-" + page.name().toLowerCase());
         }
+        robot.clickOn("#nav-connections");
         ListView<Connection> list = robot.lookup("#list").queryListView();
         assertThat(list.getItems()).extracting(Connection::name).contains("Embedded server", "edge-test");
         RestReply predicted = console.backend().sendRest(RestCall.post("/v1/models/half_plus_two:predict",

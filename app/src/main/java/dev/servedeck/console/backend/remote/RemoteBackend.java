@@ -240,7 +240,10 @@ public final class RemoteBackend implements ConsoleBackend {
         return new ServerStatus(now, linked ? Optional.of(AdminMessages.instant(server.getStartedAt())) : Optional.empty(),
                 OptionalInt.of(connection.address().getPort()), OptionalInt.of(connection.adminPort()),
                 known.size(), available, server.getHost().getHeapUsedBytes(), server.getHost().getHeapMaxBytes(),
-                linked ? "" : message);
+                linked ? "" : message,
+                // The server process's own CPU and memory, as the Fleet page shows them (as of the last server info).
+                server.hasHost() ? server.getHost().getProcessCpuCores() : Double.NaN,
+                server.getHost().getProcessResidentBytes());
     }
 
     @Override
