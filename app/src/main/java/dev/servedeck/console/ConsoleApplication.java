@@ -1,5 +1,6 @@
 package dev.servedeck.console;
 
+import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
@@ -12,6 +13,7 @@ import dev.servedeck.console.connections.SecretStore;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.preferences.WindowLayout;
 import dev.servedeck.console.server.ServerViewModel;
+import dev.servedeck.console.shell.Page;
 import dev.servedeck.console.shell.Themes;
 import dev.servedeck.ui.AppIcon;
 import java.nio.file.Files;
@@ -57,7 +59,8 @@ public final class ConsoleApplication extends Application {
         // With --server the console manages that server: the embedded server is made only if the operator opens it,
         // and started only if they start it.
         ConnectionContext connections = remote.map(server -> new ConnectionContext(server, options.remoteToken(),
-                (Supplier<SecretStore>) OsSecretStore::open)).orElseGet(ConnectionContext::embedded);
+                options.remoteClientKey(), (Supplier<SecretStore>) OsSecretStore::open))
+                .orElseGet(ConnectionContext::embedded);
         ServerSettings settings = options.settings(rememberedSettings());
         composition = new ConsoleComposition(new ConnectionBackends(this::embedded, connections), preferences,
                 settings, options.dataDir(), Themes::apply, connections);
@@ -80,17 +83,18 @@ public final class ConsoleApplication extends Application {
         stage.show();
         LOG.info("Console window shown after {} ms", elapsedMillis());
         if (remote.isPresent()) {
-            LOG.info("Managing {} ({}): remote management arrives in a coming version of the console", remote.get().name(),
-                    remote.get().address());
-            composition.server().refresh();
-            if (options.smokeTest) {
-                // Nothing to start: the window with the connection's notice is the whole start.
-                LOG.info("Smoke test passed: window up, managing {} in {} ms", remote.get().name(), elapsedMillis());
-                stage.close();
-                composition.close();
-                closeEmbedded();
-                Runtime.getRuntime().halt(0);
-            }
+            LOG.info("Managing {} ({}, admin API on port {})", remote.get().name(), remote.get().address(),
+                    remote.get().adminPort());
+            // Connecting is the remote server's start: the backend retries by itself if this first try fails.
+            composition.backend().start(settings).whenComplete((status, failure) -> Platform.runLater(() -> {
+                composition.server().refresh();
+                if (failure != null) {
+                    LOG.warn("{}", Failures.message(failure));
+                }
+                if (options.smokeTest) {
+                    smokeTestRemote(remote.get(), failure == null);
+                }
+            }));
         } else {
             startServer(settings);
         }
@@ -141,6 +145,25 @@ public final class ConsoleApplication extends Application {
                 Runtime.getRuntime().halt(ok ? 0 : 1);
             }));
         }
+    }
+
+    /** Opens every page against the remote server, then waits for a chart point fed by its statistics stream. */
+    private void smokeTestRemote(Connection server, boolean connected) {
+        for (Page page : Page.values()) {
+            composition.mainWindow().show(page);
+        }
+        CompletableFuture<?> firstPoint = connected ? composition.monitor().firstPoint().completeOnTimeout(null, 30,
+                TimeUnit.SECONDS) : CompletableFuture.completedFuture(null);
+        firstPoint.thenRun(() -> Platform.runLater(() -> {
+            ConsoleBackend managed = composition.backend();
+            boolean ok = connected && managed.status().running() && !managed.models().isEmpty();
+            LOG.info("Smoke test {}: window up, every page opened, managing {} ({} models) in {} ms",
+                    ok ? "passed" : "failed", server.name(), managed.models().size(), elapsedMillis());
+            stage.close();
+            composition.close();
+            closeEmbedded();
+            Runtime.getRuntime().halt(ok ? 0 : 1);
+        }));
     }
 
     private static long elapsedMillis() {

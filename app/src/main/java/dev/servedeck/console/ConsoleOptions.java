@@ -3,6 +3,7 @@ package dev.servedeck.console;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.TlsSettings;
+import dev.servedeck.console.connections.ClientTls;
 import dev.servedeck.console.connections.Connection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +39,8 @@ public final class ConsoleOptions {
     Integer restPort;
 
     @Option(names = "--grpc-port", paramLabel = "PORT",
-            description = "gRPC port; 0 picks a free one, -1 turns gRPC off (default 8500).")
+            description = "gRPC port; 0 picks a free one, -1 turns gRPC off (default 8500). With --server: the remote "
+                    + "server's gRPC port, where its admin API answers (default: the REST port minus one).")
     Integer grpcPort;
 
     @Option(names = "--model_config_file", paramLabel = "FILE", description = "Serve the models of this TF Serving model config file.")
@@ -71,8 +74,7 @@ public final class ConsoleOptions {
 
     @Option(names = "--server", paramLabel = "URL",
             description = "Manage this remote ServeDeck server instead of an embedded one (no embedded server starts), "
-                    + "e.g. https://edge-3.local:8501. Remote management arrives in a coming version of the console; until then the "
-                    + "console shows the connection and tests it.")
+                    + "e.g. https://edge-3.local:8501 (its REST root; the admin API is on --grpc-port).")
     String server;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -83,6 +85,14 @@ public final class ConsoleOptions {
             description = "With --server: the PEM certificate of the CA that signed the server's certificate "
                     + "(default: the JDK's trusted CAs).")
     Path caCert;
+
+    @Option(names = "--client-cert", paramLabel = "FILE",
+            description = "With --server and an https:// address: the PEM certificate the console presents (mutual TLS).")
+    Path clientCert;
+
+    @Option(names = "--client-key", paramLabel = "FILE",
+            description = "With --client-cert: its private key, PKCS#8 PEM (read into memory, never saved).")
+    Path clientKey;
 
     @Option(names = "--smoke-test", description = "Start, wait until the server serves and the first chart point arrives, log the times, exit.")
     boolean smokeTest;
@@ -99,22 +109,40 @@ public final class ConsoleOptions {
     /** The remote flags go together, and the address and files must make sense before any window opens. */
     private void checkRemoteFlags(CommandLine line) {
         if (server == null) {
-            if (tokenFile != null || caCert != null) {
-                throw new CommandLine.ParameterException(line, "--token-file and --ca-cert go with --server URL");
+            if (tokenFile != null || caCert != null || clientCert != null || clientKey != null) {
+                throw new CommandLine.ParameterException(line,
+                        "--token-file, --ca-cert, --client-cert and --client-key go with --server URL");
             }
             return;
         }
+        if ((clientCert == null) != (clientKey == null)) {
+            throw new CommandLine.ParameterException(line, "--client-cert and --client-key go together");
+        }
+        if (grpcPort != null && (grpcPort < 1 || grpcPort > 65535)) {
+            throw new CommandLine.ParameterException(line, "--grpc-port with --server is the remote server's gRPC "
+                    + "port, 1 to 65535, not " + grpcPort);
+        }
         try {
             URI address = Connection.parseAddress(server);
-            if (caCert != null && !"https".equals(address.getScheme())) {
-                throw new IllegalArgumentException("--ca-cert is for TLS: use an https:// address with it");
+            if ((caCert != null || clientCert != null) && !"https".equals(address.getScheme())) {
+                throw new IllegalArgumentException("--ca-cert and --client-cert are for TLS: use an https:// address"
+                        + " with them");
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(line, "--server " + server + ": " + e.getMessage());
         }
-        for (Path file : new Path[] {tokenFile, caCert}) {
+        for (Path file : new Path[] {tokenFile, caCert, clientCert, clientKey}) {
             if (file != null && !Files.isReadable(file)) {
                 throw new CommandLine.ParameterException(line, "Cannot read " + file);
+            }
+        }
+        // Certificates and the key that do not read stop here, with the reason, rather than in the window.
+        Connection connection = remoteServer().orElseThrow();
+        if (connection.usesTls() && (caCert != null || clientCert != null)) {
+            try {
+                ClientTls.of(connection, remoteClientKey());
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new CommandLine.ParameterException(line, e.getMessage());
             }
         }
     }
@@ -126,7 +154,21 @@ public final class ConsoleOptions {
         }
         URI address = Connection.parseAddress(server);
         return Optional.of(new Connection(COMMAND_LINE_ID, address.getHost() + ":" + address.getPort(), address,
-                Optional.ofNullable(caCert).map(Path::toAbsolutePath), Optional.empty()));
+                Optional.ofNullable(caCert).map(Path::toAbsolutePath),
+                Optional.ofNullable(clientCert).map(Path::toAbsolutePath),
+                grpcPort == null ? OptionalInt.empty() : OptionalInt.of(grpcPort)));
+    }
+
+    /** The private key of {@code --client-key} (PEM text); kept in memory, never stored anywhere. */
+    Optional<String> remoteClientKey() {
+        if (clientKey == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(clientKey));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the client key " + clientKey, e);
+        }
     }
 
     /** The token of {@code --token-file} (its first line, trimmed); never stored anywhere. */

@@ -25,8 +25,15 @@ class ArchitectureTest {
             .should().dependOnClassesThat().haveFullyQualifiedName("dev.servedeck.core.ServerCore")
             .orShould().dependOnClassesThat().resideInAnyPackage("dev.servedeck.core.server..",
                     "dev.servedeck.core.rest..", "dev.servedeck.core.grpc..", "dev.servedeck.core.lifecycle..",
-                    "dev.servedeck.core.tensorflow..", "dev.servedeck.proto..", "org.tensorflow..")
+                    "dev.servedeck.core.tensorflow..", "org.tensorflow..")
             .because("the ConsoleBackend port is the console's only way to the server, so a remote backend can replace it");
+
+    @ArchTest
+    static final ArchRule onlyBackendsSpeakTheWire = noClasses()
+            .that().resideOutsideOfPackage("dev.servedeck.console.backend..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.servedeck.proto..", "io.grpc..")
+            .because("the pages read the console's own records; the admin API's and TF Serving's messages are the"
+                    + " backends' business (the remote one speaks them, the load targets build a PredictRequest)");
 
     @ArchTest
     static final ArchRule theConsoleNeverTouchesTheLifecycle = noClasses()

@@ -21,6 +21,15 @@ public record BackendCapabilities(String serverName, boolean controlsProcess, bo
     public static final BackendCapabilities EMBEDDED = new BackendCapabilities("Embedded server", true, true,
             Optional.empty());
 
+    /**
+     * Why a server that does not share the console's files offers no warmup files from recent requests: the
+     * requests' bodies stay in the server's process (the admin API sends only their sizes), and the file belongs in a
+     * version folder on the server's machine.
+     */
+    public static final String NO_WARMUP_WITHOUT_SHARED_FILES = "Warmup files are made from the request bodies a"
+            + " server keeps in its own process, and its admin API sends none (only sizes): make them on the server's"
+            + " machine, or in a console whose embedded server serves the model.";
+
     public BackendCapabilities {
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(notice, "notice");

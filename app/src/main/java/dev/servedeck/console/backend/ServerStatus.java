@@ -27,10 +27,13 @@ public record ServerStatus(State state, Optional<Instant> startedAt, OptionalInt
         long residentBytes) {
 
     /**
-     * The life of a server. {@link #UNREACHABLE} is a remote server the console cannot reach now (its backend keeps
-     * trying); the figures are the last ones seen, the message says why.
+    /**
+     * The life of a server: the embedded one passes STOPPED, STARTING, RUNNING, STOPPING (or FAILED). A remote one is
+     * CONNECTING at first, RUNNING while its admin API answers, {@link #UNREACHABLE} while the console cannot reach
+     * it (its backend keeps trying; the figures are the last ones seen, the message says why and when the next try
+     * is), FAILED when the server refuses the console (a wrong token).
      */
-    public enum State { STOPPED, STARTING, RUNNING, STOPPING, FAILED, UNREACHABLE }
+    public enum State { STOPPED, STARTING, RUNNING, STOPPING, FAILED, UNREACHABLE, CONNECTING }
 
     public ServerStatus {
         Objects.requireNonNull(state, "state");

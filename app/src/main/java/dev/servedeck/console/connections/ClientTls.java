@@ -1,23 +1,22 @@
 package dev.servedeck.console.connections;
 
+import dev.servedeck.core.tls.PemIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The console's TLS side of a connection: trust the connection's CA (else the JDK's CAs) and, for mutual TLS,
@@ -25,7 +24,7 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code --ssl_config_file} takes them; the key in PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC), as
  * {@code openssl genpkey} and {@code openssl pkcs8 -topk8 -nocrypt} write it.
  */
-final class ClientTls {
+public final class ClientTls {
 
     private ClientTls() {
     }
@@ -36,40 +35,38 @@ final class ClientTls {
      */
     static SSLContext context(Connection connection, Optional<String> clientKeyPem) {
         try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            if (connection.caCert().isPresent()) {
-                KeyStore cas = emptyKeyStore();
-                int i = 0;
-                for (Certificate ca : certificates(connection.caCert().get())) {
-                    cas.setCertificateEntry("ca-" + i++, ca);
-                }
-                trust.init(cas);
-            } else {
-                trust.init((KeyStore) null);
+            return of(connection, clientKeyPem).jdkContext();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot set up TLS for " + connection.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The connection's TLS as server-core's client side has it (core.tls builds every TLS context: the JDK's for
+     * HTTP, Netty's for gRPC and the load engine), from the connection's CA file and client certificate and the
+     * key kept in the secret store.
+     *
+     * @throws IllegalArgumentException with the words for the operator when a file or the key does not read
+     */
+    public static dev.servedeck.core.tls.ClientTls of(Connection connection, Optional<String> clientKeyPem) {
+        try {
+            dev.servedeck.core.tls.ClientTls trust = connection.caCert().isPresent()
+                    ? dev.servedeck.core.tls.ClientTls.trusting(x509(certificates(connection.caCert().get())))
+                    : dev.servedeck.core.tls.ClientTls.trustingPublicRoots();
+            if (connection.clientCert().isEmpty()) {
+                return trust;
             }
-            KeyManagerFactory keys = null;
-            if (connection.clientCert().isPresent()) {
-                String pem = clientKeyPem.orElseThrow(() -> new IllegalArgumentException(
-                        "The client certificate's private key is missing: enter it again (Edit)"));
-                List<Certificate> chain = List.copyOf(certificates(connection.clientCert().get()));
-                KeyStore store = emptyKeyStore();
-                char[] none = new char[0];
-                store.setKeyEntry("client", privateKey(pem), none, chain.toArray(Certificate[]::new));
-                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keys.init(store, none);
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return context;
+            String pem = clientKeyPem.orElseThrow(() -> new IllegalArgumentException(
+                    "The client certificate's private key is missing: enter it again (Edit)"));
+            return trust.withIdentity(new PemIdentity(privateKey(pem),
+                    x509(certificates(connection.clientCert().get()))));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("Cannot set up TLS for " + connection.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private static KeyStore emptyKeyStore() throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        return store;
+    private static List<X509Certificate> x509(Collection<? extends Certificate> certificates) {
+        return certificates.stream().map(X509Certificate.class::cast).toList();
     }
 
     private static Collection<? extends Certificate> certificates(Path pem) throws IOException,
@@ -77,7 +74,7 @@ final class ClientTls {
         try (InputStream in = Files.newInputStream(pem)) {
             Collection<? extends Certificate> read = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (read.isEmpty()) {
-                throw new IllegalArgumentException(pem + " holds no PEM certificate");
+                throw new java.security.cert.CertificateException(pem + " holds no PEM certificate");
             }
             return read;
         }

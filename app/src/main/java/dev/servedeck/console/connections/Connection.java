@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A server the console can manage: the embedded one, or a remote ServeDeck server by its address. Holds nothing
@@ -16,12 +17,20 @@ import java.util.Optional;
  * @param address the server's REST base URL, {@code http://host:8501} or {@code https://host:8501} (TLS)
  * @param caCert PEM file of the CA that signed the server's certificate (else the JDK's trusted CAs)
  * @param clientCert PEM file of the certificate the console presents (mutual TLS); its key is a secret
+ * @param grpcPort the server's gRPC port (its {@code --port}), where the admin API is served; empty: the REST port
+ *     minus one, TF Serving's pair 8501/8500
  */
-public record Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert) {
+public record Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert,
+        OptionalInt grpcPort) {
 
     public static final String EMBEDDED_ID = "embedded";
     public static final Connection EMBEDDED = new Connection(EMBEDDED_ID, "Embedded server",
             URI.create("http://127.0.0.1"), Optional.empty(), Optional.empty());
+
+    /** A connection whose gRPC port is TF Serving's neighbour of the REST port. */
+    public Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert) {
+        this(id, name, address, caCert, clientCert, OptionalInt.empty());
+    }
 
     public Connection {
         Objects.requireNonNull(id, "id");
@@ -29,6 +38,15 @@ public record Connection(String id, String name, URI address, Optional<Path> caC
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(caCert, "caCert");
         Objects.requireNonNull(clientCert, "clientCert");
+        Objects.requireNonNull(grpcPort, "grpcPort");
+        if (grpcPort.isPresent() && (grpcPort.getAsInt() < 1 || grpcPort.getAsInt() > 65535)) {
+            throw new IllegalArgumentException("The gRPC port must be between 1 and 65535, got " + grpcPort.getAsInt());
+        }
+    }
+
+    /** Where the admin API (and TF Serving's gRPC API) answers: {@link #grpcPort()}, else the REST port minus one. */
+    public int adminPort() {
+        return grpcPort.orElse(address.getPort() - 1);
     }
 
     public boolean isEmbedded() {

@@ -1,7 +1,7 @@
 package dev.servedeck.console.connections;
 
 import dev.servedeck.console.backend.ConsoleBackend;
-import dev.servedeck.console.backend.remote.UnmanagedRemoteBackend;
+import dev.servedeck.console.backend.remote.RemoteBackend;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -32,18 +32,19 @@ public final class ConnectionBackends implements BackendFactory {
         }
         if (connection.equals(context.active())) {
             // The command line's server: its token came with --token-file and is not in the secret store.
-            return remote(connection, context.activeToken(), Optional.empty());
+            return remote(connection, context.activeToken(), context.activeClientKey());
         }
         SecretStore secrets = context.secrets().get();
         return remote(connection, secrets.read(connection.tokenAccount()), secrets.read(connection.clientKeyAccount()));
     }
 
     /**
-     * The one place that chooses the remote backend. The RemoteBackend over servedeck.admin.v1 replaces this line,
-     * taking the connection, its token and its client key (for ClientTls).
+     * The one place that chooses the remote backend: it starts connecting at once (the backend retries by itself), so
+     * a page or the Fleet page opened on it sees Connecting, then Running or why not.
      */
-    @SuppressWarnings("unused") // token and clientKeyPem: the placeholder cannot use them, the RemoteBackend will
     private static ConsoleBackend remote(Connection connection, Optional<String> token, Optional<String> clientKeyPem) {
-        return new UnmanagedRemoteBackend(connection.name(), connection.address().toString());
+        RemoteBackend backend = RemoteBackend.connect(connection, token, clientKeyPem);
+        backend.start(null);
+        return backend;
     }
 }

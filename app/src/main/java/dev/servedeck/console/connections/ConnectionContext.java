@@ -6,14 +6,21 @@ import java.util.function.Supplier;
 
 /**
  * How the console was started with respect to connections: which server it manages (the embedded one, or
- * {@code --server}'s with its {@code --token-file} token) and where secrets go (opened in the background, since
+ * {@code --server}'s with its {@code --token-file} token and {@code --client-key} key, never stored) and where secrets go (opened in the background, since
  * finding the OS secret store may take a D-Bus round trip).
  */
-public record ConnectionContext(Connection active, Optional<String> activeToken, Supplier<SecretStore> secrets) {
+public record ConnectionContext(Connection active, Optional<String> activeToken, Optional<String> activeClientKey,
+        Supplier<SecretStore> secrets) {
+
+    /** Without a client key of the command line's ({@code --client-key}). */
+    public ConnectionContext(Connection active, Optional<String> activeToken, Supplier<SecretStore> secrets) {
+        this(active, activeToken, Optional.empty(), secrets);
+    }
 
     public ConnectionContext {
         Objects.requireNonNull(active, "active");
         Objects.requireNonNull(activeToken, "activeToken");
+        Objects.requireNonNull(activeClientKey, "activeClientKey");
         Objects.requireNonNull(secrets, "secrets");
         // The Connections page and the backends of saved connections share one store: opened once, on first use.
         if (!(secrets instanceof OpenedOnce)) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import org.slf4j.Logger;
@@ -57,7 +58,8 @@ public final class ConnectionStore {
     private static Optional<Connection> read(Preferences entry, String id) {
         try {
             return Optional.of(new Connection(id, entry.get("name", id), Connection.parseAddress(entry.get("address", "")),
-                    path(entry.get("caCert", "")), path(entry.get("clientCert", ""))));
+                    path(entry.get("caCert", "")), path(entry.get("clientCert", "")),
+                    entry.getInt("grpcPort", 0) > 0 ? OptionalInt.of(entry.getInt("grpcPort", 0)) : OptionalInt.empty()));
         } catch (RuntimeException e) {
             LOG.warn("Skipping the saved connection {}: {}", id, e.getMessage());
             return Optional.empty();
@@ -78,6 +80,7 @@ public final class ConnectionStore {
         entry.put("address", connection.address().toString());
         entry.put("caCert", connection.caCert().map(Path::toString).orElse(""));
         entry.put("clientCert", connection.clientCert().map(Path::toString).orElse(""));
+        entry.putInt("grpcPort", connection.grpcPort().orElse(0));
         flush();
     }
 

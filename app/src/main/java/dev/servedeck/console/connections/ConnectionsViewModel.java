@@ -219,7 +219,9 @@ public final class ConnectionsViewModel {
         }
         String id = editing == null ? UUID.randomUUID().toString() : editing.id();
         String tokenText = token.get() == null ? "" : token.get().strip();
-        return Optional.of(new Draft(new Connection(id, nameText, uri, ca, cert),
+        // The form has no gRPC port field yet: an edited connection keeps the one it had.
+        java.util.OptionalInt grpcPort = editing == null ? java.util.OptionalInt.empty() : editing.grpcPort();
+        return Optional.of(new Draft(new Connection(id, nameText, uri, ca, cert, grpcPort),
                 tokenText.isEmpty() ? Optional.empty() : Optional.of(tokenText), keyPem));
     }
 

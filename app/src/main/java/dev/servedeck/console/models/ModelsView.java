@@ -93,6 +93,7 @@ public final class ModelsView {
     @FXML private Button saveWarmupToVersion;
     @FXML private Button saveWarmupToFile;
     @FXML private Label warmupError;
+    @FXML private Label warmupNote;
     @FXML private ChoiceBox<PolicyKind> policyKind;
     @FXML private TextField policyValue;
     @FXML private Button applyPolicy;
@@ -331,8 +332,13 @@ public final class ModelsView {
 
     private void bindWarmupForm() {
         showWhenSet(warmupError, viewModel.warmupErrorProperty());
-        saveWarmupToVersion.disableProperty().bind(viewModel.canActOnModelProperty().not());
-        saveWarmupToFile.disableProperty().bind(viewModel.canActOnModelProperty().not());
+        boolean warmupOff = !viewModel.warmupNote().isEmpty();
+        saveWarmupToVersion.disableProperty().bind(viewModel.canActOnModelProperty().not().or(
+                javafx.beans.binding.Bindings.createBooleanBinding(() -> warmupOff)));
+        saveWarmupToFile.disableProperty().bind(saveWarmupToVersion.disableProperty());
+        warmupNote.setText(viewModel.warmupNote());
+        warmupNote.setVisible(warmupOff);
+        warmupNote.setManaged(warmupOff);
         saveWarmupToVersion.setOnAction(event -> viewModel.saveWarmupToVersion(this::confirmReplacingWarmupFile));
         saveWarmupToFile.setOnAction(event -> chooseWarmupFile());
     }

@@ -7,6 +7,7 @@ import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.WarmupTarget;
+import dev.servedeck.console.backend.BackendCapabilities;
 import dev.servedeck.console.kit.FxCoalescer;
 import dev.servedeck.console.kit.OperationState;
 import dev.servedeck.core.servable.ManagerState;
@@ -136,6 +137,11 @@ public final class ModelsViewModel implements AutoCloseable {
      */
     public ReadOnlyStringProperty basePathNoteProperty() {
         return basePathNote.getReadOnlyProperty();
+    }
+
+    /** Why the warmup buttons are off (a server that does not share the console's files); empty when they work. */
+    public String warmupNote() {
+        return backend.capabilities().sharesFileSystem() ? "" : BackendCapabilities.NO_WARMUP_WITHOUT_SHARED_FILES;
     }
 
     /** Whether Browse can pick a base path (only where the server reads the console's files). */

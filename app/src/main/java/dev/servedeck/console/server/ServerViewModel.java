@@ -204,7 +204,8 @@ public final class ServerViewModel {
         models.set(Integer.toString(status.models()));
         versions.set(Integer.toString(status.availableVersions()));
         heap.set(formatMebibytes(status.heapUsedBytes()) + " / " + formatMebibytes(status.heapMaxBytes()));
-        if (status.state() == ServerStatus.State.FAILED && !status.message().isEmpty()) {
+        if ((status.state() == ServerStatus.State.FAILED || status.state() == ServerStatus.State.UNREACHABLE)
+                && !status.message().isEmpty()) {
             operation.showFailure(status.message());
         }
         List<String> now = new ArrayList<>();
@@ -213,8 +214,10 @@ public final class ServerViewModel {
             now.add("Prometheus  " + base + "/monitoring/prometheus/metrics");
         });
         if (status.grpcPort().isPresent()) {
-            now.add("gRPC        " + backend.settings().map(ServerSettings::host).orElse("")
-                    + ":" + status.grpcPort().getAsInt());
+            // A remote server has no settings of the console's: its host is the one of its REST address.
+            String grpcHost = backend.settings().map(ServerSettings::host).orElseGet(() -> backend.restBaseUrl()
+                    .map(base -> java.net.URI.create(base).getHost()).orElse(""));
+            now.add("gRPC        " + grpcHost + ":" + status.grpcPort().getAsInt());
         }
         if (!now.equals(endpoints)) {
             endpoints.setAll(now);

@@ -84,11 +84,9 @@ public final class MainWindowView {
 
         // Name, state and notice follow the server managed now: the console may switch servers while it runs.
         serverState.textProperty().bind(Bindings.createStringBinding(
-                // A server the console cannot read yet has no state to show: say so rather than "Stopped".
-                () -> server.serverName() + ": " + (server.backendNotice().isEmpty()
-                        ? StateStyles.serverStateText(server.stateProperty().get()) : "state unknown (no admin API yet)"),
+                () -> server.serverName() + ": " + StateStyles.serverStateText(server.stateProperty().get()),
                 server.stateProperty(), server.capabilitiesProperty()));
-        // A server the console cannot fully manage (a remote one before the admin API) says so above every page.
+        // A server the console manages from afar (a remote one) says what that means above every page.
         backendNotice.textProperty().bind(Bindings.createStringBinding(server::backendNotice,
                 server.capabilitiesProperty()));
         backendNotice.visibleProperty().bind(backendNotice.textProperty().isNotEmpty());

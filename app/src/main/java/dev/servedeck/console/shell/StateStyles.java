@@ -18,7 +18,7 @@ public final class StateStyles {
     public static void apply(Labeled label, ServerStatus.State state) {
         set(label, switch (state) {
             case RUNNING -> StyleClasses.STATE_OK;
-            case STARTING, STOPPING -> StyleClasses.STATE_BUSY;
+            case STARTING, STOPPING, CONNECTING -> StyleClasses.STATE_BUSY;
             case FAILED, UNREACHABLE -> StyleClasses.STATE_ERROR;
             case STOPPED -> StyleClasses.STATE_IDLE;
         });
@@ -39,6 +39,7 @@ public final class StateStyles {
             case RUNNING -> "Running";
             case STOPPING -> "Stopping…";
             case FAILED -> "Failed";
+            case CONNECTING -> "Connecting…";
             case UNREACHABLE -> "Unreachable";
         };
     }

@@ -8,7 +8,6 @@ import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.shell.Page;
 import dev.servedeck.console.testing.DemoConsoleTest;
-import dev.servedeck.console.testing.Screenshots;
 import dev.servedeck.core.batching.BatchingOptions;
 import java.util.Collections;
 import java.util.List;
@@ -102,7 +101,7 @@ class BatchingPageTest extends DemoConsoleTest {
                 String rate = labelText("#batchesPerSecond");
                 return !mean.equals("–") && Double.parseDouble(mean) > 0 && Double.parseDouble(rate) >= 5;
             });
-            asyncFx(() -> Screenshots.save(console.scene(), "batching")).get();
+            asyncFx(() -> console.screenshot("batching")).get();
         } finally {
             sending.set(false);
             load.get(30, TimeUnit.SECONDS);

@@ -9,7 +9,6 @@ import dev.servedeck.console.backend.ServerEvent;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.shell.Page;
 import dev.servedeck.console.testing.DemoConsoleTest;
-import dev.servedeck.console.testing.Screenshots;
 import dev.servedeck.ui.StyleClasses;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +32,12 @@ class LogsPageTest extends DemoConsoleTest {
         // The tables live in tabs: they are in the scene graph once the TabPane's skin is built.
         waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#eventTable").tryQuery().isPresent());
         TableView<EventRow> events = table(robot, "#eventTable");
-        waitFor(10, TimeUnit.SECONDS, () -> rows(events).stream().anyMatch(row -> row.message().startsWith("Serving 2 model(s)")));
-        assertThat(rows(events)).anyMatch(row -> row.message().equals("half_plus_two version 1 is AVAILABLE"));
+        // The embedded server says it serves; the console says it reached a remote one.
+        String started = remote() ? "Connected to edge-test" : "Serving 2 model(s)";
+        waitFor(10, TimeUnit.SECONDS, () -> rows(events).stream().anyMatch(row -> row.message().startsWith(started)));
+        // A remote server's history arrives on its events stream, just after the console says it connected.
+        waitFor(10, TimeUnit.SECONDS, () -> rows(events).stream()
+                .anyMatch(row -> row.message().equals("half_plus_two version 1 is AVAILABLE")));
 
         for (double x : new double[] {1.0, 2.0, 3.0}) {
             RestReply reply = console.backend().sendRest(RestCall.post("/v1/models/half_plus_two:predict",
@@ -60,7 +63,7 @@ class LogsPageTest extends DemoConsoleTest {
         assertThat(shown.get(3).model()).isEqualTo("no_such_model");
         assertThat(shown.get(3).status()).isEqualTo("NOT_FOUND");
         waitFor(5, TimeUnit.SECONDS, () -> !robot.lookup("#requestTable ." + StyleClasses.LOG_ERROR).queryAll().isEmpty());
-        asyncFx(() -> Screenshots.save(console.scene(), "logs")).get();
+        asyncFx(() -> console.screenshot("logs")).get();
 
         robot.clickOn("#filter").write("no_such");
         waitFor(5, TimeUnit.SECONDS, () -> rows(requests).size() == 1);

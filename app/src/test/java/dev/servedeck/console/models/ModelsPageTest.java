@@ -9,7 +9,6 @@ import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.testing.ConsoleUnderTest;
-import dev.servedeck.console.testing.Screenshots;
 import dev.servedeck.console.testing.TestModels;
 import dev.servedeck.core.servable.ManagerState;
 import java.nio.file.Files;
@@ -27,12 +26,13 @@ import javafx.scene.control.TreeTableRow;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -42,17 +42,30 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class ModelsPageTest {
 
-    private static final String MODEL = "half_plus_two";
+    static final String MODEL = "half_plus_two";
 
     @TempDir
     static Path dataDir;
 
-    private ConsoleUnderTest console;
+    protected ConsoleUnderTest console;
 
-    @Start
-    void start(Stage stage) throws Exception {
-        Path base = TestModels.halfPlusTwo(dataDir.resolve("models").resolve(MODEL), 1, 2);
-        Path config = dataDir.resolve("models.config");
+    /** On TestFX's stage, in a @BeforeEach: TestFX runs @Start of the declaring class only, not of a subclass. */
+    @BeforeEach
+    void openConsole() throws Exception {
+        Stage stage = FxToolkit.registerPrimaryStage();
+        Path config = writeModels(dataDir);
+        console = WaitForAsyncUtils.asyncFx(() -> openOn(stage, config)).get();
+    }
+
+    /** The console under test, on a server serving {@code config}: the embedded one (a remote one in a subclass). */
+    protected ConsoleUnderTest openOn(Stage stage, Path config) {
+        return ConsoleUnderTest.open(stage, new ModelSource.ConfigFile(config), dataDir);
+    }
+
+    /** half_plus_two versions 1 and 2 under {@code folder}, served with the policy "all": the config file. */
+    static Path writeModels(Path folder) throws java.io.IOException {
+        Path base = TestModels.halfPlusTwo(folder.resolve("models").resolve(MODEL), 1, 2);
+        Path config = folder.resolve("models.config");
         Files.writeString(config, """
                 model_config_list {
                   config {
@@ -63,7 +76,7 @@ class ModelsPageTest {
                   }
                 }
                 """.formatted(MODEL, base.toAbsolutePath()));
-        console = ConsoleUnderTest.open(stage, new ModelSource.ConfigFile(config), dataDir);
+        return config;
     }
 
     @AfterEach
@@ -112,7 +125,7 @@ class ModelsPageTest {
         robot.clickOn(robot.lookup("#configPane .title").queryAs(Node.class));
         waitUntil(() -> robot.lookup("#configText").queryAs(javafx.scene.control.TextArea.class).getText()
                 .contains("key: \"stable\""));
-        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(console.scene(), "models")).get();
+        WaitForAsyncUtils.asyncFx(() -> console.screenshot("models")).get();
 
         // The labelled version refuses to unload, in the server's words; Delete unloads the other one.
         robot.clickOn("#unloadVersion");
@@ -168,7 +181,7 @@ class ModelsPageTest {
         waitUntil(() -> text(robot, "#notice").equals("Saved 1 recent request of " + MODEL + " to " + file
                 + "; version 2 replays them when it next loads"));
         assertThat(file).isRegularFile();
-        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(console.scene(), "models-warmup")).get();
+        WaitForAsyncUtils.asyncFx(() -> console.screenshot("models-warmup")).get();
 
         // Saving again asks first; Cancel keeps the file.
         robot.clickOn("#saveWarmupToVersion");
@@ -181,11 +194,11 @@ class ModelsPageTest {
 
     // ---- what the operator sees ----
 
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+    static void waitUntil(Callable<Boolean> condition) throws Exception {
         waitFor(60, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition).get());
     }
 
-    private static String text(FxRobot robot, String query) throws Exception {
+    static String text(FxRobot robot, String query) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> robot.lookup(query).queryAs(Label.class).getText()).get();
     }
 

@@ -5,7 +5,6 @@ import static org.testfx.util.WaitForAsyncUtils.asyncFx;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
 import dev.servedeck.console.testing.DemoConsoleTest;
-import dev.servedeck.console.testing.Screenshots;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ class MonitorPageTest extends DemoConsoleTest {
         robot.clickOn("#startLoad");
         waitFor(30, TimeUnit.SECONDS, () -> fx(() -> console.composition().monitor().load().sentProperty().get() > 3_000
                 && maxValue("chart-throughput", 0) > 0));
-        Path screenshot = asyncFx(() -> Screenshots.save(console.scene(), "monitor")).get();
+        Path screenshot = asyncFx(() -> console.screenshot("monitor")).get();
         assertThat(Files.size(screenshot)).isGreaterThan(20_000);
         robot.clickOn("#stopLoad");
         waitFor(30, TimeUnit.SECONDS, () -> !console.composition().monitor().load().runningProperty().get());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
 import dev.servedeck.console.testing.DemoConsoleTest;
-import dev.servedeck.console.testing.Screenshots;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ComboBox;
@@ -99,7 +98,7 @@ class PredictPageTest extends DemoConsoleTest {
         assertThat(table.getItems()).containsExactly(List.of("0", "2.5"), List.of("1", "3.0"), List.of("2", "4.5"));
         waitFor(5, TimeUnit.SECONDS, () -> page.shownCells().containsAll(List.of("2.5", "3.0", "4.5")));
         WaitForAsyncUtils.waitForFxEvents(5); // a TextArea lays out new text over a few pulses
-        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(console.scene(), "predict")).get();
+        WaitForAsyncUtils.asyncFx(() -> console.screenshot("predict")).get();
     }
 
     @Test

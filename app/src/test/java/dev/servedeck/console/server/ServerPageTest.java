@@ -4,7 +4,6 @@ import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
 import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.testing.DemoConsoleTest;
-import dev.servedeck.console.testing.Screenshots;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,13 @@ class ServerPageTest extends DemoConsoleTest {
         int restPort = console.backend().status().restPort().getAsInt();
         waitFor(5, TimeUnit.SECONDS, () -> robot.lookup(".sd-code").queryAll().stream()
                 .anyMatch(node -> node instanceof Label label && label.getText().contains(":" + restPort + "/v1/models/")));
-        WaitForAsyncUtils.asyncFx(() -> Screenshots.save(console.scene(), "server")).get();
+        WaitForAsyncUtils.asyncFx(() -> console.screenshot("server")).get();
 
+        stopsAndStarts(robot);
+    }
+
+    /** The embedded server's process is the console's: Stop stops it, Start starts it again. */
+    protected void stopsAndStarts(FxRobot robot) throws Exception {
         robot.clickOn("#stop");
         waitFor(60, TimeUnit.SECONDS, () -> console.backend().status().state() == ServerStatus.State.STOPPED);
         waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#state").queryAs(Label.class).getText().equals("Stopped"));

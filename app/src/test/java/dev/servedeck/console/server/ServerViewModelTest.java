@@ -6,7 +6,10 @@ import dev.servedeck.console.backend.ActiveBackend;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
-import dev.servedeck.console.backend.remote.UnmanagedRemoteBackend;
+import dev.servedeck.console.backend.remote.RemoteBackend;
+import dev.servedeck.console.connections.Connection;
+import java.net.URI;
+import java.util.Optional;
 import dev.servedeck.console.testing.DirectExecutor;
 import dev.servedeck.console.testing.FakeBackend;
 import java.nio.file.Path;
@@ -115,17 +118,20 @@ class ServerViewModelTest {
         assertThat(followed.canStartProperty().get()).isTrue();
         assertThat(followed.backendNotice()).isEmpty();
 
-        UnmanagedRemoteBackend edge = new UnmanagedRemoteBackend("edge-3", "https://edge-3:8501");
+        // Not started: it sends nothing, its capabilities are all this test reads.
+        RemoteBackend edge = RemoteBackend.connect(new Connection("edge", "edge-3", URI.create("https://edge-3:8501"),
+                Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty());
         active.switchTo(edge, "Now managing edge-3");
 
         // The switch's event refreshed the page: no Start for a process that is not the console's, the notice shown.
         assertThat(followed.serverName()).isEqualTo("edge-3");
         assertThat(followed.canStartProperty().get()).isFalse();
-        assertThat(followed.backendNotice()).startsWith("Connected to edge-3 (https://edge-3:8501).");
+        assertThat(followed.backendNotice()).startsWith("Managing edge-3 (https://edge-3:8501, admin API on edge-3:8500)");
 
         active.switchTo(backend, "Now managing Embedded server");
         assertThat(followed.serverName()).isEqualTo("Embedded server");
         assertThat(followed.canStartProperty().get()).isTrue();
         assertThat(followed.capabilitiesProperty().get().notice()).isEmpty();
+        edge.close();
     }
 }

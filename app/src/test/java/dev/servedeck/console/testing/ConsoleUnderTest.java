@@ -1,6 +1,7 @@
 package dev.servedeck.console.testing;
 
 import dev.servedeck.console.ConsoleComposition;
+import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.embedded.EmbeddedBackend;
@@ -20,24 +21,35 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The real console for GUI tests: the same composition the application builds, a real embedded server on
- * free ports of 127.0.0.1 serving real SavedModels, and a throwaway preferences node.
+ * free ports of 127.0.0.1 serving real SavedModels (or, {@link #openRemote}, a {@link RemoteTestServer} in
+ * another process managed over the admin API), and a throwaway preferences node.
  */
 public final class ConsoleUnderTest implements AutoCloseable {
 
-    private final EmbeddedBackend backend = new EmbeddedBackend();
+    private final EmbeddedBackend embedded = new EmbeddedBackend();
     private final Preferences node = Preferences.userRoot().node("/dev/servedeck/test/" + UUID.randomUUID());
     private final ConsoleComposition composition;
     private final Scene scene;
 
     private final Stage stage;
+    private Optional<Path> resetConfig = Optional.empty();
 
     private ConsoleUnderTest(Stage stage, ModelSource models, Path dataDir) {
+        this(stage, models, dataDir, Connection.EMBEDDED, Optional.empty());
+    }
+
+    /**
+     * @param managed the server the console manages first: the embedded one, or a remote one whose backend the
+     *     application's own factory makes (connections.ConnectionBackends, with {@code token}), as with --server
+     */
+    private ConsoleUnderTest(Stage stage, ModelSource models, Path dataDir, Connection managed,
+            Optional<String> token) {
         this.stage = stage;
         ServerSettings settings = new ServerSettings("127.0.0.1", 0, 0, true, models, dataDir.resolve("logs"));
         Themes.apply(false);
         // Secrets in memory: a test must not write to the developer's keyring.
-        composition = new ConsoleComposition(backend, new ConsolePreferences(node), settings, dataDir, Themes::apply,
-                new ConnectionContext(Connection.EMBEDDED, Optional.empty(),
+        composition = new ConsoleComposition(embedded, new ConsolePreferences(node), settings, dataDir, Themes::apply,
+                new ConnectionContext(managed, token,
                         () -> new SessionSecretStore("GUI tests keep secrets in memory")));
         scene = composition.createScene();
         stage.setScene(scene);
@@ -51,26 +63,55 @@ public final class ConsoleUnderTest implements AutoCloseable {
         return new ConsoleUnderTest(stage, new ModelSource.Demo(TestModels.demoRoot()), dataDir);
     }
 
+    /**
+     * Opens the console on {@code stage} managing {@code server} (in another process) with {@code token}, as
+     * {@code --server} does; {@link #startServer()} connects.
+     */
+    public static ConsoleUnderTest openRemote(Stage stage, RemoteTestServer server, String token, Path dataDir) {
+        return new ConsoleUnderTest(stage, new ModelSource.Demo(TestModels.demoRoot()), dataDir, server.connection(),
+                Optional.of(token));
+    }
+
+    /** With a remote server shared by a class's tests: {@link #startServer()} applies {@code config} again. */
+    public ConsoleUnderTest resettingModelsTo(Path config) {
+        resetConfig = Optional.of(config);
+        return this;
+    }
+
     public static ConsoleUnderTest open(Stage stage, ModelSource models, Path dataDir) {
         return new ConsoleUnderTest(stage, models, dataDir);
     }
 
-    /** Starts the embedded server as the application does, and waits until it serves. */
+    /** Starts the embedded server (or connects to the remote one) as the application does, and waits until it serves. */
     public ConsoleUnderTest startServer() throws Exception {
         // ViewModels live on the FX thread: start there, as the Start button does, and wait here.
         WaitForAsyncUtils.asyncFx(() -> composition.server().start()).get().get(2, TimeUnit.MINUTES);
-        if (!backend.status().running()) {
-            throw new IllegalStateException("The embedded server did not start: " + backend.status().message());
+        if (!backend().status().running()) {
+            throw new IllegalStateException("The server did not start: " + backend().status().message());
+        }
+        if (resetConfig.isPresent()) {
+            // A remote server lives for the whole class: each test starts from its first models, as with a new
+            // embedded server.
+            backend().openModelConfig(resetConfig.get()).get(2, TimeUnit.MINUTES);
         }
         return this;
+    }
+
+    /**
+     * Saves a snapshot of the console's scene (call on the FX thread) as {@code name}, or {@code remote-name} when it
+     * manages a remote server, so both runs of a page test keep their picture.
+     */
+    public Path screenshot(String name) {
+        return Screenshots.save(scene, backend().capabilities().controlsProcess() ? name : "remote-" + name);
     }
 
     public ConsoleComposition composition() {
         return composition;
     }
 
-    public EmbeddedBackend backend() {
-        return backend;
+    /** The backend of the server the console manages (the one every page talks to). */
+    public ConsoleBackend backend() {
+        return composition.backend();
     }
 
     public Scene scene() {
@@ -85,7 +126,7 @@ public final class ConsoleUnderTest implements AutoCloseable {
                 .filter(window -> window != stage)
                 .forEach(javafx.stage.Window::hide)).get(10, TimeUnit.SECONDS);
         composition.close();
-        backend.close();
+        embedded.close();
         node.removeNode();
     }
 }

@@ -26,7 +26,20 @@ public abstract class DemoConsoleTest {
     @BeforeEach
     protected void openConsole() throws Exception {
         Stage stage = FxToolkit.registerPrimaryStage();
-        console = WaitForAsyncUtils.asyncFx(() -> ConsoleUnderTest.openWithDemoModels(stage, dataDir)).get();
+        console = WaitForAsyncUtils.asyncFx(() -> openOn(stage)).get();
+    }
+
+    /**
+     * The console this test runs against: the embedded server's by default; a {@code Remote*} subclass opens it on a
+     * {@link RemoteTestServer} instead, so the same test runs against both backends.
+     */
+    protected ConsoleUnderTest openOn(Stage stage) {
+        return ConsoleUnderTest.openWithDemoModels(stage, dataDir);
+    }
+
+    /** Whether this run manages a server in another process (where start, stop and local files differ). */
+    protected boolean remote() {
+        return !console.backend().capabilities().controlsProcess();
     }
 
     @AfterEach

@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class CuttableTcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
     private volatile boolean closed;
@@ -48,6 +48,11 @@ public final class CuttableTcpProxy implements AutoCloseable {
         cut = false;
     }
 
+    /** From now on connects to {@code targetPort} (a server restarted on other ports stays on this proxy's port). */
+    public void retarget(int targetPort) {
+        target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
+    }
+
     private void acceptUntilClosed() {
         while (!closed) {
             try {
@@ -56,7 +61,8 @@ public final class CuttableTcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket server = new Socket(target.getAddress(), target.getPort());
+                InetSocketAddress now = target;
+                Socket server = new Socket(now.getAddress(), now.getPort());
                 open.add(client);
                 open.add(server);
                 pump(client, server);

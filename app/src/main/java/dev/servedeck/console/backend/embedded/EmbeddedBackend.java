@@ -3,6 +3,7 @@ package dev.servedeck.console.backend.embedded;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.LoadSpec;
+import dev.servedeck.console.backend.LoadTargets;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.ModelSource;
@@ -581,7 +582,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
         CompletableFuture<LoadRun> started = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
-                EmbeddedLoadTargets targets = new EmbeddedLoadTargets(base.get(), current.grpcPort(),
+                LoadTargets targets = LoadTargets.ofEmbedded(base.get(), current.grpcPort(),
                         current.server().tls().map(tls -> tls.credentials().certificate()), current.identity());
                 LoadTarget target = !spec.api().overGrpc() ? targets.rest(spec)
                         : targets.grpc(spec, signatures(spec.model(), spec.version()).join());

@@ -47,9 +47,18 @@ public final class RestSignatures {
         if (answer.statusCode() != 200) {
             throw new IOException("GET " + metadata + " answered " + answer.statusCode() + ": " + answer.body());
         }
-        JsonNode signatureDefs = JSON.readTree(answer.body()).path("metadata").path("signature_def");
+        return parse(answer.body(), "GET " + metadata);
+    }
+
+    /**
+     * The SignatureDefs of a REST metadata answer's body (TF Serving's JSON form of {@code SignatureDefMap}).
+     *
+     * @param what names the answer in an error
+     */
+    public static Map<String, SignatureDef> parse(String metadataBody, String what) throws IOException {
+        JsonNode signatureDefs = JSON.readTree(metadataBody).path("metadata").path("signature_def");
         if (signatureDefs.isMissingNode()) {
-            throw new IOException("GET " + metadata + " answered without metadata.signature_def");
+            throw new IOException(what + " answered without metadata.signature_def");
         }
         SignatureDefMap.Builder map = SignatureDefMap.newBuilder();
         JsonFormat.parser().ignoringUnknownFields().merge(JSON.writeValueAsString(signatureDefs), map);

@@ -1,7 +1,5 @@
-package dev.servedeck.console.backend.embedded;
+package dev.servedeck.console.backend;
 
-import dev.servedeck.console.backend.LoadSpec;
-import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.core.loadgen.LoadTarget;
 import dev.servedeck.core.loadgen.body.JsonInferRequest;
 import dev.servedeck.core.loadgen.body.JsonPredictRequest;
@@ -22,11 +20,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The load engine's targets for the embedded server: its REST base URL and gRPC port, trusting exactly the
- * certificate it serves (as the console's own HTTP client does) and presenting the console's client certificate
- * when the server verifies clients.
+ * The load engine's targets for the managed server, as an outside client loads it: its REST base URL and gRPC
+ * port, its TLS (the embedded server: exactly the certificate it serves; a remote one: the connection's CA and
+ * client certificate) and the bearer token a remote server wants. Both backends build their load here.
  */
-final class EmbeddedLoadTargets {
+public final class LoadTargets {
 
     /** Event loop threads for REST load: two, like the benchmark's wrk runs (the server shares the cores). */
     private static final int REST_THREADS = 2;
@@ -34,29 +32,42 @@ final class EmbeddedLoadTargets {
     private final String restBase;
     private final OptionalInt grpcPort;
     private final Optional<ClientTls> tls;
+    private final Optional<String> bearerToken;
 
-    EmbeddedLoadTargets(String restBase, OptionalInt grpcPort, Optional<X509Certificate> served,
-            Optional<PemIdentity> identity) {
+    /**
+     * @param restBase e.g. {@code https://edge-3:8501}; gRPC goes to the same host
+     * @param tls how to trust the server (and what to present), empty for plain text
+     * @param bearerToken sent with every request, when the server wants one
+     */
+    public LoadTargets(String restBase, OptionalInt grpcPort, Optional<ClientTls> tls, Optional<String> bearerToken) {
         this.restBase = restBase;
         this.grpcPort = grpcPort;
-        this.tls = served.map(certificate -> {
-            ClientTls trust = ClientTls.trusting(List.of(certificate));
-            return identity.isPresent() ? trust.withIdentity(identity.get()) : trust;
-        });
+        this.tls = tls;
+        this.bearerToken = bearerToken;
     }
 
-    LoadTarget rest(LoadSpec spec) throws IOException {
+    /** The embedded server's targets: trust exactly the certificate it serves, present the console's own. */
+    public static LoadTargets ofEmbedded(String restBase, OptionalInt grpcPort, Optional<X509Certificate> served,
+            Optional<PemIdentity> identity) {
+        return new LoadTargets(restBase, grpcPort, served.map(certificate -> {
+            ClientTls trust = ClientTls.trusting(List.of(certificate));
+            return identity.isPresent() ? trust.withIdentity(identity.get()) : trust;
+        }), Optional.empty());
+    }
+
+    public LoadTarget rest(LoadSpec spec) throws IOException {
         return RestLoadTarget.create(URI.create(restBase + spec.restPath()),
-                spec.body().getBytes(StandardCharsets.UTF_8), null, tls.orElse(null), REST_THREADS,
+                spec.body().getBytes(StandardCharsets.UTF_8), bearerToken.orElse(null), tls.orElse(null), REST_THREADS,
                 PredictBodyRows.of(spec.body()));
     }
 
-    LoadTarget grpc(LoadSpec spec, List<SignatureInfo> signatures) throws IOException, InterruptedException {
+    public LoadTarget grpc(LoadSpec spec, List<SignatureInfo> signatures) throws IOException, InterruptedException {
         if (grpcPort.isEmpty()) {
             throw new IllegalStateException("The server has no gRPC port: start it with one to send gRPC load");
         }
         URI base = URI.create(restBase);
-        GrpcEndpoint endpoint = new GrpcEndpoint(base.getHost(), grpcPort.getAsInt(), tls.orElse(null), null);
+        GrpcEndpoint endpoint = new GrpcEndpoint(base.getHost(), grpcPort.getAsInt(), tls.orElse(null),
+                bearerToken.orElse(null));
         Long version = spec.version() instanceof VersionChoice.Number number ? number.version() : null;
         if (spec.api().openInference()) {
             return GrpcLoadTarget.create(endpoint,

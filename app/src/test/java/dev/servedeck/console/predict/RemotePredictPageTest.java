@@ -1,0 +1,21 @@
+package dev.servedeck.console.predict;
+
+import dev.servedeck.console.testing.ConsoleUnderTest;
+import dev.servedeck.console.testing.RemoteTestServer;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link PredictPageTest} against a headless server in another process, managed over its admin API with TLS and a token:
+ * the same test, the console's remote backend.
+ */
+class RemotePredictPageTest extends PredictPageTest {
+
+    @RegisterExtension
+    static final RemoteTestServer SERVER = RemoteTestServer.withDemoModels();
+
+    @Override
+    protected ConsoleUnderTest openOn(Stage stage) {
+        return ConsoleUnderTest.openRemote(stage, SERVER, RemoteTestServer.ADMIN_TOKEN, dataDir);
+    }
+}
