@@ -26,7 +26,7 @@ public final class RemoteBackends {
         // The reduced mode has no client certificate yet: such a connection is taken for a ServeDeck server.
         if (connection.clientCert().isEmpty()
                 && AdminApiProbe.ask(connection, token, PROBE_DEADLINE) == AdminApiProbe.Answer.TF_SERVING_ONLY) {
-            return TfServingBackend.connect(connection, connection.tfServing(), token);
+            return TfServingBackend.connect(connection, token);
         }
         // It starts connecting at once (and retries by itself), so a page or the Fleet page opened on it sees
         // Connecting, then Running or why not.

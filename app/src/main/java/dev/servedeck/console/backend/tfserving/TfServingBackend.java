@@ -146,12 +146,14 @@ public final class TfServingBackend implements ConsoleBackend {
     }
 
     /**
-     * A backend for {@code connection}; nothing is sent until {@link #start}.
+     * A backend for {@code connection}, with the model names and Prometheus URL it gives; nothing is sent until
+     * {@link #start}.
      *
      * @throws IllegalArgumentException when the connection's TLS files do not read (the words say which)
      */
-    public static TfServingBackend connect(Connection connection, TfServingHints hints, Optional<String> token) {
-        return new TfServingBackend(connection, hints, new TfServingTransport(connection, token), Clock.systemUTC());
+    public static TfServingBackend connect(Connection connection, Optional<String> token) {
+        return new TfServingBackend(connection, connection.tfServing(), new TfServingTransport(connection, token),
+                Clock.systemUTC());
     }
 
     // ---- server ----
@@ -494,6 +496,10 @@ public final class TfServingBackend implements ConsoleBackend {
         for (String name : names) {
             asked.put(name, modelStatus(name));
         }
+        if (names.isEmpty()) {
+            // Nothing to ask about yet: one call all the same, so a gone server shows as unreachable.
+            asked.put("", modelStatus(""));
+        }
         return scraped.thenCompose(ignored -> CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)))
                 .handle((ignored, failure) -> {
                     try {
@@ -517,8 +523,10 @@ public final class TfServingBackend implements ConsoleBackend {
                 .setModelSpec(ModelSpec.newBuilder().setName(name)).build();
         return this.<GetModelStatusResponse>callModels(READ_DEADLINE, (stub, answer) -> stub.getModelStatus(request,
                 answer)).thenApply(Optional::of).exceptionallyCompose(failure -> {
-                    Status status = Status.fromThrowable(failure);
-                    return status.getCode() == Status.Code.NOT_FOUND ? CompletableFuture.completedFuture(Optional.empty())
+                    // Not served (or no such name): the server answered, the model is just not there.
+                    Status.Code code = Status.fromThrowable(failure).getCode();
+                    return code == Status.Code.NOT_FOUND || code == Status.Code.INVALID_ARGUMENT
+                            ? CompletableFuture.completedFuture(Optional.empty())
                             : CompletableFuture.failedFuture(failure);
                 });
     }
@@ -562,9 +570,17 @@ public final class TfServingBackend implements ConsoleBackend {
         before.forEach(model -> previous.put(model.name(), model));
         List<ModelEntry> now = new ArrayList<>();
         ModelServerConfig sent = sentConfig;
-        answers.forEach((name, answer) -> now.add(entry(name, answer, previous.get(name), sent)));
-        if (configKnown) {
-            List<String> unknown = now.stream().map(ModelEntry::name)
+        boolean known = configKnown;
+        answers.forEach((name, answer) -> {
+            ModelEntry model = entry(name, answer, previous.get(name), sent);
+            // TF Serving keeps answering for a model it unloaded (every version END): once the console knows the
+            // config, such a model is one it removed, not one to list.
+            if (!(known && !names(sent).contains(name) && ended(model))) {
+                now.add(model);
+            }
+        });
+        if (known) {
+            List<String> unknown = now.stream().filter(model -> !ended(model)).map(ModelEntry::name)
                     .filter(name -> !names(sent).contains(name)).toList();
             if (!unknown.isEmpty()) {
                 configKnown = false;
@@ -625,6 +641,10 @@ public final class TfServingBackend implements ConsoleBackend {
                                 + (version.failed() ? ": " + version.error() : ""));
             }
         }
+    }
+
+    private static boolean ended(ModelEntry model) {
+        return model.versions().stream().allMatch(version -> version.state() == ManagerState.END);
     }
 
     private static ManagerState state(ModelVersionStatus.State state) {
