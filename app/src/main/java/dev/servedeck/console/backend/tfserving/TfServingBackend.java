@@ -122,7 +122,6 @@ public final class TfServingBackend implements ConsoleBackend {
     private final Deque<ServerEvent> events = new ArrayDeque<>();
     private final AtomicBoolean polling = new AtomicBoolean();
 
-    private volatile boolean started;
     private volatile boolean closed;
     private volatile long lastPollNanos = System.nanoTime() - POLL_PERIOD.toNanos();
     private volatile ServerStatus.State state = ServerStatus.State.STOPPED;
@@ -176,14 +175,12 @@ public final class TfServingBackend implements ConsoleBackend {
                 + ".";
     }
 
-    /** Connects: the first poll; completes with its outcome (a server that does not answer is UNREACHABLE). */
+    /**
+     * Connects: a poll now; completes with its outcome (a server that does not answer is UNREACHABLE). Reads poll
+     * without it too: whoever opened this backend need not start it.
+     */
     @Override
     public CompletableFuture<ServerStatus> start(ServerSettings ignored) {
-        if (!started) {
-            started = true;
-            state = ServerStatus.State.STARTING;
-            message = "Connecting to " + connection.address().getHost() + ":" + transport.grpcPort();
-        }
         return pollNow().handle((done, failure) -> status());
     }
 
@@ -476,7 +473,7 @@ public final class TfServingBackend implements ConsoleBackend {
     // ---- polls ----
 
     private void pollIfDue() {
-        if (started && !closed && System.nanoTime() - lastPollNanos >= POLL_PERIOD.toNanos()) {
+        if (!closed && System.nanoTime() - lastPollNanos >= POLL_PERIOD.toNanos()) {
             pollNow();
         }
     }
@@ -487,6 +484,10 @@ public final class TfServingBackend implements ConsoleBackend {
             return CompletableFuture.completedFuture(null);
         }
         lastPollNanos = System.nanoTime();
+        if (state == ServerStatus.State.STOPPED) {
+            state = ServerStatus.State.STARTING;
+            message = "Connecting to " + connection.address().getHost() + ":" + transport.grpcPort();
+        }
         CompletableFuture<Void> scraped = scrape();
         Set<String> names = new TreeSet<>(hints.modelNames());
         names.addAll(scrapedNames);
