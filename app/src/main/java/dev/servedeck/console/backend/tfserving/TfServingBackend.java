@@ -419,6 +419,10 @@ public final class TfServingBackend implements ConsoleBackend {
     }
 
     private LoadTarget loadTarget(LoadSpec spec) throws Exception {
+        if (spec.api().openInference()) {
+            throw new IllegalArgumentException("TensorFlow Serving does not speak the Open Inference Protocol: send"
+                    + " load over its own REST or gRPC API");
+        }
         String token = transport.token().orElse(null);
         if (spec.api() == LoadSpec.Api.REST) {
             return RestLoadTarget.create(URI.create(transport.restBase() + spec.predictPath()),
