@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.servedeck.console.backend.ConsoleBackend;
+import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.ModelEntry;
 import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
@@ -11,6 +12,9 @@ import dev.servedeck.console.backend.ServerEvent;
 import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
+import dev.servedeck.core.loadgen.LoadPlan;
+import dev.servedeck.core.loadgen.LoadResult;
+import dev.servedeck.core.loadgen.LoadRun;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.metrics.WindowStatistics;
 import dev.servedeck.core.servable.ManagerState;
@@ -172,6 +176,24 @@ class TfServingBackendTest {
             assertThat(model.p99Micros()).isGreaterThanOrEqualTo(model.p50Micros());
             assertThat(backend.statisticsProblem()).isEmpty();
             assertThat(backend.capabilities().notice()).get().asString().contains("charts from http://127.0.0.1:");
+        }
+    }
+
+    @Test
+    void theLoadEngineLoadsItOverRestAndGrpcButNotInTheOpenInferenceProtocol() throws Exception {
+        try (TfServingBackend backend = backendFor(List.of("half_plus_two"), false)) {
+            for (LoadSpec.Api api : List.of(LoadSpec.Api.REST, LoadSpec.Api.GRPC)) {
+                LoadSpec spec = new LoadSpec("half_plus_two", new VersionChoice.Latest(), "{\"instances\": [1.0, 2.0]}",
+                        api, LoadPlan.closedLoop(2, Duration.ofSeconds(1)).withRequests(50));
+                try (LoadRun run = backend.startLoad(spec).get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LoadResult result = run.result().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(result.ok()).as(api + ": " + result.statuses()).isEqualTo(50);
+                }
+            }
+            LoadSpec v2 = new LoadSpec("half_plus_two", new VersionChoice.Latest(), "{}", LoadSpec.Api.REST_V2,
+                    LoadPlan.closedLoop(1, Duration.ofSeconds(1)));
+            assertThatThrownBy(() -> backend.startLoad(v2).join())
+                    .hasMessageContaining("TensorFlow Serving does not speak the Open Inference Protocol");
         }
     }
 
