@@ -109,6 +109,10 @@ public final class TfServingBackend implements ConsoleBackend {
     /** ReloadConfig returns once the new models loaded: a large model takes a while. */
     static final Duration CHANGE_DEADLINE = Duration.ofMinutes(5);
     private static final int MAX_EVENTS = 1_000;
+    /** Why model changes wait, on the Models page, until the whole config is known. */
+    static final String MODEL_CHANGES_OFF = "TensorFlow Serving cannot return its model config, and ReloadConfig"
+            + " replaces all of it: open the server's model config file (Open…, Ctrl+O) before changing models here;"
+            + " the console sends it, then edits it for every change.";
     /** Event loop threads of REST load, as the embedded backend's. */
     private static final int REST_LOAD_THREADS = 2;
 
@@ -159,7 +163,8 @@ public final class TfServingBackend implements ConsoleBackend {
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(connection.name(), false, false, Optional.of(notice()));
+        return new BackendCapabilities(connection.name(), false, false, Optional.of(notice()),
+                configKnown ? Optional.empty() : Optional.of(MODEL_CHANGES_OFF));
     }
 
     /** What reduced mode means, above every page. */
