@@ -23,10 +23,8 @@ public final class RemoteBackends {
 
     /** Blocks for the probe (at most {@link #PROBE_DEADLINE}): call it off the FX thread. */
     public static ConsoleBackend open(Connection connection, Optional<String> token, Optional<String> clientKeyPem) {
-        // The reduced mode has no client certificate yet: such a connection is taken for a ServeDeck server.
-        if (connection.clientCert().isEmpty()
-                && AdminApiProbe.ask(connection, token, PROBE_DEADLINE) == AdminApiProbe.Answer.TF_SERVING_ONLY) {
-            return TfServingBackend.connect(connection, token);
+        if (AdminApiProbe.ask(connection, token, clientKeyPem, PROBE_DEADLINE) == AdminApiProbe.Answer.TF_SERVING_ONLY) {
+            return TfServingBackend.connect(connection, token, clientKeyPem);
         }
         // It starts connecting at once (and retries by itself), so a page or the Fleet page opened on it sees
         // Connecting, then Running or why not.

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +37,7 @@ class RemoteBackendsTest {
         try (ModelServer server = start(false)) {
             Connection connection = connectionTo(server);
 
-            assertThat(AdminApiProbe.ask(connection, Optional.empty(), Duration.ofSeconds(5)))
+            assertThat(AdminApiProbe.ask(connection, Optional.empty(), Optional.empty(), Duration.ofSeconds(5)))
                     .isEqualTo(AdminApiProbe.Answer.TF_SERVING_ONLY);
             try (ConsoleBackend backend = RemoteBackends.open(connection, Optional.empty(), Optional.empty())) {
                 assertThat(backend).isInstanceOf(TfServingBackend.class);
@@ -51,7 +52,7 @@ class RemoteBackendsTest {
         try (ModelServer server = start(true)) {
             Connection connection = connectionTo(server);
 
-            assertThat(AdminApiProbe.ask(connection, Optional.empty(), Duration.ofSeconds(5)))
+            assertThat(AdminApiProbe.ask(connection, Optional.empty(), Optional.empty(), Duration.ofSeconds(5)))
                     .isEqualTo(AdminApiProbe.Answer.ADMIN_API);
             try (ConsoleBackend backend = RemoteBackends.open(connection, Optional.empty(), Optional.empty())) {
                 assertThat(backend).isNotInstanceOf(TfServingBackend.class);
@@ -68,14 +69,14 @@ class RemoteBackendsTest {
         Connection connection = new Connection("gone", "gone", URI.create("http://127.0.0.1:" + nobody),
                 Optional.empty(), Optional.empty());
 
-        assertThat(AdminApiProbe.ask(connection, Optional.empty(), Duration.ofSeconds(2)))
+        assertThat(AdminApiProbe.ask(connection, Optional.empty(), Optional.empty(), Duration.ofSeconds(2)))
                 .isEqualTo(AdminApiProbe.Answer.UNREACHABLE);
         try (ConsoleBackend backend = RemoteBackends.open(connection, Optional.empty(), Optional.empty())) {
             assertThat(backend).isNotInstanceOf(TfServingBackend.class);
         }
     }
 
-    /** A server with REST on port 0 and gRPC on a free port; the connection names the gRPC port through REST+1. */
+    /** A server with gRPC on a free port. */
     private ModelServer start(boolean adminApi) throws Exception {
         Path model = TestModels.halfPlusTwo(temp.resolve("half_plus_two"), 1);
         return ModelServer.start(new ModelServerOptions(ServerCoreOptions.defaults(),
@@ -86,9 +87,9 @@ class RemoteBackendsTest {
                         + model + "\" } }", "test"));
     }
 
-    /** The console finds gRPC at the REST port minus one: a connection whose "REST port" is the gRPC port + 1. */
     private static Connection connectionTo(ModelServer server) {
-        return new Connection("edge", "edge", URI.create("http://127.0.0.1:" + (server.grpcPort().orElseThrow() + 1)),
-                Optional.empty(), Optional.empty(), new TfServingHints(List.of("half_plus_two"), Optional.empty()));
+        return new Connection("edge", "edge", URI.create("http://127.0.0.1:" + server.restPort().orElseThrow()),
+                Optional.empty(), Optional.empty(), OptionalInt.of(server.grpcPort().orElseThrow()),
+                new TfServingHints(List.of("half_plus_two"), Optional.empty()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.servedeck.console.backend.tfserving;
 
+import dev.servedeck.console.backend.remote.RemoteTransport;
 import dev.servedeck.console.connections.Connection;
 import dev.servedeck.proto.admin.v1.AdminServiceGrpc;
 import dev.servedeck.proto.admin.v1.GetServerInfoRequest;
@@ -28,10 +29,15 @@ public final class AdminApiProbe {
     private AdminApiProbe() {
     }
 
-    /** Blocks up to {@code deadline}: call it off the FX thread. */
-    public static Answer ask(Connection connection, Optional<String> token, Duration deadline) {
-        try (TfServingTransport transport = new TfServingTransport(connection, token)) {
-            transport.withToken(AdminServiceGrpc.newBlockingStub(transport.channel()))
+    /**
+     * Blocks up to {@code deadline}: call it off the FX thread.
+     *
+     * @throws IllegalArgumentException when the connection's TLS files or key do not read
+     */
+    public static Answer ask(Connection connection, Optional<String> token, Optional<String> clientKeyPem,
+            Duration deadline) {
+        try (RemoteTransport transport = new RemoteTransport(connection, token, clientKeyPem)) {
+            transport.stub(AdminServiceGrpc::newBlockingStub)
                     .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                     .getServerInfo(GetServerInfoRequest.getDefaultInstance());
             return Answer.ADMIN_API;

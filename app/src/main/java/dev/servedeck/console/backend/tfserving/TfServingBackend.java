@@ -13,6 +13,8 @@ import dev.servedeck.console.backend.Subscription;
 import dev.servedeck.console.backend.VersionChoice;
 import dev.servedeck.console.backend.VersionEntry;
 import dev.servedeck.console.backend.WarmupTarget;
+import dev.servedeck.console.backend.remote.Backoff;
+import dev.servedeck.console.backend.remote.RemoteTransport;
 import dev.servedeck.console.connections.Connection;
 import dev.servedeck.console.kit.ListenerList;
 import dev.servedeck.core.admin.ModelConfigEdits;
@@ -20,11 +22,6 @@ import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.loadgen.LoadRun;
 import dev.servedeck.core.loadgen.LoadTarget;
-import dev.servedeck.core.loadgen.body.JsonPredictRequest;
-import dev.servedeck.core.loadgen.body.PredictBodyRows;
-import dev.servedeck.core.loadgen.grpc.GrpcEndpoint;
-import dev.servedeck.core.loadgen.grpc.GrpcLoadTarget;
-import dev.servedeck.core.loadgen.rest.RestLoadTarget;
 import dev.servedeck.core.metrics.StatisticsSnapshot;
 import dev.servedeck.core.requestlog.RequestLogEntry;
 import dev.servedeck.core.servable.ManagerState;
@@ -38,7 +35,6 @@ import dev.servedeck.proto.apis.GetModelStatusResponse;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.ModelSpec;
 import dev.servedeck.proto.apis.ModelVersionStatus;
-import dev.servedeck.proto.apis.PredictRequest;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import dev.servedeck.proto.apis.ReloadConfigRequest;
 import dev.servedeck.proto.apis.ReloadConfigResponse;
@@ -73,6 +69,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -113,12 +110,11 @@ public final class TfServingBackend implements ConsoleBackend {
     static final String MODEL_CHANGES_OFF = "TensorFlow Serving cannot return its model config, and ReloadConfig"
             + " replaces all of it: open the server's model config file (Open…, Ctrl+O) before changing models here;"
             + " the console sends it, then edits it for every change.";
-    /** Event loop threads of REST load, as the embedded backend's. */
-    private static final int REST_LOAD_THREADS = 2;
 
     private final Connection connection;
     private final TfServingHints hints;
-    private final TfServingTransport transport;
+    private final RemoteTransport transport;
+    private final Backoff backoff = new Backoff(() -> ThreadLocalRandom.current().nextDouble());
     private final Clock clock;
     private final ListenerList<ServerEvent> eventListeners = new ListenerList<>();
     private final ListenerList<Void> modelListeners = new ListenerList<>();
@@ -127,7 +123,8 @@ public final class TfServingBackend implements ConsoleBackend {
     private final AtomicBoolean polling = new AtomicBoolean();
 
     private volatile boolean closed;
-    private volatile long lastPollNanos = System.nanoTime() - POLL_PERIOD.toNanos();
+    /** When the next read may start a poll: a period after the last, or a backoff after a failed one. */
+    private volatile long nextPollNanos = System.nanoTime();
     private volatile ServerStatus.State state = ServerStatus.State.STOPPED;
     private volatile String message = "Not connected yet";
     private volatile Instant connectedAt;
@@ -141,7 +138,7 @@ public final class TfServingBackend implements ConsoleBackend {
     private volatile StatisticsSnapshot statistics;
     private volatile String statisticsProblem = "";
 
-    TfServingBackend(Connection connection, TfServingHints hints, TfServingTransport transport, Clock clock) {
+    TfServingBackend(Connection connection, TfServingHints hints, RemoteTransport transport, Clock clock) {
         this.connection = connection;
         this.hints = hints;
         this.transport = transport;
@@ -154,9 +151,10 @@ public final class TfServingBackend implements ConsoleBackend {
      *
      * @throws IllegalArgumentException when the connection's TLS files do not read (the words say which)
      */
-    public static TfServingBackend connect(Connection connection, Optional<String> token) {
-        return new TfServingBackend(connection, connection.tfServing(), new TfServingTransport(connection, token),
-                Clock.systemUTC());
+    public static TfServingBackend connect(Connection connection, Optional<String> token,
+            Optional<String> clientKeyPem) {
+        return new TfServingBackend(connection, connection.tfServing(),
+                new RemoteTransport(connection, token, clientKeyPem), Clock.systemUTC());
     }
 
     // ---- server ----
@@ -170,7 +168,7 @@ public final class TfServingBackend implements ConsoleBackend {
     /** What reduced mode means, above every page. */
     String notice() {
         return "Plain TensorFlow Serving: reduced mode (" + connection.address().getHost() + ", gRPC port "
-                + transport.grpcPort() + "; no ServeDeck admin API). The console lists only the models it is told"
+                + connection.adminPort() + "; no ServeDeck admin API). The console lists only the models it is told"
                 + " of (the connection's model names, its Prometheus endpoint, models it configured); it changes models"
                 + " by sending a whole model config with ReloadConfig, so open the server's model config file first"
                 + " (TF Serving cannot return it); batching cannot change while TF Serving runs (read-only); no"
@@ -209,7 +207,7 @@ public final class TfServingBackend implements ConsoleBackend {
         boolean running = state == ServerStatus.State.RUNNING;
         // TF Serving reports no heap, CPU or memory of its process: 0 and NaN, "unknown" on the pages.
         return new ServerStatus(state, running ? Optional.ofNullable(connectedAt) : Optional.empty(),
-                OptionalInt.of(connection.address().getPort()), OptionalInt.of(transport.grpcPort()), known.size(),
+                OptionalInt.of(connection.address().getPort()), OptionalInt.of(connection.adminPort()), known.size(),
                 available, 0, 0, running ? "" : message);
     }
 
@@ -388,8 +386,7 @@ public final class TfServingBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<RestReply> sendRest(RestCall call) {
-        HttpRequest.Builder request = transport.request(URI.create(transport.restBase() + call.path()),
-                Duration.ofSeconds(60));
+        HttpRequest.Builder request = transport.rest(call.path(), Duration.ofSeconds(60));
         if (call.method().equals("GET")) {
             request.GET();
         } else {
@@ -428,23 +425,8 @@ public final class TfServingBackend implements ConsoleBackend {
             throw new IllegalArgumentException("TensorFlow Serving does not speak the Open Inference Protocol: send"
                     + " load over its own REST or gRPC API");
         }
-        String token = transport.token().orElse(null);
-        if (spec.api() == LoadSpec.Api.REST) {
-            return RestLoadTarget.create(URI.create(transport.restBase() + spec.predictPath()),
-                    spec.body().getBytes(StandardCharsets.UTF_8), token, transport.tls().orElse(null),
-                    REST_LOAD_THREADS, PredictBodyRows.of(spec.body()));
-        }
-        GrpcEndpoint endpoint = new GrpcEndpoint(connection.address().getHost(), transport.grpcPort(),
-                transport.tls().orElse(null), token);
-        Long version = spec.version() instanceof VersionChoice.Number number ? number.version() : null;
-        PredictRequest request = JsonPredictRequest.of(spec.body(), spec.model(), version,
-                signatures(spec.model(), spec.version()).get(READ_DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        if (spec.version() instanceof VersionChoice.Label label) {
-            request = request.toBuilder()
-                    .setModelSpec(request.getModelSpec().toBuilder().setVersionLabel(label.label())).build();
-        }
-        return GrpcLoadTarget.create(endpoint, request, GrpcLoadTarget.defaultConnections(spec.plan().concurrency()),
-                PredictBodyRows.of(spec.body()));
+        return spec.api().overGrpc() ? transport.loadTargets().grpc(spec, signatures(spec.model(), spec.version())
+                .get(READ_DEADLINE.toSeconds(), TimeUnit.SECONDS)) : transport.loadTargets().rest(spec);
     }
 
     // ---- monitor and logs ----
@@ -482,7 +464,7 @@ public final class TfServingBackend implements ConsoleBackend {
     // ---- polls ----
 
     private void pollIfDue() {
-        if (!closed && System.nanoTime() - lastPollNanos >= POLL_PERIOD.toNanos()) {
+        if (!closed && System.nanoTime() - nextPollNanos >= 0) {
             pollNow();
         }
     }
@@ -492,10 +474,10 @@ public final class TfServingBackend implements ConsoleBackend {
         if (!polling.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
-        lastPollNanos = System.nanoTime();
+        nextPollNanos = System.nanoTime() + POLL_PERIOD.toNanos();
         if (state == ServerStatus.State.STOPPED) {
-            state = ServerStatus.State.STARTING;
-            message = "Connecting to " + connection.address().getHost() + ":" + transport.grpcPort();
+            state = ServerStatus.State.CONNECTING;
+            message = "Connecting to " + transport.adminAddress();
         }
         CompletableFuture<Void> scraped = scrape();
         Set<String> names = new TreeSet<>(hints.modelNames());
@@ -545,7 +527,7 @@ public final class TfServingBackend implements ConsoleBackend {
         if (hints.prometheus().isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        HttpRequest request = transport.request(hints.prometheus().get(), READ_DEADLINE).GET().build();
+        HttpRequest request = metricsRequest(hints.prometheus().get()).GET().build();
         return transport.http().sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .handle((response, failure) -> {
                     if (failure != null || response.statusCode() != 200) {
@@ -567,7 +549,17 @@ public final class TfServingBackend implements ConsoleBackend {
                 });
     }
 
+    /** The token goes only to the server's own REST port, never to a metrics URL elsewhere. */
+    private HttpRequest.Builder metricsRequest(URI url) {
+        URI rest = connection.address();
+        boolean sameOrigin = url.getScheme().equals(rest.getScheme()) && url.getHost().equals(rest.getHost())
+                && url.getPort() == rest.getPort();
+        return sameOrigin ? transport.rest(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()),
+                READ_DEADLINE) : HttpRequest.newBuilder(url).timeout(READ_DEADLINE);
+    }
+
     private void reached(Map<String, GetModelStatusResponse> answers) {
+        backoff.reset();
         if (state != ServerStatus.State.RUNNING) {
             connectedAt = clock.instant();
             publish(ServerEvent.Severity.INFO, "server", "Connected to " + connection.name()
@@ -609,7 +601,9 @@ public final class TfServingBackend implements ConsoleBackend {
     }
 
     private void unreachable(Throwable failure) {
-        String why = "Cannot reach " + connection.address().getHost() + ":" + transport.grpcPort() + ": "
+        // A gone server is asked again after a growing wait, not at every read.
+        nextPollNanos = System.nanoTime() + backoff.next().toNanos();
+        String why = "Cannot reach " + transport.adminAddress() + ": "
                 + Status.fromThrowable(failure).getCode() + " " + Optional.ofNullable(
                         Status.fromThrowable(failure).getDescription()).orElse("");
         if (state != ServerStatus.State.UNREACHABLE) {
@@ -738,7 +732,7 @@ public final class TfServingBackend implements ConsoleBackend {
     private <T> CompletableFuture<T> call(Duration deadline,
             BiConsumer<PredictionServiceGrpc.PredictionServiceStub, StreamObserver<T>> invoke) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        invoke.accept(transport.withToken(PredictionServiceGrpc.newStub(transport.channel()))
+        invoke.accept(transport.stub(PredictionServiceGrpc::newStub)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), observer(answer));
         return answer;
     }
@@ -746,7 +740,7 @@ public final class TfServingBackend implements ConsoleBackend {
     private <T> CompletableFuture<T> callModels(Duration deadline,
             BiConsumer<ModelServiceGrpc.ModelServiceStub, StreamObserver<T>> invoke) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        invoke.accept(transport.withToken(ModelServiceGrpc.newStub(transport.channel()))
+        invoke.accept(transport.stub(ModelServiceGrpc::newStub)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), observer(answer));
         return answer;
     }

@@ -60,11 +60,11 @@ class TfServingBackendTest {
     @Test
     void modelsAndVersionStatesComeFromGetModelStatusForTheNamesItIsGiven() {
         try (TfServingBackend backend = TfServingBackend.connect(
-                server.connection(List.of("half_plus_two", "ghost"), false), Optional.empty())) {
+                server.connection(List.of("half_plus_two", "ghost"), false), Optional.empty(), Optional.empty())) {
             ServerStatus status = backend.start(null).join();
 
             assertThat(status.state()).isEqualTo(ServerStatus.State.RUNNING);
-            assertThat(status.grpcPort()).hasValue(server.restPort - 1);
+            assertThat(status.grpcPort()).hasValue(server.grpcPort);
             assertThat(backend.models()).extracting(ModelEntry::name)
                     .as("'ghost' answers NOT_FOUND: not served, not listed").containsExactly("half_plus_two");
             ModelEntry model = backend.models().get(0);
@@ -225,7 +225,7 @@ class TfServingBackendTest {
         }
         var connection = new dev.servedeck.console.connections.Connection("gone", "gone",
                 java.net.URI.create("http://127.0.0.1:" + nobody), Optional.empty(), Optional.empty());
-        try (ConsoleBackend backend = TfServingBackend.connect(connection, Optional.empty())) {
+        try (ConsoleBackend backend = TfServingBackend.connect(connection, Optional.empty(), Optional.empty())) {
             ServerStatus status = backend.start(null).join();
 
             assertThat(status.state()).isEqualTo(ServerStatus.State.UNREACHABLE);
@@ -235,7 +235,7 @@ class TfServingBackendTest {
 
     private static TfServingBackend backendFor(List<String> names, boolean prometheus) {
         var connection = server.connection(names, prometheus);
-        TfServingBackend backend = TfServingBackend.connect(connection, Optional.empty());
+        TfServingBackend backend = TfServingBackend.connect(connection, Optional.empty(), Optional.empty());
         assertThat(backend.start(null).join().state()).isEqualTo(ServerStatus.State.RUNNING);
         return backend;
     }
