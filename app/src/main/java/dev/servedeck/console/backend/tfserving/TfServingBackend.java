@@ -121,6 +121,7 @@ public final class TfServingBackend implements ConsoleBackend {
     private final ListenerList<RequestLogEntry> requestListeners = new ListenerList<>();
     private final Deque<ServerEvent> events = new ArrayDeque<>();
     private final AtomicBoolean polling = new AtomicBoolean();
+    private volatile CompletableFuture<Void> runningPoll = CompletableFuture.completedFuture(null);
 
     private volatile boolean closed;
     /** When the next read may start a poll: a period after the last, or a backoff after a failed one. */
@@ -472,8 +473,20 @@ public final class TfServingBackend implements ConsoleBackend {
     /** One poll (or the one running): every known name's status, then the Prometheus endpoint's. */
     CompletableFuture<Void> pollNow() {
         if (!polling.compareAndSet(false, true)) {
-            return CompletableFuture.completedFuture(null);
+            return runningPoll;
         }
+        CompletableFuture<Void> poll = new CompletableFuture<>();
+        runningPoll = poll;
+        startPoll().whenComplete((done, failure) -> poll.complete(null));
+        return poll;
+    }
+
+    /** A poll that starts after now: after a change, the one running may have asked before the change. */
+    private CompletableFuture<Void> pollAfterNow() {
+        return runningPoll.thenCompose(ignored -> pollNow());
+    }
+
+    private CompletableFuture<Void> startPoll() {
         nextPollNanos = System.nanoTime() + POLL_PERIOD.toNanos();
         if (state == ServerStatus.State.STOPPED) {
             state = ServerStatus.State.CONNECTING;
@@ -594,6 +607,10 @@ public final class TfServingBackend implements ConsoleBackend {
         for (ModelEntry model : now) {
             describeChanges(previous.get(model.name()), model);
         }
+        Set<String> listed = new TreeSet<>();
+        now.forEach(model -> listed.add(model.name()));
+        previous.keySet().stream().filter(name -> !listed.contains(name)).forEach(name ->
+                publish(ServerEvent.Severity.INFO, name, "No longer served"));
         if (!now.equals(before)) {
             models = List.copyOf(now);
             modelListeners.fire(null);
@@ -689,7 +706,7 @@ public final class TfServingBackend implements ConsoleBackend {
                     configKnown = true;
                     publish(ServerEvent.Severity.INFO, "server", done + " (ReloadConfig with " + names(config).size()
                             + " models)");
-                    return pollNow();
+                    return pollAfterNow();
                 });
     }
 

@@ -128,6 +128,8 @@ class TfServingBackendTest {
             assertThat(backend.recentEvents()).extracting(ServerEvent::message)
                     .anyMatch(text -> text.startsWith("Added model other (ReloadConfig with 2 models)"))
                     .anyMatch(text -> text.startsWith("Removed model other (ReloadConfig with 1 models)"));
+            assertThat(backend.recentEvents()).filteredOn(event -> event.source().startsWith("other"))
+                    .extracting(ServerEvent::message).contains("AVAILABLE", "No longer served");
             Path saved = temp.resolve("saved.config");
             backend.saveModelConfig(saved).join();
             assertThat(Files.readString(saved)).contains("half_plus_two").doesNotContain("other");
