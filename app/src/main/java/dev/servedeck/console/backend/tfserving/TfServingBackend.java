@@ -106,6 +106,10 @@ public final class TfServingBackend implements ConsoleBackend {
     /** ReloadConfig returns once the new models loaded: a large model takes a while. */
     static final Duration CHANGE_DEADLINE = Duration.ofMinutes(5);
     private static final int MAX_EVENTS = 1_000;
+    /** Why the Batching page only shows. */
+    static final String BATCHING_OFF = "TensorFlow Serving fixes its batching when it starts and does not report it:"
+            + " the values below are TF Serving's defaults, not necessarily this server's. Change them in its"
+            + " --batching_parameters_file and restart it.";
     /** Why model changes wait, on the Models page, until the whole config is known. */
     static final String MODEL_CHANGES_OFF = "TensorFlow Serving cannot return its model config, and ReloadConfig"
             + " replaces all of it: open the server's model config file (Open…, Ctrl+O) before changing models here;"
@@ -163,7 +167,7 @@ public final class TfServingBackend implements ConsoleBackend {
     @Override
     public BackendCapabilities capabilities() {
         return new BackendCapabilities(connection.name(), false, false, Optional.of(notice()),
-                configKnown ? Optional.empty() : Optional.of(MODEL_CHANGES_OFF));
+                configKnown ? Optional.empty() : Optional.of(MODEL_CHANGES_OFF), Optional.of(BATCHING_OFF));
     }
 
     /** What reduced mode means, above every page. */

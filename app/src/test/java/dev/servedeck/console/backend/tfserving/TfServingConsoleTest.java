@@ -113,5 +113,7 @@ class TfServingConsoleTest {
 
         robot.clickOn("#nav-batching");
         assertThat(robot.lookup("#apply").queryAs(Button.class).isDisabled()).isTrue();
+        waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#readOnlyNote").queryAs(Label.class).getText()
+                .startsWith("TensorFlow Serving fixes its batching when it starts and does not report it"));
     }
 }
