@@ -512,7 +512,9 @@ public final class TfServingBackend implements ConsoleBackend {
         return scraped.thenCompose(ignored -> CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new)))
                 .handle((ignored, failure) -> {
                     try {
-                        if (failure != null) {
+                        if (closed) {
+                            return null; // the answers of a poll cut short by close() are no news
+                        } else if (failure != null) {
                             unreachable(failure);
                         } else {
                             Map<String, GetModelStatusResponse> answers = new TreeMap<>();
