@@ -93,6 +93,12 @@ class TfServingConsoleTest {
         assertThat(notice.getText()).startsWith("Plain TensorFlow Serving: reduced mode")
                 .contains("charts from http://127.0.0.1:" + server.restPort + "/monitoring/prometheus/metrics");
 
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#serverState").queryAs(Label.class).getText()
+                .equals("tfs-edge: Running") || robot.lookup("#serverState").queryAs(Label.class).getText()
+                .startsWith("tfs-edge: state unknown"));
+        assertThat(robot.lookup("#heap").queryAllAs(Label.class)).extracting(Label::getText)
+                .as("the status bar and the Server page: TF Serving reports no heap").contains("Heap –")
+                .allMatch(text -> text.endsWith("–"));
         robot.clickOn("#nav-models");
         TreeTableView<ModelRow> tree = robot.lookup("#tree").queryAs(TreeTableView.class);
         waitFor(20, TimeUnit.SECONDS, () -> tree.getRoot() != null && tree.getRoot().getChildren().stream()
