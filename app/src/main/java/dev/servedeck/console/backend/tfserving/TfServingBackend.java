@@ -34,12 +34,10 @@ import dev.servedeck.proto.apis.GetModelStatusRequest;
 import dev.servedeck.proto.apis.GetModelStatusResponse;
 import dev.servedeck.proto.apis.ModelServiceGrpc;
 import dev.servedeck.proto.apis.ModelSpec;
-import dev.servedeck.proto.apis.ModelVersionStatus;
 import dev.servedeck.proto.apis.PredictionServiceGrpc;
 import dev.servedeck.proto.apis.ReloadConfigRequest;
 import dev.servedeck.proto.apis.ReloadConfigResponse;
 import dev.servedeck.proto.apis.SignatureDefMap;
-import dev.servedeck.proto.config.ModelConfig;
 import dev.servedeck.proto.config.ModelConfigList;
 import dev.servedeck.proto.config.ModelServerConfig;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -593,15 +591,15 @@ public final class TfServingBackend implements ConsoleBackend {
         ModelServerConfig sent = sentConfig;
         boolean known = configKnown;
         answers.forEach((name, answer) -> {
-            ModelEntry model = entry(name, answer, previous.get(name), sent);
+            ModelEntry model = ModelStatusEntries.entry(name, answer, previous.get(name), sent, clock.instant());
             // TF Serving keeps answering for a model it unloaded (every version END): once the console knows the
             // config, such a model is one it removed, not one to list.
-            if (!(known && !names(sent).contains(name) && ended(model))) {
+            if (!(known && !names(sent).contains(name) && ModelStatusEntries.ended(model))) {
                 now.add(model);
             }
         });
         if (known) {
-            List<String> unknown = now.stream().filter(model -> !ended(model)).map(ModelEntry::name)
+            List<String> unknown = now.stream().filter(model -> !ModelStatusEntries.ended(model)).map(ModelEntry::name)
                     .filter(name -> !names(sent).contains(name)).toList();
             if (!unknown.isEmpty()) {
                 configKnown = false;
@@ -637,51 +635,12 @@ public final class TfServingBackend implements ConsoleBackend {
         message = why.strip();
     }
 
-    /** The model as GetModelStatus tells it; base path, policy and labels as far as the config sent says. */
-    private ModelEntry entry(String name, GetModelStatusResponse answer, ModelEntry previous, ModelServerConfig sent) {
-        List<VersionEntry> versions = new ArrayList<>();
-        for (ModelVersionStatus version : answer.getModelVersionStatusList()) {
-            ManagerState state = state(version.getState());
-            String error = version.getStatus().getErrorCodeValue() == 0 ? "" : version.getStatus().getErrorMessage();
-            Instant since = previous == null ? clock.instant() : previous.versions().stream()
-                    .filter(v -> v.version() == version.getVersion() && v.state() == state)
-                    .map(VersionEntry::since).findFirst().orElse(clock.instant());
-            versions.add(new VersionEntry(version.getVersion(), state, error, since));
-        }
-        versions.sort(java.util.Comparator.comparingLong(VersionEntry::version));
-        Optional<ModelConfig> configured = sent.getModelConfigList().getConfigList().stream()
-                .filter(model -> model.getName().equals(name)).findFirst();
-        return ModelEntry.of(name, configured.map(model -> Path.of(model.getBasePath())).orElse(Path.of("")),
-                configured.filter(ModelConfig::hasModelVersionPolicy)
-                        .map(model -> ServableVersionPolicy.fromProto(model.getModelVersionPolicy()))
-                        .orElse(new ServableVersionPolicy.Latest(1)),
-                configured.map(ModelConfig::getVersionLabelsMap).orElse(Map.of()), versions);
-    }
-
     private void describeChanges(ModelEntry before, ModelEntry now) {
-        for (VersionEntry version : now.versions()) {
-            Optional<VersionEntry> was = before == null ? Optional.empty() : before.versions().stream()
-                    .filter(v -> v.version() == version.version()).findFirst();
-            if (was.isEmpty() || was.get().state() != version.state() || !was.get().error().equals(version.error())) {
-                publish(version.failed() ? ServerEvent.Severity.ERROR : ServerEvent.Severity.INFO,
-                        now.name() + ":" + version.version(), version.state()
-                                + (version.failed() ? ": " + version.error() : ""));
-            }
+        for (VersionEntry version : ModelStatusEntries.changedVersions(before, now)) {
+            publish(version.failed() ? ServerEvent.Severity.ERROR : ServerEvent.Severity.INFO,
+                    now.name() + ":" + version.version(), version.state()
+                            + (version.failed() ? ": " + version.error() : ""));
         }
-    }
-
-    private static boolean ended(ModelEntry model) {
-        return model.versions().stream().allMatch(version -> version.state() == ManagerState.END);
-    }
-
-    private static ManagerState state(ModelVersionStatus.State state) {
-        return switch (state) {
-            case LOADING -> ManagerState.LOADING;
-            case AVAILABLE -> ManagerState.AVAILABLE;
-            case UNLOADING -> ManagerState.UNLOADING;
-            case END -> ManagerState.END;
-            default -> ManagerState.START;
-        };
     }
 
     // ---- changes through ReloadConfig ----
