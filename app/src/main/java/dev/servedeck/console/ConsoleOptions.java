@@ -3,6 +3,7 @@ package dev.servedeck.console;
 import dev.servedeck.console.backend.ModelSource;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.TlsSettings;
+import dev.servedeck.console.backend.tfserving.TfServingHints;
 import dev.servedeck.console.connections.ClientTls;
 import dev.servedeck.console.connections.Connection;
 import java.io.IOException;
@@ -94,6 +95,16 @@ public final class ConsoleOptions {
             description = "With --client-cert: its private key, PKCS#8 PEM (read into memory, never saved).")
     Path clientKey;
 
+    @Option(names = "--tf-serving-models", paramLabel = "NAME,...", split = ",",
+            description = "With --server on a plain tensorflow_model_server (reduced mode): the models it serves, which "
+                    + "TF Serving cannot list.")
+    List<String> tfServingModels;
+
+    @Option(names = "--prometheus-url", paramLabel = "URL",
+            description = "With --server on a plain tensorflow_model_server: its Prometheus metrics, for the Monitor's "
+                    + "charts, e.g. http://edge-7:8501/monitoring/prometheus/metrics.")
+    String prometheusUrl;
+
     @Option(names = "--smoke-test", description = "Start, wait until the server serves and the first chart point arrives, log the times, exit.")
     boolean smokeTest;
 
@@ -109,9 +120,10 @@ public final class ConsoleOptions {
     /** The remote flags go together, and the address and files must make sense before any window opens. */
     private void checkRemoteFlags(CommandLine line) {
         if (server == null) {
-            if (tokenFile != null || caCert != null || clientCert != null || clientKey != null) {
-                throw new CommandLine.ParameterException(line,
-                        "--token-file, --ca-cert, --client-cert and --client-key go with --server URL");
+            if (tokenFile != null || caCert != null || clientCert != null || clientKey != null
+                    || tfServingModels != null || prometheusUrl != null) {
+                throw new CommandLine.ParameterException(line, "--token-file, --ca-cert, --client-cert, --client-key,"
+                        + " --tf-serving-models and --prometheus-url go with --server URL");
             }
             return;
         }
@@ -121,6 +133,10 @@ public final class ConsoleOptions {
         if (grpcPort != null && (grpcPort < 1 || grpcPort > 65535)) {
             throw new CommandLine.ParameterException(line, "--grpc-port with --server is the remote server's gRPC "
                     + "port, 1 to 65535, not " + grpcPort);
+        }
+        if (prometheusUrl != null && !isHttpUrl(prometheusUrl)) {
+            throw new CommandLine.ParameterException(line, "--prometheus-url " + prometheusUrl
+                    + ": a full http:// or https:// URL, e.g. http://edge-7:8501/monitoring/prometheus/metrics");
         }
         try {
             URI address = Connection.parseAddress(server);
@@ -156,7 +172,18 @@ public final class ConsoleOptions {
         return Optional.of(new Connection(COMMAND_LINE_ID, address.getHost() + ":" + address.getPort(), address,
                 Optional.ofNullable(caCert).map(Path::toAbsolutePath),
                 Optional.ofNullable(clientCert).map(Path::toAbsolutePath),
-                grpcPort == null ? OptionalInt.empty() : OptionalInt.of(grpcPort)));
+                grpcPort == null ? OptionalInt.empty() : OptionalInt.of(grpcPort),
+                new TfServingHints(tfServingModels == null ? List.of() : tfServingModels,
+                        Optional.ofNullable(prometheusUrl).map(URI::create))));
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            URI url = URI.create(text);
+            return url.getHost() != null && List.of("http", "https").contains(String.valueOf(url.getScheme()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** The private key of {@code --client-key} (PEM text); kept in memory, never stored anywhere. */

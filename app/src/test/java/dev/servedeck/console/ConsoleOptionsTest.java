@@ -84,6 +84,21 @@ class ConsoleOptionsTest {
     }
 
     @Test
+    void aPlainTfServingsModelsAndPrometheusUrlGoWithTheServer() {
+        var hints = ConsoleOptions.parse(List.of("--server", "edge-7:8501", "--tf-serving-models", "resnet,bert",
+                "--prometheus-url", "http://edge-7:8501/monitoring/prometheus/metrics")).remoteServer().orElseThrow()
+                .tfServing();
+
+        assertThat(hints.modelNames()).containsExactly("resnet", "bert");
+        assertThat(hints.prometheus()).hasValue(URI.create("http://edge-7:8501/monitoring/prometheus/metrics"));
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--tf-serving-models", "resnet")))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("go with --server");
+        assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--server", "edge-7:8501", "--prometheus-url",
+                "edge-7:8501/metrics"))).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("a full http:// or https:// URL");
+    }
+
+    @Test
     void badRemoteFlagsStopBeforeAnyWindowOpens() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "pem");
         assertThatThrownBy(() -> ConsoleOptions.parse(List.of("--token-file", "t")))

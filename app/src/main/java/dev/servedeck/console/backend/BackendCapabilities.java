@@ -13,9 +13,13 @@ import java.util.Optional;
  * @param sharesFileSystem paths the operator picks are paths the server reads (the embedded server)
  * @param notice what the operator must know about this server's management, shown above every page; empty
  *        when nothing
+ * @param modelChangesOff why the Models page cannot change models now, but for opening a model config file (a plain
+ *        TF Serving whose whole config the console does not know yet); empty when it can
+ * @param batchingOff why the Batching page only shows, whatever the server's batching (a plain TF Serving fixes it
+ *        at start and does not report it); empty: the page says so only while the server does not batch
  */
 public record BackendCapabilities(String serverName, boolean controlsProcess, boolean sharesFileSystem,
-        Optional<String> notice) {
+        Optional<String> notice, Optional<String> modelChangesOff, Optional<String> batchingOff) {
 
     /** The server inside the console's own process: everything applies. */
     public static final BackendCapabilities EMBEDDED = new BackendCapabilities("Embedded server", true, true,
@@ -33,5 +37,13 @@ public record BackendCapabilities(String serverName, boolean controlsProcess, bo
     public BackendCapabilities {
         Objects.requireNonNull(serverName, "serverName");
         Objects.requireNonNull(notice, "notice");
+        Objects.requireNonNull(modelChangesOff, "modelChangesOff");
+        Objects.requireNonNull(batchingOff, "batchingOff");
+    }
+
+    /** A backend that can change models whenever the server runs. */
+    public BackendCapabilities(String serverName, boolean controlsProcess, boolean sharesFileSystem,
+            Optional<String> notice) {
+        this(serverName, controlsProcess, sharesFileSystem, notice, Optional.empty(), Optional.empty());
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.ResourceBundle;
+import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -102,6 +103,9 @@ public final class BatchingView {
         adaptiveBatchTimeout.disableProperty().bind(readOnly);
         threadPoolName.textProperty().bind(viewModel.threadPoolNameProperty());
 
+        String ownWords = readOnlyNote.getText();
+        readOnlyNote.textProperty().bind(Bindings.createStringBinding(() -> viewModel.readOnlyReasonProperty().get()
+                .isEmpty() ? ownWords : viewModel.readOnlyReasonProperty().get(), viewModel.readOnlyReasonProperty()));
         readOnlyNote.visibleProperty().bind(readOnly);
         readOnlyNote.managedProperty().bind(readOnly);
         meanBatchSize.textProperty().bind(viewModel.meanBatchSizeProperty());

@@ -48,6 +48,8 @@ public final class BatchingViewModel {
 
     private final ReadOnlyObjectWrapper<BatchingOptions> inForce = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper editable = new ReadOnlyBooleanWrapper(false);
+    /** Why the form only shows, where the backend says (empty: the page's own words, batching is off). */
+    private final ReadOnlyStringWrapper readOnlyReason = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper valid = new ReadOnlyBooleanWrapper(true);
     private final ReadOnlyBooleanWrapper dirty = new ReadOnlyBooleanWrapper(false);
     /** Apply, load, save: busy while it runs, what it did ("Applied ...", "Loaded ...") or why it failed. */
@@ -93,6 +95,7 @@ public final class BatchingViewModel {
         inForce.set(backend.batchingOptions());
         fill(inForce.get());
         editable.set(backend.batchingEnabled());
+        readOnlyReason.set(backend.capabilities().batchingOff().orElse(""));
         // A start, stop or restart changes what is in force and whether it can be edited.
         FxCoalescer refreshSoon = new FxCoalescer(ui, this::refresh);
         backend.onEvent(event -> refreshSoon.run());
@@ -161,6 +164,7 @@ public final class BatchingViewModel {
      */
     public void refresh() {
         editable.set(backend.batchingEnabled());
+        readOnlyReason.set(backend.capabilities().batchingOff().orElse(""));
         BatchingOptions now = backend.batchingOptions();
         if (!now.equals(inForce.get())) {
             boolean followServer = !dirty.get() && !busy.get();
@@ -255,6 +259,11 @@ public final class BatchingViewModel {
     }
 
     /** False while the server does not batch: the form is shown read-only. */
+    /** Why the form only shows when the backend gives a reason of its own; empty otherwise. */
+    public ReadOnlyStringProperty readOnlyReasonProperty() {
+        return readOnlyReason.getReadOnlyProperty();
+    }
+
     public ReadOnlyBooleanProperty editableProperty() {
         return editable.getReadOnlyProperty();
     }

@@ -1,5 +1,6 @@
 package dev.servedeck.console.connections;
 
+import dev.servedeck.console.backend.tfserving.TfServingHints;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -19,9 +20,11 @@ import java.util.OptionalInt;
  * @param clientCert PEM file of the certificate the console presents (mutual TLS); its key is a secret
  * @param grpcPort the server's gRPC port (its {@code --port}), where the admin API is served; empty: the REST port
  *     minus one, TF Serving's pair 8501/8500
+ * @param tfServing for a plain tensorflow_model_server (no admin API): its model names and Prometheus URL, which
+ *     TF Serving cannot tell the console; unused for a ServeDeck server
  */
 public record Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert,
-        OptionalInt grpcPort) {
+        OptionalInt grpcPort, TfServingHints tfServing) {
 
     public static final String EMBEDDED_ID = "embedded";
     public static final Connection EMBEDDED = new Connection(EMBEDDED_ID, "Embedded server",
@@ -29,7 +32,19 @@ public record Connection(String id, String name, URI address, Optional<Path> caC
 
     /** A connection whose gRPC port is TF Serving's neighbour of the REST port. */
     public Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert) {
-        this(id, name, address, caCert, clientCert, OptionalInt.empty());
+        this(id, name, address, caCert, clientCert, OptionalInt.empty(), TfServingHints.NONE);
+    }
+
+    /** A ServeDeck server's connection: no TF Serving hints. */
+    public Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert,
+            OptionalInt grpcPort) {
+        this(id, name, address, caCert, clientCert, grpcPort, TfServingHints.NONE);
+    }
+
+    /** A plain TF Serving's connection, its gRPC port the REST port's neighbour. */
+    public Connection(String id, String name, URI address, Optional<Path> caCert, Optional<Path> clientCert,
+            TfServingHints tfServing) {
+        this(id, name, address, caCert, clientCert, OptionalInt.empty(), tfServing);
     }
 
     public Connection {
@@ -39,6 +54,7 @@ public record Connection(String id, String name, URI address, Optional<Path> caC
         Objects.requireNonNull(caCert, "caCert");
         Objects.requireNonNull(clientCert, "clientCert");
         Objects.requireNonNull(grpcPort, "grpcPort");
+        Objects.requireNonNull(tfServing, "tfServing");
         if (grpcPort.isPresent() && (grpcPort.getAsInt() < 1 || grpcPort.getAsInt() > 65535)) {
             throw new IllegalArgumentException("The gRPC port must be between 1 and 65535, got " + grpcPort.getAsInt());
         }

@@ -1,7 +1,6 @@
 package dev.servedeck.console.connections;
 
 import dev.servedeck.console.backend.ConsoleBackend;
-import dev.servedeck.console.backend.remote.RemoteBackend;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -38,13 +37,8 @@ public final class ConnectionBackends implements BackendFactory {
         return remote(connection, secrets.read(connection.tokenAccount()), secrets.read(connection.clientKeyAccount()));
     }
 
-    /**
-     * The one place that chooses the remote backend: it starts connecting at once (the backend retries by itself), so
-     * a page or the Fleet page opened on it sees Connecting, then Running or why not.
-     */
+    /** Which remote backend: decided in {@link RemoteBackends}, by asking the server for its admin API. */
     private static ConsoleBackend remote(Connection connection, Optional<String> token, Optional<String> clientKeyPem) {
-        RemoteBackend backend = RemoteBackend.connect(connection, token, clientKeyPem);
-        backend.start(null);
-        return backend;
+        return RemoteBackends.open(connection, token, clientKeyPem);
     }
 }

@@ -1,6 +1,8 @@
 package dev.servedeck.console.connections;
 
 import java.nio.file.Path;
+import dev.servedeck.console.backend.tfserving.TfServingHints;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -59,11 +61,19 @@ public final class ConnectionStore {
         try {
             return Optional.of(new Connection(id, entry.get("name", id), Connection.parseAddress(entry.get("address", "")),
                     path(entry.get("caCert", "")), path(entry.get("clientCert", "")),
-                    entry.getInt("grpcPort", 0) > 0 ? OptionalInt.of(entry.getInt("grpcPort", 0)) : OptionalInt.empty()));
+                    entry.getInt("grpcPort", 0) > 0 ? OptionalInt.of(entry.getInt("grpcPort", 0)) : OptionalInt.empty(),
+                    tfServing(entry)));
         } catch (RuntimeException e) {
             LOG.warn("Skipping the saved connection {}: {}", id, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The model names (comma-separated) and Prometheus URL kept for a plain TF Serving; absent keys: none. */
+    private static TfServingHints tfServing(Preferences entry) {
+        String prometheus = entry.get("tfServingPrometheus", "");
+        return new TfServingHints(List.of(entry.get("tfServingModels", "").split(",")),
+                prometheus.isBlank() ? Optional.empty() : Optional.of(URI.create(prometheus)));
     }
 
     private static Optional<Path> path(String text) {
@@ -81,6 +91,8 @@ public final class ConnectionStore {
         entry.put("caCert", connection.caCert().map(Path::toString).orElse(""));
         entry.put("clientCert", connection.clientCert().map(Path::toString).orElse(""));
         entry.putInt("grpcPort", connection.grpcPort().orElse(0));
+        entry.put("tfServingModels", String.join(",", connection.tfServing().modelNames()));
+        entry.put("tfServingPrometheus", connection.tfServing().prometheus().map(URI::toString).orElse(""));
         flush();
     }
 

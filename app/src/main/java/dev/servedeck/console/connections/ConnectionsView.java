@@ -46,6 +46,8 @@ public final class ConnectionsView {
     @FXML private TextField caCert;
     @FXML private Button chooseCaCert;
     @FXML private TextField clientCert;
+    @FXML private TextField tfServingModels;
+    @FXML private TextField prometheus;
     @FXML private Button chooseClientCert;
     @FXML private TextField clientKey;
     @FXML private Button chooseClientKey;
@@ -101,6 +103,8 @@ public final class ConnectionsView {
         address.textProperty().bindBidirectional(viewModel.addressProperty());
         caCert.textProperty().bindBidirectional(viewModel.caCertProperty());
         clientCert.textProperty().bindBidirectional(viewModel.clientCertProperty());
+        tfServingModels.textProperty().bindBidirectional(viewModel.tfServingModelsProperty());
+        prometheus.textProperty().bindBidirectional(viewModel.prometheusProperty());
         clientKey.textProperty().bindBidirectional(viewModel.clientKeyFileProperty());
         token.textProperty().bindBidirectional(viewModel.tokenProperty());
         formError.textProperty().bind(viewModel.formErrorProperty());

@@ -1,5 +1,6 @@
 package dev.servedeck.console.connections;
 
+import dev.servedeck.console.backend.tfserving.TfServingHints;
 import dev.servedeck.console.kit.OperationState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,9 @@ public final class ConnectionsViewModel {
     private final StringProperty clientCert = new SimpleStringProperty("");
     private final StringProperty clientKeyFile = new SimpleStringProperty("");
     private final StringProperty token = new SimpleStringProperty("");
+    /** For a plain TF Serving: model names, comma-separated, and its Prometheus URL. */
+    private final StringProperty tfServingModels = new SimpleStringProperty("");
+    private final StringProperty prometheus = new SimpleStringProperty("");
     private final ReadOnlyStringWrapper formError = new ReadOnlyStringWrapper("");
 
     private final BooleanBinding canChangeSelected;
@@ -138,7 +142,10 @@ public final class ConnectionsViewModel {
         } else {
             details.set(connection.address() + (connection.usesTls() ? "  ·  TLS" : "  ·  no TLS")
                     + connection.caCert().map(ca -> "  ·  CA " + ca).orElse("")
-                    + connection.clientCert().map(cert -> "  ·  client certificate " + cert).orElse(""));
+                    + connection.clientCert().map(cert -> "  ·  client certificate " + cert).orElse("")
+                    + (connection.tfServing().modelNames().isEmpty() ? ""
+                            : "  ·  TF Serving models " + String.join(", ", connection.tfServing().modelNames()))
+                    + connection.tfServing().prometheus().map(url -> "  ·  Prometheus " + url).orElse(""));
         }
     }
 
@@ -147,7 +154,7 @@ public final class ConnectionsViewModel {
     /** Opens an empty form for a new remote server. */
     public void newConnection() {
         editing = null;
-        fillForm("", "", "", "");
+        fillForm("", "", "", "", TfServingHints.NONE);
     }
 
     /** Opens the form on the selected remote server; token and key fields stay empty ("keep what is stored"). */
@@ -158,10 +165,13 @@ public final class ConnectionsViewModel {
         }
         editing = chosen;
         fillForm(chosen.name(), chosen.address().toString(), chosen.caCert().map(Path::toString).orElse(""),
-                chosen.clientCert().map(Path::toString).orElse(""));
+                chosen.clientCert().map(Path::toString).orElse(""), chosen.tfServing());
     }
 
-    private void fillForm(String nameText, String addressText, String caText, String certText) {
+    private void fillForm(String nameText, String addressText, String caText, String certText,
+            TfServingHints hints) {
+        tfServingModels.set(String.join(", ", hints.modelNames()));
+        prometheus.set(hints.prometheus().map(java.net.URI::toString).orElse(""));
         name.set(nameText);
         address.set(addressText);
         caCert.set(caText);
@@ -213,6 +223,20 @@ public final class ConnectionsViewModel {
         if (uri != null && !"https".equals(uri.getScheme()) && (ca.isPresent() || cert.isPresent())) {
             problems.add("Certificates are for TLS: use an https:// address");
         }
+        Optional<java.net.URI> metrics = Optional.empty();
+        String metricsText = prometheus.get() == null ? "" : prometheus.get().strip();
+        if (!metricsText.isEmpty()) {
+            try {
+                java.net.URI parsed = java.net.URI.create(metricsText);
+                if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
+                    throw new IllegalArgumentException("not an http(s) URL");
+                }
+                metrics = Optional.of(parsed);
+            } catch (IllegalArgumentException e) {
+                problems.add("The Prometheus URL is a full http:// or https:// URL, e.g."
+                        + " http://edge-7:8501/monitoring/prometheus/metrics");
+            }
+        }
         formError.set(String.join("\n", problems));
         if (!problems.isEmpty()) {
             return Optional.empty();
@@ -221,7 +245,9 @@ public final class ConnectionsViewModel {
         String tokenText = token.get() == null ? "" : token.get().strip();
         // The form has no gRPC port field yet: an edited connection keeps the one it had.
         java.util.OptionalInt grpcPort = editing == null ? java.util.OptionalInt.empty() : editing.grpcPort();
-        return Optional.of(new Draft(new Connection(id, nameText, uri, ca, cert, grpcPort),
+        TfServingHints hints = new TfServingHints(List.of((tfServingModels.get() == null ? ""
+                : tfServingModels.get()).split("[,\\s]+")), metrics);
+        return Optional.of(new Draft(new Connection(id, nameText, uri, ca, cert, grpcPort, hints),
                 tokenText.isEmpty() ? Optional.empty() : Optional.of(tokenText), keyPem));
     }
 
@@ -370,6 +396,16 @@ public final class ConnectionsViewModel {
 
     public StringProperty addressProperty() {
         return address;
+    }
+
+    /** For a plain TF Serving: the models it serves, separated by commas. */
+    public StringProperty tfServingModelsProperty() {
+        return tfServingModels;
+    }
+
+    /** For a plain TF Serving: its Prometheus metrics' URL. */
+    public StringProperty prometheusProperty() {
+        return prometheus;
     }
 
     public StringProperty caCertProperty() {

@@ -70,6 +70,7 @@ public final class ModelsView {
     @FXML private ProgressIndicator busy;
     @FXML private Label busyText;
     @FXML private Label basePathNote;
+    @FXML private Label modelChangesNote;
     @FXML private Button openConfig;
     @FXML private Button saveConfig;
     @FXML private Label failure;
@@ -129,10 +130,13 @@ public final class ModelsView {
         configText.textProperty().bind(viewModel.configTextProperty());
         signaturesText.textProperty().bind(viewModel.signaturesTextProperty());
         openConfig.disableProperty().bind(viewModel.canActProperty().not());
-        saveConfig.disableProperty().bind(viewModel.canActProperty().not());
+        saveConfig.disableProperty().bind(viewModel.canChangeModelsProperty().not());
         openConfig.setOnAction(event -> chooseConfigToOpen());
+        modelChangesNote.textProperty().bind(viewModel.modelChangesNoteProperty());
+        modelChangesNote.visibleProperty().bind(modelChangesNote.textProperty().isNotEmpty());
+        modelChangesNote.managedProperty().bind(modelChangesNote.visibleProperty());
         saveConfig.setOnAction(event -> chooseConfigToSave());
-        removeModel.disableProperty().bind(viewModel.canActOnModelProperty().not());
+        removeModel.disableProperty().bind(viewModel.canChangeModelProperty().not());
         removeModel.setOnAction(event -> confirmAndRemoveModel());
 
         new PageShortcuts()
@@ -324,8 +328,8 @@ public final class ModelsView {
         version.setItems(viewModel.versionChoices());
         version.getEditor().textProperty().bindBidirectional(viewModel.versionProperty());
         showWhenSet(versionError, viewModel.versionErrorProperty());
-        loadVersion.disableProperty().bind(viewModel.canActOnModelProperty().not());
-        unloadVersion.disableProperty().bind(viewModel.canActOnModelProperty().not());
+        loadVersion.disableProperty().bind(viewModel.canChangeModelProperty().not());
+        unloadVersion.disableProperty().bind(viewModel.canChangeModelProperty().not());
         loadVersion.setOnAction(event -> viewModel.loadVersion());
         unloadVersion.setOnAction(event -> viewModel.unloadVersion());
     }
@@ -349,7 +353,7 @@ public final class ModelsView {
         policyValue.textProperty().bindBidirectional(viewModel.policyValueProperty());
         policyValue.disableProperty().bind(viewModel.policyTakesValueProperty().not());
         showWhenSet(policyError, viewModel.policyErrorProperty());
-        applyPolicy.disableProperty().bind(viewModel.canActOnModelProperty().not());
+        applyPolicy.disableProperty().bind(viewModel.canChangeModelProperty().not());
         applyPolicy.setOnAction(event -> viewModel.applyPolicy());
         policyValue.setOnAction(event -> applyPolicy.fire());
     }
@@ -360,8 +364,8 @@ public final class ModelsView {
         labelVersion.setItems(viewModel.versionChoices());
         labelVersion.getEditor().textProperty().bindBidirectional(viewModel.labelVersionProperty());
         showWhenSet(labelError, viewModel.labelErrorProperty());
-        setLabel.disableProperty().bind(viewModel.canActOnModelProperty().not());
-        removeLabel.disableProperty().bind(viewModel.canActOnModelProperty().not());
+        setLabel.disableProperty().bind(viewModel.canChangeModelProperty().not());
+        removeLabel.disableProperty().bind(viewModel.canChangeModelProperty().not());
         setLabel.setOnAction(event -> viewModel.setLabel());
         removeLabel.setOnAction(event -> viewModel.removeLabel());
     }
@@ -374,7 +378,7 @@ public final class ModelsView {
         addName.textProperty().bindBidirectional(viewModel.addNameProperty());
         addBasePath.textProperty().bindBidirectional(viewModel.addBasePathProperty());
         showWhenSet(addError, viewModel.addErrorProperty());
-        addModel.disableProperty().bind(viewModel.canActProperty().not());
+        addModel.disableProperty().bind(viewModel.canChangeModelsProperty().not());
         addModel.setOnAction(event -> viewModel.addModel());
         addName.setOnAction(event -> addModel.fire());
         addBasePath.setOnAction(event -> addModel.fire());

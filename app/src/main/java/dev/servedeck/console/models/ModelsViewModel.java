@@ -78,6 +78,8 @@ public final class ModelsViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper configText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper basePathNote = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper canBrowseBasePath = new ReadOnlyBooleanWrapper(true);
+    /** Why models cannot be changed now but by opening a config file (empty: they can), from the capabilities. */
+    private final ReadOnlyStringWrapper modelChangesNote = new ReadOnlyStringWrapper("");
 
     private final ReadOnlyStringWrapper selectedModel = new ReadOnlyStringWrapper();
     private final ReadOnlyObjectWrapper<OptionalLong> selectedVersion = new ReadOnlyObjectWrapper<>(OptionalLong.empty());
@@ -103,6 +105,8 @@ public final class ModelsViewModel implements AutoCloseable {
 
     private final BooleanBinding canAct;
     private final BooleanBinding canActOnModel;
+    private final BooleanBinding canChangeModels;
+    private final BooleanBinding canChangeModel;
     private final BooleanBinding policyTakesValue = takesValue(policyKind);
     private final BooleanBinding addPolicyTakesValue = takesValue(addPolicyKind);
 
@@ -120,6 +124,8 @@ public final class ModelsViewModel implements AutoCloseable {
         this.signatures = new SelectedSignatures(backend, ui);
         canAct = running.and(operation.busyProperty().not());
         canActOnModel = canAct.and(selectedModel.isNotNull());
+        canChangeModels = canAct.and(modelChangesNote.isEmpty());
+        canChangeModel = canActOnModel.and(modelChangesNote.isEmpty());
         // The name follows the folder until the operator types a name of their own.
         addBasePath.addListener((obs, old, now) -> {
             String name = addName.get();
@@ -144,6 +150,21 @@ public final class ModelsViewModel implements AutoCloseable {
         return backend.capabilities().sharesFileSystem() ? "" : BackendCapabilities.NO_WARMUP_WITHOUT_SHARED_FILES;
     }
 
+    /** Why the page cannot change models now, but for opening a model config file; empty when it can. */
+    public ReadOnlyStringProperty modelChangesNoteProperty() {
+        return modelChangesNote.getReadOnlyProperty();
+    }
+
+    /** As {@link #canActProperty()}, where the backend can change models now (add, save the config). */
+    public BooleanBinding canChangeModelsProperty() {
+        return canChangeModels;
+    }
+
+    /** As {@link #canActOnModelProperty()}, where the backend can change models now. */
+    public BooleanBinding canChangeModelProperty() {
+        return canChangeModel;
+    }
+
     /** Whether Browse can pick a base path (only where the server reads the console's files). */
     public ReadOnlyBooleanProperty canBrowseBasePathProperty() {
         return canBrowseBasePath.getReadOnlyProperty();
@@ -153,6 +174,7 @@ public final class ModelsViewModel implements AutoCloseable {
     private void showCapabilities() {
         BackendCapabilities capabilities = backend.capabilities();
         canBrowseBasePath.set(capabilities.sharesFileSystem());
+        modelChangesNote.set(capabilities.modelChangesOff().orElse(""));
         basePathNote.set(capabilities.sharesFileSystem() ? ""
                 : "Base paths are folders on " + capabilities.serverName()
                         + "'s machine, not on this one: type the path as that server sees it.");

@@ -203,7 +203,9 @@ public final class ServerViewModel {
         uptime.set(status.running() ? formatDuration(status.uptime(clock.instant())) : "–");
         models.set(Integer.toString(status.models()));
         versions.set(Integer.toString(status.availableVersions()));
-        heap.set(formatMebibytes(status.heapUsedBytes()) + " / " + formatMebibytes(status.heapMaxBytes()));
+        // A server that reports no heap (a plain TensorFlow Serving) shows none rather than "0 MiB / 0 MiB".
+        heap.set(status.heapMaxBytes() == 0 ? "–"
+                : formatMebibytes(status.heapUsedBytes()) + " / " + formatMebibytes(status.heapMaxBytes()));
         if ((status.state() == ServerStatus.State.FAILED || status.state() == ServerStatus.State.UNREACHABLE)
                 && !status.message().isEmpty()) {
             operation.showFailure(status.message());

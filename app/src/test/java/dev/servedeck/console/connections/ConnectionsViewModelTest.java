@@ -88,6 +88,31 @@ class ConnectionsViewModelTest {
     }
 
     @Test
+    void aPlainTfServingsModelNamesAndPrometheusUrlAreKeptWithTheConnection() {
+        viewModel.newConnection();
+        viewModel.nameProperty().set("tfs-7");
+        viewModel.addressProperty().set("http://edge-7:8501");
+        viewModel.tfServingModelsProperty().set("resnet, bert_en  half_plus_two,");
+        viewModel.prometheusProperty().set("edge-7:8501/metrics");
+
+        viewModel.save().join();
+        assertThat(viewModel.formErrorProperty().get()).startsWith("The Prometheus URL is a full http:// or https://");
+
+        viewModel.prometheusProperty().set("http://edge-7:8501/monitoring/prometheus/metrics");
+        viewModel.save().join();
+
+        Connection saved = viewModel.selectedProperty().get();
+        assertThat(saved.tfServing().modelNames()).containsExactly("resnet", "bert_en", "half_plus_two");
+        assertThat(saved.tfServing().prometheus()).hasValue(
+                java.net.URI.create("http://edge-7:8501/monitoring/prometheus/metrics"));
+        assertThat(viewModel.detailsProperty().get()).contains("TF Serving models resnet, bert_en, half_plus_two")
+                .contains("Prometheus http://edge-7:8501/monitoring/prometheus/metrics");
+        assertThat(new ConnectionStore(node).load()).containsExactly(Connection.EMBEDDED, saved);
+        viewModel.edit();
+        assertThat(viewModel.tfServingModelsProperty().get()).isEqualTo("resnet, bert_en, half_plus_two");
+    }
+
+    @Test
     void theFormSaysWhatIsWrongAndSavesNothing() {
         viewModel.newConnection();
         viewModel.addressProperty().set("https://edge-3");

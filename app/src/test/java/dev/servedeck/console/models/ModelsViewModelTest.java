@@ -562,4 +562,34 @@ class ModelsViewModelTest {
                 "Base paths are folders on edge-3's machine, not on this one: type the path as that server sees it.");
         assertThat(remoteModels.canBrowseBasePathProperty().get()).isFalse();
     }
+
+    @Test
+    void changesWaitWhileTheBackendSaysWhyAndFollowWhenItStopsSaying() {
+        assertThat(viewModel.canChangeModelsProperty().get()).isTrue();
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>> off =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.of("Open the config file first"));
+        FakeBackend tfServing = new FakeBackend() {
+            @Override
+            public dev.servedeck.console.backend.BackendCapabilities capabilities() {
+                return new dev.servedeck.console.backend.BackendCapabilities("tfs-7", false, false,
+                        java.util.Optional.empty(), off.get(), java.util.Optional.empty());
+            }
+        };
+        tfServing.state = ServerStatus.State.RUNNING;
+        tfServing.models = backend.models;
+        tfServing.configText = backend.configText;
+        ModelsViewModel models = new ModelsViewModel(tfServing, new DirectExecutor());
+        models.select("hp2", OptionalLong.empty());
+
+        assertThat(models.modelChangesNoteProperty().get()).isEqualTo("Open the config file first");
+        assertThat(models.canChangeModelsProperty().get()).isFalse();
+        assertThat(models.canChangeModelProperty().get()).isFalse();
+        assertThat(models.canActProperty().get()).as("opening a config file is still possible").isTrue();
+
+        off.set(java.util.Optional.empty());
+        tfServing.fireModelsChanged();
+
+        assertThat(models.modelChangesNoteProperty().get()).isEmpty();
+        assertThat(models.canChangeModelProperty().get()).isTrue();
+    }
 }

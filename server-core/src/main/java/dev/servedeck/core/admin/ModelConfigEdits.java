@@ -15,13 +15,16 @@ import java.util.function.UnaryOperator;
  * applied with ReloadConfig, exactly what a TF Serving operator would do by hand, so the config in force can
  * always be saved as a config file. Pure functions; they throw {@link ServingException} with a message for the
  * operator when an edit makes no sense (and then nothing is applied).
+ *
+ * <p>Public for the console's backend of a plain tensorflow_model_server, which cannot be asked to edit its config
+ * and sends a whole config it edited with these same rules.
  */
-final class ModelConfigEdits {
+public final class ModelConfigEdits {
 
     private ModelConfigEdits() {
     }
 
-    static ModelServerConfig addModel(ModelServerConfig config, String name, Path basePath,
+    public static ModelServerConfig addModel(ModelServerConfig config, String name, Path basePath,
             ServableVersionPolicy policy) {
         if (name == null || name.isBlank()) {
             throw ServingException.invalidArgument("A model needs a name");
@@ -38,20 +41,20 @@ final class ModelConfigEdits {
         return rebuild(config, config.getModelConfigList().toBuilder().addConfig(model).build());
     }
 
-    static ModelServerConfig removeModel(ModelServerConfig config, String name) {
+    public static ModelServerConfig removeModel(ModelServerConfig config, String name) {
         int index = require(config, name);
         return rebuild(config, config.getModelConfigList().toBuilder().removeConfig(index).build());
     }
 
-    static ModelServerConfig setPolicy(ModelServerConfig config, String name, ServableVersionPolicy policy) {
+    public static ModelServerConfig setPolicy(ModelServerConfig config, String name, ServableVersionPolicy policy) {
         return edit(config, name, model -> model.toBuilder().setModelVersionPolicy(toProto(policy)).build());
     }
 
-    static ModelServerConfig setLabel(ModelServerConfig config, String name, String label, long version) {
+    public static ModelServerConfig setLabel(ModelServerConfig config, String name, String label, long version) {
         return edit(config, name, model -> model.toBuilder().putVersionLabels(label, version).build());
     }
 
-    static ModelServerConfig removeLabel(ModelServerConfig config, String name, String label) {
+    public static ModelServerConfig removeLabel(ModelServerConfig config, String name, String label) {
         return edit(config, name, model -> {
             if (!model.containsVersionLabels(label)) {
                 throw ServingException.notFound("Model '" + name + "' has no label '" + label + "'");
@@ -92,7 +95,7 @@ final class ModelConfigEdits {
      *
      * @throws ServingException NOT_FOUND when no model of that name is configured
      */
-    static ModelConfig model(ModelServerConfig config, String name) {
+    public static ModelConfig model(ModelServerConfig config, String name) {
         return config.getModelConfigList().getConfig(require(config, name));
     }
 

@@ -14,9 +14,12 @@ import java.util.Objects;
  *     server can honour are applied after {@code maxMessageBytes}, so they win, the others are logged and ignored
  * @param maxCallsAwaitingMessage calls that started but whose request message has not arrived, at most
  *     ({@code --grpc_max_calls_awaiting_message}): beyond, the oldest of them is ended (see {@link AwaitingMessageLimit})
+ * @param adminApi whether ServeDeck's admin API ({@code servedeck.admin.v1.AdminService}) is served beside TF
+ *     Serving's services ({@code --admin_api}); without it the port offers exactly tensorflow_model_server's surface
+ *     and admin calls answer UNIMPLEMENTED, as any unknown service
  */
 public record GrpcOptions(String host, int port, int maxThreads, int maxMessageBytes,
-        Map<String, String> channelArguments, int maxCallsAwaitingMessage) {
+        Map<String, String> channelArguments, int maxCallsAwaitingMessage, boolean adminApi) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** Generous for tensors, still far below TF Serving's 2 GiB ceiling so that one call cannot eat the heap. */
@@ -45,7 +48,13 @@ public record GrpcOptions(String host, int port, int maxThreads, int maxMessageB
         }
     }
 
-    /** With {@link #DEFAULT_MAX_CALLS_AWAITING_MESSAGE}. */
+    /** With the admin API. */
+    public GrpcOptions(String host, int port, int maxThreads, int maxMessageBytes,
+            Map<String, String> channelArguments, int maxCallsAwaitingMessage) {
+        this(host, port, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage, true);
+    }
+
+    /** With {@link #DEFAULT_MAX_CALLS_AWAITING_MESSAGE} and the admin API. */
     public GrpcOptions(String host, int port, int maxThreads, int maxMessageBytes, Map<String, String> channelArguments) {
         this(host, port, maxThreads, maxMessageBytes, channelArguments, DEFAULT_MAX_CALLS_AWAITING_MESSAGE);
     }
@@ -61,19 +70,23 @@ public record GrpcOptions(String host, int port, int maxThreads, int maxMessageB
     }
 
     public GrpcOptions withHost(String newHost) {
-        return new GrpcOptions(newHost, port, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage);
+        return new GrpcOptions(newHost, port, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage,
+                adminApi);
     }
 
     public GrpcOptions withPort(int newPort) {
-        return new GrpcOptions(host, newPort, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage);
+        return new GrpcOptions(host, newPort, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage,
+                adminApi);
     }
 
     public GrpcOptions withMaxThreads(int newMaxThreads) {
-        return new GrpcOptions(host, port, newMaxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage);
+        return new GrpcOptions(host, port, newMaxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage,
+                adminApi);
     }
 
     public GrpcOptions withMaxMessageBytes(int newMaxMessageBytes) {
-        return new GrpcOptions(host, port, maxThreads, newMaxMessageBytes, channelArguments, maxCallsAwaitingMessage);
+        return new GrpcOptions(host, port, maxThreads, newMaxMessageBytes, channelArguments, maxCallsAwaitingMessage,
+                adminApi);
     }
 
     public GrpcOptions withChannelArguments(Map<String, String> newChannelArguments) {
@@ -81,6 +94,12 @@ public record GrpcOptions(String host, int port, int maxThreads, int maxMessageB
     }
 
     public GrpcOptions withMaxCallsAwaitingMessage(int max) {
-        return new GrpcOptions(host, port, maxThreads, maxMessageBytes, channelArguments, max);
+        return new GrpcOptions(host, port, maxThreads, maxMessageBytes, channelArguments, max, adminApi);
+    }
+
+    /** With or without the admin API ({@code --admin_api}). */
+    public GrpcOptions withAdminApi(boolean served) {
+        return new GrpcOptions(host, port, maxThreads, maxMessageBytes, channelArguments, maxCallsAwaitingMessage,
+                served);
     }
 }

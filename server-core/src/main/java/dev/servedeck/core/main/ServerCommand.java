@@ -80,6 +80,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + "ignored.")
     String grpcChannelArguments;
 
+    @Option(names = "--admin_api", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+            description = "ServeDeck: serve the admin API (servedeck.admin.v1.AdminService) on the gRPC port (default "
+                    + "${DEFAULT-VALUE}); false leaves exactly tensorflow_model_server's gRPC surface, and admin calls "
+                    + "answer UNIMPLEMENTED.")
+    boolean adminApi;
+
     @Option(names = "--grpc_max_message_bytes", paramLabel = "BYTES", defaultValue = "268435456",
             description = "ServeDeck: largest gRPC request message (default 256 MiB; at most 2147483647).")
     int grpcMaxMessageBytes;
@@ -367,7 +373,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         int threads = grpcMaxThreads > 0 ? grpcMaxThreads : GrpcOptions.defaultMaxThreads();
         return Optional.of(new GrpcOptions(grpcHost, grpcPort, threads, grpcMaxMessageBytes,
-                ChannelArguments.parse(grpcChannelArguments)));
+                ChannelArguments.parse(grpcChannelArguments)).withAdminApi(adminApi));
     }
 
     /** As tensorflow_model_server: the parameters file and per-model parameters only count with --enable_batching. */

@@ -151,10 +151,15 @@ public final class ModelServer implements AutoCloseable {
                 LOG.warn("Prometheus metrics are enabled but the REST API is not exported (--rest_api_port): "
                         + "nothing serves them");
             }
-            AdminSources admin = adminSources(options, core, monitoring, startedAt);
             grpc = options.grpc().map(grpcOptions ->
                     GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer,
-                            Optional.of(admin), repository, statistics));
+                            // --admin_api=false: no event log is kept for a service nobody can call.
+                            grpcOptions.adminApi() ? Optional.of(adminSources(options, core, monitoring, startedAt))
+                                    : Optional.empty(),
+                            repository, statistics));
+            options.grpc().filter(grpcOptions -> !grpcOptions.adminApi()).ifPresent(grpcOptions ->
+                    LOG.info("The admin API is off (--admin_api=false): the gRPC port serves TF Serving's services"
+                            + " (and the Open Inference Protocol) only"));
             grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
                     server.port()));
             Optional<NetworkExposureWarning> exposureWarning = NetworkExposureWarning.startIfExposed(

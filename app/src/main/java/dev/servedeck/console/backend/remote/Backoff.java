@@ -6,9 +6,10 @@ import java.util.function.DoubleSupplier;
 /**
  * How long to wait before the next try at a server that did not answer: 0.5 s, doubling up to 10 s, each wait
  * shifted by up to a fifth either way so that consoles that lost the same server do not all come back at once.
- * A success starts the series again. Not thread-safe: one reconnecting thread owns it.
+ * A success starts the series again. Not thread-safe: one reconnecting thread owns it (or, for a plain TF Serving's
+ * backend, one poll at a time).
  */
-final class Backoff {
+public final class Backoff {
 
     static final Duration FIRST = Duration.ofMillis(500);
     static final Duration MAX = Duration.ofSeconds(10);
@@ -18,19 +19,19 @@ final class Backoff {
     private Duration next = FIRST;
 
     /** @param random values in [0, 1), e.g. {@code ThreadLocalRandom.current()::nextDouble} */
-    Backoff(DoubleSupplier random) {
+    public Backoff(DoubleSupplier random) {
         this.random = random;
     }
 
     /** The wait before the next try; each call doubles the one after it, up to {@link #MAX}. */
-    Duration next() {
+    public Duration next() {
         Duration base = next;
         next = base.multipliedBy(2).compareTo(MAX) > 0 ? MAX : base.multipliedBy(2);
         double factor = 1 + JITTER * (2 * random.getAsDouble() - 1);
         return Duration.ofNanos(Math.round(base.toNanos() * factor));
     }
 
-    void reset() {
+    public void reset() {
         next = FIRST;
     }
 }

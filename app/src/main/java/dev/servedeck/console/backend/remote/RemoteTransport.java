@@ -5,9 +5,11 @@ import dev.servedeck.console.connections.ClientTls;
 import dev.servedeck.console.connections.Connection;
 import dev.servedeck.proto.admin.v1.AdminServiceGrpc;
 import io.grpc.CallCredentials;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.AbstractStub;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,14 +19,18 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
  * The one place a remote server's connections are built: the gRPC channel of the admin API (the connection's TLS
  * through core.tls, the bearer token as call credentials on every call), the HTTP client of its REST API with the
  * same TLS and token, and the load engine's targets. Holds native resources (Netty's event loop): close it.
+ *
+ * <p>Public for the backend of a plain tensorflow_model_server (backend.tfserving), which reaches TF Serving's own
+ * services over the same channel, and for the probe that tells the two kinds of server apart.
  */
-final class RemoteTransport implements AutoCloseable {
+public final class RemoteTransport implements AutoCloseable {
 
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -36,7 +42,8 @@ final class RemoteTransport implements AutoCloseable {
     private final ManagedChannel channel;
     private final HttpClient http;
 
-    RemoteTransport(Connection connection, Optional<String> token, Optional<String> clientKeyPem) {
+    /** @throws IllegalArgumentException when the connection's TLS files or key do not read (the words say which) */
+    public RemoteTransport(Connection connection, Optional<String> token, Optional<String> clientKeyPem) {
         this.connection = connection;
         this.token = token.map(String::strip).filter(t -> !t.isEmpty());
         this.tls = connection.usesTls() ? Optional.of(ClientTls.of(connection, clientKeyPem)) : Optional.empty();
@@ -76,30 +83,35 @@ final class RemoteTransport implements AutoCloseable {
 
     /** The admin API, every call carrying the token. */
     AdminServiceGrpc.AdminServiceStub admin() {
-        AdminServiceGrpc.AdminServiceStub stub = AdminServiceGrpc.newStub(channel);
+        return stub(AdminServiceGrpc::newStub);
+    }
+
+    /** A stub of any service on the server's gRPC port, every call carrying the token. */
+    public <S extends AbstractStub<S>> S stub(Function<Channel, S> newStub) {
+        S stub = newStub.apply(channel);
         return token.isPresent() ? stub.withCallCredentials(new BearerToken(token.get())) : stub;
     }
 
     /** A REST request to {@code path} with the token. */
-    HttpRequest.Builder rest(String path, Duration timeout) {
+    public HttpRequest.Builder rest(String path, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restBase() + path)).timeout(timeout);
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         return request;
     }
 
-    HttpClient http() {
+    public HttpClient http() {
         return http;
     }
 
-    String restBase() {
+    public String restBase() {
         return connection.address().toString();
     }
 
-    String adminAddress() {
+    public String adminAddress() {
         return connection.address().getHost() + ":" + connection.adminPort();
     }
 
-    LoadTargets loadTargets() {
+    public LoadTargets loadTargets() {
         return new LoadTargets(restBase(), OptionalInt.of(connection.adminPort()), tls, token);
     }
 
