@@ -4,11 +4,14 @@ import dev.servedeck.core.batching.BatchingOptions;
 import dev.servedeck.core.loadgen.sweep.SweepPoint;
 import dev.servedeck.core.loadgen.sweep.SweepResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,8 @@ public final class BatchingTuner {
     private final Clock clock;
     private TuningListener listener = new TuningListener() { };
     private volatile boolean stopped;
+    private volatile boolean started;
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     public BatchingTuner(BatchingControl control, TuningLoad load, TuningGoal goal, TuningSpace space, Clock clock) {
         this.control = control;
@@ -65,12 +70,33 @@ public final class BatchingTuner {
         load.cancel();
     }
 
+    /** Stops, and waits (at most {@code wait}) until the parameters are restored: for a JVM that is exiting. */
+    public void stopAndAwait(Duration wait) {
+        stop();
+        if (started) {
+            try {
+                finished.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /**
      * Searches on the calling thread and restores the parameters it started from.
      *
      * @throws Exception when the parameters in force cannot be read (nothing was changed then)
      */
     public TuningResult run() throws Exception {
+        started = true;
+        try {
+            return search();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private TuningResult search() throws Exception {
         BatchingOptions original = control.current();
         Search search = new Search(original, clock.instant().plus(goal.budget()));
         TuningResult.Ending ending;
