@@ -32,7 +32,7 @@ class LoadGeneratorViewModelTest {
     @BeforeEach
     void setUp() {
         backend.state = ServerStatus.State.RUNNING;
-        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor());
+        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor(), new DirectExecutor());
     }
 
     /** The demo models, each with an AVAILABLE version 1 (the chooser offers them as the Predict page does). */
@@ -63,7 +63,7 @@ class LoadGeneratorViewModelTest {
         backend.signatures = List.of(new SignatureInfo("serving_default", "tensorflow/serving/predict",
                 List.of(new TensorInfo("x", "FLOAT", List.of(-1L, 1L), false)),
                 List.of(new TensorInfo("y", "FLOAT", List.of(-1L, 1L), false))));
-        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor());
+        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor(), new DirectExecutor());
         offerDemoTargets();
 
         assertThat(viewModel.chooser().modelProperty().get()).isEqualTo("half_plus_two");
