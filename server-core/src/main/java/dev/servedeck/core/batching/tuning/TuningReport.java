@@ -46,29 +46,36 @@ public final class TuningReport {
         }
         text.append(String.format(Locale.ROOT, "Restored               %s%n", result.restored()
                 ? "the parameters in force before the search" : "NO: restore them by hand (see the log)"));
-        text.append(proposal(result)).append(System.lineSeparator());
+        text.append(String.format(Locale.ROOT, "%-22s %s%n", "Proposal", proposal(result)));
+        if (result.proposesAChange()) {
+            text.append(BatchingParametersFile.print(result.proposal().get().options()));
+        }
         return text.toString();
     }
 
-    /** What the search proposes, in words, with the parameters as a batching parameters file when it changes any. */
+    /**
+     * What the search proposes, in one line: the step, what it measured, and the three parameters it tunes
+     * ({@code step 4, 1,666 rows/s at c4, p99 8.21 ms (5.01x the parameters in force): max_batch_size 16, ...}).
+     */
     public static String proposal(TuningResult result) {
         if (result.proposal().isEmpty()) {
-            return "Proposal               none: no step met the target at any concurrency (a looser target, or a "
-                    + "faster model or machine)";
+            return "none: no step met the target at any concurrency (a looser target, or a faster model or machine)";
         }
         TuningStep best = result.proposal().get();
         SweepPoint at = best.best().orElseThrow();
         String measured = String.format(Locale.ROOT, "%,.0f rows/s at c%d, p99 %.2f ms", at.rowsPerSecond(),
                 at.concurrency(), at.p99Micros() / 1000);
         if (!result.proposesAChange()) {
-            return "Proposal               keep the parameters in force (" + measured + "): no step beat them by "
+            return "keep the parameters in force (" + measured + "): no step beat them by "
                     + BatchingTuner.MARGIN_PERCENT + "%";
         }
         double baseline = result.steps().get(0).score();
-        return "Proposal               step " + best.number() + ", " + measured
+        BatchingOptions o = best.options();
+        return "step " + best.number() + ", " + measured
                 + (baseline > 0 ? String.format(Locale.ROOT, " (%.2fx the parameters in force)", best.score() / baseline)
                         : " (the parameters in force missed the target)")
-                + System.lineSeparator() + BatchingParametersFile.print(best.options()).strip();
+                + String.format(Locale.ROOT, ": max_batch_size %d, num_batch_threads %d, batch_timeout_micros %d",
+                        o.maxBatchSize(), o.numBatchThreads(), o.batchTimeoutMicros());
     }
 
     private static String ending(TuningResult result) {
