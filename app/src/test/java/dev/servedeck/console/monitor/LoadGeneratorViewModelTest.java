@@ -155,6 +155,45 @@ class LoadGeneratorViewModelTest {
     }
 
     @Test
+    void aSweepRunsEachLevelInTurnAndKeepsAPointPerLevel() throws Exception {
+        target("mlp", VersionOption.LATEST);
+        viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
+        viewModel.sweepLevelsProperty().set("1, 3");
+        viewModel.sweepSecondsProperty().set("1");
+
+        viewModel.startSweep();
+        assertThat(viewModel.sweepingProperty().get()).isTrue();
+        awaitFinished();
+
+        assertThat(backend.loadSpecs).extracting(spec -> spec.plan().concurrency()).containsExactly(1, 3);
+        assertThat(backend.loadSpecs).allSatisfy(spec -> {
+            assertThat(spec.plan().duration()).isEqualTo(java.time.Duration.ofSeconds(1));
+            assertThat(spec.plan().warmUp()).isEqualTo(LoadGeneratorViewModel.SWEEP_WARM_UP);
+            assertThat(spec.predictPath()).isEqualTo("/v1/models/mlp:predict");
+        });
+        var curve = viewModel.curveProperty().get();
+        assertThat(curve.points()).extracting(point -> point.concurrency()).containsExactly(1, 3);
+        assertThat(curve.points()).allSatisfy(point -> assertThat(point.result().ok()).isPositive());
+        assertThat(viewModel.sweepingProperty().get()).isFalse();
+        assertThat(viewModel.progressTextProperty().get()).startsWith("Swept 2 of 2 levels · best ");
+    }
+
+    @Test
+    void sweepLevelsMustBeConcurrenciesTheGeneratorAllows() {
+        target("mlp", VersionOption.LATEST);
+        viewModel.sweepLevelsProperty().set("1,2,x");
+        viewModel.startSweep();
+        assertThat(viewModel.errorProperty().get()).startsWith("Sweep levels are concurrencies from 1 to 256");
+
+        viewModel.sweepLevelsProperty().set("1,1000");
+        viewModel.startSweep();
+        assertThat(viewModel.errorProperty().get()).startsWith("Sweep levels are concurrencies from 1 to 256");
+        assertThat(backend.loadSpecs).isEmpty();
+        assertThat(viewModel.exportCurveCsv(java.nio.file.Path.of("unused.csv"))).isCompletedExceptionally();
+        assertThat(viewModel.curveNoticeProperty().get()).isEqualTo("Run a sweep first: there is no curve to export.");
+    }
+
+    @Test
     void progressComesFromOneEngineSnapshotPerTick() throws Exception {
         ScriptedLoadTarget target = ScriptedLoadTarget.allOk();
         target.hold = true;

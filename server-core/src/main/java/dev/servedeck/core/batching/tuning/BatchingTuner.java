@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>The search is a coordinate search with pruning, not the whole grid (5 x 3 x 5 steps of up to 7 levels would
  * take an hour): for {@code max_batch_size}, then {@code num_batch_threads}, then {@code batch_timeout_micros}, it
  * tries the grid's values moving away from the best so far, upwards first. A direction ends at the first value that
- * does not beat the best by {@value #MARGIN_PERCENT}% (throughput against one parameter rises to a peak and falls:
- * past a worse value, further values are worse still, and a smaller gain is this machine's noise); the downward
+ * does not beat the best ({@link #beats}: {@value #MARGIN_PERCENT}% more rows/s, or as many at a
+ * {@value #LATENCY_MARGIN_PERCENT}% lower p99; throughput against one parameter rises to a peak and falls: past a
+ * worse value, further values are worse still, and a smaller gain is this machine's noise); the downward
  * direction is tried only when going up gained nothing. The next parameter starts from the best found. Typically
  * 6-9 steps.
  *
@@ -38,6 +39,8 @@ public final class BatchingTuner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchingTuner.class);
     static final int MARGIN_PERCENT = 5;
+    /** As many rows/s (within the margin) at a p99 this much lower also wins: under a rate bound, throughput ties. */
+    static final int LATENCY_MARGIN_PERCENT = 10;
     private static final List<TunedParameter> ORDER = List.of(TunedParameter.MAX_BATCH_SIZE,
             TunedParameter.NUM_BATCH_THREADS, TunedParameter.BATCH_TIMEOUT_MICROS);
 
@@ -201,7 +204,7 @@ public final class BatchingTuner {
                         String.valueOf(refused.getMessage()));
                 return done(step);
             }
-            SweepResult climb = load.climb(point -> !goal.meets(point) || !clock.instant().isBefore(deadline),
+            SweepResult climb = load.climb(point -> goal.lastLevel(point) || !clock.instant().isBefore(deadline),
                     point -> listener.levelMeasured(number, point));
             Optional<SweepPoint> within = climb.points().stream().filter(goal::meets)
                     .max(Comparator.comparingDouble(SweepPoint::rowsPerSecond));
@@ -218,7 +221,11 @@ public final class BatchingTuner {
         }
     }
 
-    /** Better by the margin; anything within the target beats a best that never met it. */
+    /**
+     * Better by the margin: 5% more rows/s, or as many (within 5%) at a p99 10% lower (under a rate bound every step
+     * that holds the rate ties on throughput, and latency decides). Anything within the target beats a best that
+     * never met it.
+     */
     static boolean beats(TuningStep candidate, TuningStep best) {
         if (!candidate.withinTarget()) {
             return false;
@@ -226,6 +233,13 @@ public final class BatchingTuner {
         if (!best.withinTarget()) {
             return true;
         }
-        return candidate.score() > best.score() * (1 + MARGIN_PERCENT / 100.0);
+        double margin = MARGIN_PERCENT / 100.0;
+        if (candidate.score() > best.score() * (1 + margin)) {
+            return true;
+        }
+        double candidateP99 = candidate.best().orElseThrow().p99Micros();
+        double bestP99 = best.best().orElseThrow().p99Micros();
+        return candidate.score() >= best.score() * (1 - margin)
+                && candidateP99 < bestP99 * (1 - LATENCY_MARGIN_PERCENT / 100.0);
     }
 }

@@ -73,6 +73,16 @@ public record TuningGoal(Duration p99Target, List<Integer> levels, Duration perL
                 && point.p99Micros() <= p99Target.toNanos() / 1e3;
     }
 
+    /**
+     * Whether a step climbs no higher after this level: it missed the target. Except that under a rate bound a level
+     * that only fell behind the rate (requests unsent for want of a free connection, none failed) says nothing about
+     * the levels above it, which have more connections to hold the rate with.
+     */
+    public boolean lastLevel(SweepPoint point) {
+        boolean onlyBehindTheRate = maxRatePerSecond > 0 && point.result().failed() == 0 && point.result().unsent() > 0;
+        return !meets(point) && !onlyBehindTheRate;
+    }
+
     /** What every step climbs. */
     public SweepPlan sweepPlan() {
         LoadPlan level = maxRatePerSecond > 0 ? LoadPlan.openLoop(maxRatePerSecond, 1, perLevel)

@@ -67,7 +67,8 @@ public final class TuningReport {
                 at.concurrency(), at.p99Micros() / 1000);
         if (!result.proposesAChange()) {
             return "keep the parameters in force (" + measured + "): no step beat them by "
-                    + BatchingTuner.MARGIN_PERCENT + "%";
+                    + BatchingTuner.MARGIN_PERCENT + "% more rows/s, or as many at a "
+                    + BatchingTuner.LATENCY_MARGIN_PERCENT + "% lower p99";
         }
         double baseline = result.steps().get(0).score();
         BatchingOptions o = best.options();

@@ -131,6 +131,26 @@ class BatchingTunerSearchTest {
     }
 
     @Test
+    void asManyRowsAtAClearlyLowerP99AlsoWinsAsUnderARateBound() throws Exception {
+        TuningStep best = step(1000, 10);
+        assertThat(BatchingTuner.beats(step(1060, 10), best)).as("6% more rows/s").isTrue();
+        assertThat(BatchingTuner.beats(step(1040, 10), best)).as("4% more: noise").isFalse();
+        assertThat(BatchingTuner.beats(step(980, 8.5), best)).as("as many rows/s, p99 15% lower").isTrue();
+        assertThat(BatchingTuner.beats(step(1000, 9.5), best)).as("p99 5% lower: noise").isFalse();
+        assertThat(BatchingTuner.beats(step(900, 5), best)).as("10% fewer rows/s, however fast").isFalse();
+    }
+
+    private static TuningStep step(double rowsPerSecond, double p99Millis) {
+        var result = new dev.servedeck.core.loadgen.LoadResult("t",
+                dev.servedeck.core.loadgen.LoadPlan.closedLoop(8, Duration.ofSeconds(1)), 1, Duration.ofSeconds(1),
+                1000, 1000, 1000, 0, rowsPerSecond, rowsPerSecond, new dev.servedeck.core.loadgen.Latencies(1000, 1, 1,
+                        1, p99Millis * 1000, p99Millis * 1000, p99Millis * 1000), new java.util.TreeMap<>(),
+                new java.util.TreeMap<>(), false);
+        var point = new dev.servedeck.core.loadgen.sweep.SweepPoint(8, result);
+        return new TuningStep(1, START, "test", List.of(point), java.util.Optional.of(point), null);
+    }
+
+    @Test
     void aTargetNoStepMeetsGivesNoProposal() throws Exception {
         TuningResult result = tuner(TuningGoal.p99(Duration.ofMillis(1)).withBudget(Duration.ofDays(1))).run();
 
