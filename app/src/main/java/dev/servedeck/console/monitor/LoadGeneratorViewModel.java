@@ -229,14 +229,14 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         curve.set(result);
         progress.set(1);
         Optional<SweepPoint> best = result.points().stream().max(Comparator.comparingDouble(SweepPoint::requestsPerSecond));
-        progressText.set(String.format("Swept %d of %d levels%s%s", result.points().size(), result.plan().levels().size(),
-                best.map(point -> String.format(" · best %,.0f req/s at c%d (p99 %s)", point.requestsPerSecond(),
-                        point.concurrency(), millis(point.p99Micros()))).orElse(""),
-                result.cancelled() ? " · cancelled" : ""));
         long errors = result.points().stream().mapToLong(SweepPoint::errors).sum();
         if (errors > 0) {
             error.set(String.format("%,d requests failed or went unsent during the sweep", errors));
         }
+        progressText.set(String.format("Swept %d of %d levels%s%s", result.points().size(), result.plan().levels().size(),
+                best.map(point -> String.format(" · best %,.0f req/s at c%d (p99 %s)", point.requestsPerSecond(),
+                        point.concurrency(), millis(point.p99Micros()))).orElse(""),
+                result.cancelled() ? " · cancelled" : ""));
     }
 
     private Optional<List<Integer>> levels() {
@@ -367,10 +367,11 @@ public final class LoadGeneratorViewModel implements AutoCloseable {
         ok.set((int) result.ok());
         failed.set((int) result.failed());
         progress.set(total == 0 ? 1 : Math.min(1, (double) result.answered() / total));
+        showErrors(result.errors());
+        // The final line last: it tells a reader (and a test) that the run's outcome is all shown.
         progressText.set(String.format("Sent %,d of %,d · %,d ok · %,d failed · %,.0f req/s · p50 %s · p99 %s",
                 result.sent(), total, result.ok(), result.failed(), result.requestsPerSecond(),
                 millis(result.latency().p50Micros()), millis(result.latency().p99Micros())));
-        showErrors(result.errors());
         LOG.info("Load generator done: {} sent, {} ok, {} failed, {} req/s", result.sent(), result.ok(),
                 result.failed(), String.format("%.0f", result.requestsPerSecond()));
     }

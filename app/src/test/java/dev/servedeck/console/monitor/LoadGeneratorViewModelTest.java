@@ -108,10 +108,13 @@ class LoadGeneratorViewModelTest {
         assertThat(LoadRequestBody.predictBody(List.of())).isEqualTo("{\"instances\":[]}");
     }
 
-    /** The run ends on the engine's thread (the direct executor runs the UI update there): wait for it. */
+    /**
+     * The run ends on the engine's thread (the direct executor runs the UI update there): wait for it, and for its
+     * final line, which the page writes last (the operation is no longer busy a moment before its outcome is shown).
+     */
     private void awaitFinished() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (viewModel.runningProperty().get() && System.nanoTime() < deadline) {
+        while ((viewModel.runningProperty().get() || !finalLineShown()) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertThat(viewModel.runningProperty().get()).as("the run ended").isFalse();
@@ -120,6 +123,11 @@ class LoadGeneratorViewModelTest {
         while (!viewModel.progressTextProperty().get().startsWith("Sent ") && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
+    }
+
+    private boolean finalLineShown() {
+        String line = viewModel.progressTextProperty().get();
+        return line.startsWith("Sent ") || line.startsWith("Swept ");
     }
 
     @Test
