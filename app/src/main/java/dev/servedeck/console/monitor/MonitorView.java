@@ -53,6 +53,8 @@ public final class MonitorView {
             "latency (ms)", List.of(new PointsChart.Line("p50", ChartKind.SeriesRole.ACCENT, true),
                     new PointsChart.Line("p99", ChartKind.SeriesRole.DANGER, true)));
     private VBox curveCard;
+    /** The curve's own window: a sweep's result beside the live charts, which keep their places. */
+    private javafx.stage.Stage curveWindow;
     private boolean stale = true;
 
     @FXML private VBox root;
@@ -133,9 +135,6 @@ public final class MonitorView {
         });
 
         curveCard = curveCard(texts);
-        grid.add(curveCard, 0, 3, 2, 1);
-        grid.getRowConstraints().add(new javafx.scene.layout.RowConstraints());
-        showCurveCard(false);
 
         bindLoadGenerator();
         installShortcuts();
@@ -197,7 +196,7 @@ public final class MonitorView {
         return entry;
     }
 
-    /** The curve's card: hidden until a sweep has finished, then a fourth row across the page. */
+    /** The curve's card, shown in a window of its own when a sweep has finished. */
     private VBox curveCard(ResourceBundle texts) {
         Label title = new Label(texts.getString("monitor.curve.title"));
         title.getStyleClass().add(StyleClasses.MONITOR_CARD_TITLE);
@@ -216,7 +215,7 @@ public final class MonitorView {
         csv.setOnAction(event -> exportCurve("CSV", "csv", viewModel.load()::exportCurveCsv));
         Button hide = new Button(texts.getString("monitor.curve.close"));
         hide.setId("hideCurve");
-        hide.setOnAction(event -> showCurveCard(false));
+        hide.setOnAction(event -> curveWindow.hide());
         for (Button button : List.of(png, csv, hide)) {
             button.getStyleClass().addAll("flat", StyleClasses.MONITOR_EXPORT);
         }
@@ -231,20 +230,22 @@ public final class MonitorView {
         VBox.setVgrow(curve.viewer(), Priority.ALWAYS);
         VBox card = new VBox(header, curve.viewer());
         card.setId("curveCard");
-        card.getStyleClass().add(StyleClasses.MONITOR_CARD);
+        card.getStyleClass().addAll(StyleClasses.MONITOR_CARD, "sd-page");
         card.setMinSize(0, 0);
         return card;
     }
 
-    private void showCurveCard(boolean shown) {
-        curveCard.setVisible(shown);
-        curveCard.setManaged(shown);
-        var rows = grid.getRowConstraints();
-        for (int i = 0; i < 3; i++) {
-            rows.get(i).setPercentHeight(shown ? 22 : 33.33);
+    private void showCurveWindow() {
+        if (curveWindow == null) {
+            javafx.scene.Scene scene = new javafx.scene.Scene(curveCard, 1000, 560);
+            scene.getStylesheets().addAll(root.getScene().getStylesheets());
+            curveWindow = new javafx.stage.Stage();
+            curveWindow.setTitle(Messages.bundle().getString("monitor.curve.title"));
+            curveWindow.initOwner(root.getScene().getWindow());
+            curveWindow.setScene(scene);
         }
-        rows.get(3).setPercentHeight(shown ? 34 : 0);
-        rows.get(3).setMinHeight(shown ? 150 : 0);
+        curveWindow.show();
+        curveWindow.toFront();
     }
 
     /** Draws a finished sweep: a p50 and a p99 point per level at its req/s. */
@@ -257,7 +258,9 @@ public final class MonitorView {
             curve.add(0, point.requestsPerSecond(), point.p50Micros() / 1000, "c" + point.concurrency());
             curve.add(1, point.requestsPerSecond(), point.p99Micros() / 1000, "c" + point.concurrency());
         }
-        showCurveCard(true);
+        if (root.getScene() != null) {
+            showCurveWindow();
+        }
     }
 
     private void exportCurve(String kind, String extension,
@@ -270,7 +273,7 @@ public final class MonitorView {
             chooser.setInitialDirectory(directory);
         }
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(kind, "*." + extension));
-        File file = chooser.showSaveDialog(root.getScene().getWindow());
+        File file = chooser.showSaveDialog(curveWindow);
         if (file != null) {
             export.apply(file.toPath());
         }

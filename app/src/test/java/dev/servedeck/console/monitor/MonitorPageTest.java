@@ -96,7 +96,7 @@ class MonitorPageTest extends DemoConsoleTest {
         robot.clickOn("#nav-monitor");
         waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#body").queryAs(TextArea.class).getText()
                 .equals("{\"instances\":[[1.0],[2.0],[5.0]]}"));
-        assertThat(robot.lookup("#curveCard").query().isVisible()).isFalse();
+        assertThat(robot.lookup("#curveCard").tryQuery()).as("no curve before a sweep").isEmpty();
 
         robot.doubleClickOn("#sweepLevels").eraseText(20).write("1,2,4");
         robot.doubleClickOn("#sweepSeconds").write("1");
@@ -107,7 +107,9 @@ class MonitorPageTest extends DemoConsoleTest {
         waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#loadProgressText").queryAs(Label.class).getText()
                 .startsWith("Swept 3 of 3 levels · best "));
 
-        assertThat(robot.lookup("#curveCard").query().isVisible()).isTrue();
+        // the curve opens in a window of its own
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#curveCard").tryQuery()
+                .map(card -> card.getScene().getWindow().isShowing()).orElse(false));
         fx(() -> {
             XYSeriesCollection curve = (XYSeriesCollection) viewer("chart-curve").getChart().getXYPlot().getDataset();
             assertThat(curve.getSeriesCount()).isEqualTo(2);
@@ -129,7 +131,7 @@ class MonitorPageTest extends DemoConsoleTest {
             }
             return true;
         });
-        asyncFx(() -> Screenshots.save(console.scene(), "monitor-sweep")).get();
+        asyncFx(() -> Screenshots.save(robot.lookup("#curveCard").query().getScene(), "monitor-sweep-curve")).get();
 
         LoadGeneratorViewModel load = console.composition().monitor().load();
         Path csv = exports.resolve("sweep.csv");
