@@ -5,6 +5,7 @@ import static org.testfx.util.WaitForAsyncUtils.asyncFx;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
 import dev.servedeck.console.testing.DemoConsoleTest;
+import dev.servedeck.console.testing.Screenshots;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
