@@ -20,6 +20,8 @@ import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.models.ModelsView;
 import dev.servedeck.console.models.ModelsViewModel;
 import dev.servedeck.console.batching.BatchingView;
+import dev.servedeck.console.batching.FindParametersView;
+import dev.servedeck.console.batching.FindParametersViewModel;
 import dev.servedeck.console.batching.BatchingViewModel;
 import dev.servedeck.console.predict.PredictView;
 import dev.servedeck.console.predict.PredictViewModel;
@@ -123,7 +125,7 @@ public final class ConsoleComposition implements AutoCloseable {
                 () -> new MainWindowView(loaderRef::get, server, preferences, themeSwitch));
         controllers.put(ServerView.class, () -> new ServerView(server));
         registerModelsPage(controllers, ui, clock);
-        registerBatchingPage(controllers, ui, clock);
+        registerBatchingPage(controllers, ui, clock, loaderRef);
         registerPredictPage(controllers, ui, clock);
         registerMonitorPage(controllers, ui, clock);
         registerLogsPage(controllers, ui, clock);
@@ -144,11 +146,26 @@ public final class ConsoleComposition implements AutoCloseable {
 
     // ---- Batching page ----
 
-    private void registerBatchingPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock) {
+    private FindParametersViewModel findParameters;
+
+    /** The Batching page's "Find parameters" (tests drive it). */
+    public FindParametersViewModel findParameters() {
+        return findParameters;
+    }
+
+    private void registerBatchingPage(Map<Class<?>, Supplier<?>> controllers, Executor ui, Clock clock,
+            AtomicReference<ViewLoader> loaderRef) {
         BatchingViewModel viewModel = new BatchingViewModel(backend, ui);
-        controllers.put(BatchingView.class, () -> new BatchingView(viewModel));
+        FindParametersViewModel find = new FindParametersViewModel(backend, ui, clock);
+        findParameters = find;
+        closeables.add(find);
+        controllers.put(FindParametersView.class, () -> new FindParametersView(find));
+        controllers.put(BatchingView.class, () -> new BatchingView(viewModel,
+                () -> loaderRef.get().load(Fxml.FIND_PARAMETERS).root()));
         // The live batching numbers and the parameters in force, once a second (cheap snapshot reads).
         closeables.add(refresh.everyOnFx(Duration.ofSeconds(1), viewModel::refresh));
+        // The tuner's level running: one engine snapshot per tick, as the Monitor's load generator.
+        closeables.add(refresh.everyOnFx(Duration.ofMillis(500), find::refreshProgress));
     }
 
 

@@ -71,10 +71,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule onlyTheGrpcPackageUsesGrpc = noClasses()
             .that().resideOutsideOfPackages("dev.servedeck.core.grpc..", "dev.servedeck.proto..",
-                    "dev.servedeck.core.loadgen.grpc..")
+                    "dev.servedeck.core.loadgen.grpc..", "dev.servedeck.core.batching.tuning.admin..")
             .should().dependOnClassesThat().resideInAPackage("io.grpc..")
-            .because("one third-party library per package: grpc-java is the gRPC front end's and the load engine's "
-                    + "gRPC client's (generated stubs aside)");
+            .because("one third-party library per package: grpc-java is the gRPC front end's, the load engine's "
+                    + "gRPC client's and the batching tuner's admin API client's (generated stubs aside)");
 
     @ArchTest
     static final ArchRule grpcReachesModelsOnlyThroughTheCore = noClasses()

@@ -11,6 +11,7 @@ public enum Fxml {
     MODELS("models.fxml"),
 
     BATCHING("batching.fxml"),
+    FIND_PARAMETERS("find-parameters.fxml"),
 
     PREDICT("predict.fxml"),
 

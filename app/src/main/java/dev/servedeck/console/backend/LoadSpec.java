@@ -48,6 +48,11 @@ public record LoadSpec(String model, VersionChoice version, String body, Api api
         }
     }
 
+    /** The same load with another plan (a sweep's level, a tuning step's level). */
+    public LoadSpec withPlan(LoadPlan other) {
+        return new LoadSpec(model, version, body, api, other);
+    }
+
     /** The REST path of the Predict call, e.g. {@code /v1/models/mlp/versions/1:predict}. */
     public String predictPath() {
         return "/v1/models/" + model + version.restPath() + ":predict";

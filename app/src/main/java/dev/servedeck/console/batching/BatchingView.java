@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.ResourceBundle;
+import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
+import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -20,6 +22,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.stage.FileChooser;
+import javafx.stage.Stage;
 
 /**
  * The Batching page: binds the form to {@link BatchingViewModel} and asks the operator for files; the
@@ -31,6 +34,9 @@ public final class BatchingView {
     private static final KeyCombination REVERT = new KeyCodeCombination(KeyCode.ESCAPE);
 
     private final BatchingViewModel viewModel;
+    /** Builds the "Find parameters" window's content (once: the window is kept and shown again). */
+    private final Supplier<Parent> findParametersContent;
+    private Stage findParametersWindow;
     private File lastFolder;
 
     @FXML private ScrollPane root;
@@ -62,9 +68,11 @@ public final class BatchingView {
     @FXML private Button save;
     @FXML private ProgressIndicator busy;
     @FXML private Label dirty;
+    @FXML private Button findParameters;
 
-    public BatchingView(BatchingViewModel viewModel) {
+    public BatchingView(BatchingViewModel viewModel, Supplier<Parent> findParametersContent) {
         this.viewModel = viewModel;
+        this.findParametersContent = findParametersContent;
     }
 
     @FXML
@@ -126,11 +134,30 @@ public final class BatchingView {
         revert.setOnAction(event -> viewModel.revert());
         load.setOnAction(event -> chooseFileToLoad());
         save.setOnAction(event -> chooseFileToSave());
+        findParameters.disableProperty().bind(readOnly);
+        findParameters.setOnAction(event -> showFindParameters());
 
         new PageShortcuts()
                 .on(APPLY, viewModel::apply)
                 .on(REVERT, () -> viewModel.canRevertProperty().get(), viewModel::revert)
                 .attachTo(root);
+    }
+
+    /**
+     * A window of its own beside the page: a search takes minutes, and the operator may watch the Monitor meanwhile.
+     * Closing it hides it; the search goes on until it ends or is stopped.
+     */
+    private void showFindParameters() {
+        if (findParametersWindow == null) {
+            Scene scene = new Scene(findParametersContent.get(), 1000, 720);
+            scene.getStylesheets().addAll(root.getScene().getStylesheets());
+            findParametersWindow = new Stage();
+            findParametersWindow.setTitle(Messages.bundle().getString("batching.find.title"));
+            findParametersWindow.initOwner(window());
+            findParametersWindow.setScene(scene);
+        }
+        findParametersWindow.show();
+        findParametersWindow.toFront();
     }
 
     private static void hideWhenEmpty(Label label) {

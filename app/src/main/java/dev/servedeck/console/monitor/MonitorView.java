@@ -48,6 +48,13 @@ public final class MonitorView {
 
     private final MonitorViewModel viewModel;
     private final Map<ChartKind, LiveChart> charts = new EnumMap<>(ChartKind.class);
+    /** A sweep's latency-throughput curve: x req/s, y p50 and p99 in ms, a point per level labelled c1, c2 ... */
+    private final PointsChart curve = new PointsChart("Latency-throughput curve", "requests per second",
+            "latency (ms)", List.of(new PointsChart.Line("p50", ChartKind.SeriesRole.ACCENT, true),
+                    new PointsChart.Line("p99", ChartKind.SeriesRole.DANGER, true)));
+    private VBox curveCard;
+    /** The curve's own window: a sweep's result beside the live charts, which keep their places. */
+    private javafx.stage.Stage curveWindow;
     private boolean stale = true;
 
     @FXML private VBox root;
@@ -69,6 +76,9 @@ public final class MonitorView {
     @FXML private Button startLoad;
     @FXML private Button stopLoad;
     @FXML private Button resetBody;
+    @FXML private Button startSweep;
+    @FXML private TextField sweepLevels;
+    @FXML private TextField sweepSeconds;
     @FXML private ProgressBar loadProgress;
     @FXML private Label loadProgressText;
     @FXML private Label loadError;
@@ -123,6 +133,8 @@ public final class MonitorView {
             return charts.get(kind).png(viewModel.scopeProperty().get().label() + " · "
                     + viewModel.windowProperty().get().toString().toLowerCase(), EXPORT_WIDTH, EXPORT_HEIGHT);
         });
+
+        curveCard = curveCard(texts);
 
         bindLoadGenerator();
         installShortcuts();
@@ -184,8 +196,98 @@ public final class MonitorView {
         return entry;
     }
 
+    /** The curve's card, shown in a window of its own when a sweep has finished. */
+    private VBox curveCard(ResourceBundle texts) {
+        Label title = new Label(texts.getString("monitor.curve.title"));
+        title.getStyleClass().add(StyleClasses.MONITOR_CARD_TITLE);
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        Label notice = new Label();
+        notice.setId("curveNotice");
+        notice.getStyleClass().add(StyleClasses.MONITOR_READOUT);
+        notice.textProperty().bind(viewModel.load().curveNoticeProperty());
+        Button png = new Button(texts.getString("monitor.curve.exportPng"));
+        png.setId("exportCurvePng");
+        png.setTooltip(new Tooltip(texts.getString("monitor.curve.exportPng.tooltip")));
+        png.setOnAction(event -> exportCurve("PNG image", "png", viewModel.load()::exportCurvePng));
+        Button csv = new Button(texts.getString("monitor.curve.exportCsv"));
+        csv.setId("exportCurveCsv");
+        csv.setTooltip(new Tooltip(texts.getString("monitor.curve.exportCsv.tooltip")));
+        csv.setOnAction(event -> exportCurve("CSV", "csv", viewModel.load()::exportCurveCsv));
+        Button hide = new Button(texts.getString("monitor.curve.close"));
+        hide.setId("hideCurve");
+        hide.setOnAction(event -> curveWindow.hide());
+        for (Button button : List.of(png, csv, hide)) {
+            button.getStyleClass().addAll("flat", StyleClasses.MONITOR_EXPORT);
+        }
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(8, title, legendEntry(new ChartKind.Series("p50", ChartKind.SeriesRole.ACCENT, s -> 0)),
+                legendEntry(new ChartKind.Series("p99", ChartKind.SeriesRole.DANGER, s -> 0)), spacer, notice, png, csv,
+                hide);
+        header.getStyleClass().add(StyleClasses.MONITOR_CARD_HEADER);
+        header.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        curve.viewer().setId("chart-curve");
+        VBox.setVgrow(curve.viewer(), Priority.ALWAYS);
+        VBox card = new VBox(header, curve.viewer());
+        card.setId("curveCard");
+        card.getStyleClass().addAll(StyleClasses.MONITOR_CARD, "sd-page");
+        card.setMinSize(0, 0);
+        return card;
+    }
+
+    private void showCurveWindow() {
+        if (curveWindow == null) {
+            javafx.scene.Scene scene = new javafx.scene.Scene(curveCard, 1000, 560);
+            scene.getStylesheets().addAll(root.getScene().getStylesheets());
+            curveWindow = new javafx.stage.Stage();
+            curveWindow.setTitle(Messages.bundle().getString("monitor.curve.title"));
+            curveWindow.initOwner(root.getScene().getWindow());
+            curveWindow.setScene(scene);
+        }
+        curveWindow.show();
+        curveWindow.toFront();
+    }
+
+    /** Draws a finished sweep: a p50 and a p99 point per level at its req/s. */
+    private void drawCurve(dev.servedeck.core.loadgen.sweep.SweepResult result) {
+        curve.clear();
+        if (result == null) {
+            return;
+        }
+        for (var point : result.points()) {
+            curve.add(0, point.requestsPerSecond(), point.p50Micros() / 1000, "c" + point.concurrency());
+            curve.add(1, point.requestsPerSecond(), point.p99Micros() / 1000, "c" + point.concurrency());
+        }
+        if (root.getScene() != null) {
+            showCurveWindow();
+        }
+    }
+
+    private void exportCurve(String kind, String extension,
+            java.util.function.Function<java.nio.file.Path, ?> export) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export the latency-throughput curve as " + kind);
+        chooser.setInitialFileName("servedeck-sweep." + extension);
+        File directory = viewModel.exportDirectory().toFile();
+        if (directory.isDirectory()) {
+            chooser.setInitialDirectory(directory);
+        }
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(kind, "*." + extension));
+        File file = chooser.showSaveDialog(curveWindow);
+        if (file != null) {
+            export.apply(file.toPath());
+        }
+    }
+
     private void bindLoadGenerator() {
         LoadGeneratorViewModel load = viewModel.load();
+        sweepLevels.textProperty().bindBidirectional(load.sweepLevelsProperty());
+        sweepSeconds.textProperty().bindBidirectional(load.sweepSecondsProperty());
+        startSweep.disableProperty().bind(load.runningProperty());
+        startSweep.setOnAction(event -> load.startSweep());
+        load.curveProperty().addListener((obs, old, now) -> drawCurve(now));
+        load.setCurveRenderer(() -> curve.png(load.curveProperty().get() == null ? ""
+                : load.curveProperty().get().target(), EXPORT_WIDTH, EXPORT_HEIGHT));
         SignatureChooserControls.bind(load.chooser(), loadModel, loadVersion, loadSignature);
         requests.textProperty().bindBidirectional(load.requestsProperty());
         concurrency.textProperty().bindBidirectional(load.concurrencyProperty());
@@ -280,6 +382,7 @@ public final class MonitorView {
     private void applyTheme() {
         ChartPalette colours = ChartPalette.from(palette);
         charts.values().forEach(chart -> chart.applyTheme(colours));
+        curve.applyTheme(colours);
     }
 
     private void export(ChartKind kind) {

@@ -109,7 +109,7 @@ public final class MonitorViewModel implements AutoCloseable {
         this.work = work;
         this.clock = clock;
         this.composedNanos = composedNanos;
-        this.load = new LoadGeneratorViewModel(backend, ui);
+        this.load = new LoadGeneratorViewModel(backend, ui, work);
         for (ChartKind kind : ChartKind.values()) {
             readouts.put(kind, new ReadOnlyStringWrapper("–"));
         }

@@ -32,7 +32,7 @@ class LoadGeneratorViewModelTest {
     @BeforeEach
     void setUp() {
         backend.state = ServerStatus.State.RUNNING;
-        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor());
+        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor(), new DirectExecutor());
     }
 
     /** The demo models, each with an AVAILABLE version 1 (the chooser offers them as the Predict page does). */
@@ -63,7 +63,7 @@ class LoadGeneratorViewModelTest {
         backend.signatures = List.of(new SignatureInfo("serving_default", "tensorflow/serving/predict",
                 List.of(new TensorInfo("x", "FLOAT", List.of(-1L, 1L), false)),
                 List.of(new TensorInfo("y", "FLOAT", List.of(-1L, 1L), false))));
-        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor());
+        viewModel = new LoadGeneratorViewModel(backend, new DirectExecutor(), new DirectExecutor());
         offerDemoTargets();
 
         assertThat(viewModel.chooser().modelProperty().get()).isEqualTo("half_plus_two");
@@ -108,18 +108,21 @@ class LoadGeneratorViewModelTest {
         assertThat(LoadRequestBody.predictBody(List.of())).isEqualTo("{\"instances\":[]}");
     }
 
-    /** The run ends on the engine's thread (the direct executor runs the UI update there): wait for it. */
+    /**
+     * The run ends on the engine's thread (the direct executor runs the UI update there): wait for it, and for its
+     * final line, which the page writes last (the operation is no longer busy a moment before its outcome is shown).
+     */
     private void awaitFinished() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (viewModel.runningProperty().get() && System.nanoTime() < deadline) {
+        while ((viewModel.runningProperty().get() || !finalLineShown()) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertThat(viewModel.runningProperty().get()).as("the run ended").isFalse();
-        // The operation stops being busy just before its result is shown, on the engine's thread here: wait for
-        // the final line too, or the assertions below race it.
-        while (!viewModel.progressTextProperty().get().startsWith("Sent ") && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+    }
+
+    private boolean finalLineShown() {
+        String line = viewModel.progressTextProperty().get();
+        return line.startsWith("Sent ") || line.startsWith("Swept ");
     }
 
     @Test
@@ -152,6 +155,45 @@ class LoadGeneratorViewModelTest {
         assertThat(viewModel.progressProperty().get()).isEqualTo(1.0);
         assertThat(viewModel.progressTextProperty().get()).startsWith("Sent 100 of 100 · 88 ok · 12 failed");
         assertThat(viewModel.errorProperty().get()).isEqualTo("Errors by status: 400: 10, connect failed: 2");
+    }
+
+    @Test
+    void aSweepRunsEachLevelInTurnAndKeepsAPointPerLevel() throws Exception {
+        target("mlp", VersionOption.LATEST);
+        viewModel.bodyProperty().set("{\"instances\":[[1.0]]}");
+        viewModel.sweepLevelsProperty().set("1, 3");
+        viewModel.sweepSecondsProperty().set("1");
+
+        viewModel.startSweep();
+        assertThat(viewModel.sweepingProperty().get()).isTrue();
+        awaitFinished();
+
+        assertThat(backend.loadSpecs).extracting(spec -> spec.plan().concurrency()).containsExactly(1, 3);
+        assertThat(backend.loadSpecs).allSatisfy(spec -> {
+            assertThat(spec.plan().duration()).isEqualTo(java.time.Duration.ofSeconds(1));
+            assertThat(spec.plan().warmUp()).isEqualTo(LoadGeneratorViewModel.SWEEP_WARM_UP);
+            assertThat(spec.predictPath()).isEqualTo("/v1/models/mlp:predict");
+        });
+        var curve = viewModel.curveProperty().get();
+        assertThat(curve.points()).extracting(point -> point.concurrency()).containsExactly(1, 3);
+        assertThat(curve.points()).allSatisfy(point -> assertThat(point.result().ok()).isPositive());
+        assertThat(viewModel.sweepingProperty().get()).isFalse();
+        assertThat(viewModel.progressTextProperty().get()).startsWith("Swept 2 of 2 levels · best ");
+    }
+
+    @Test
+    void sweepLevelsMustBeConcurrenciesTheGeneratorAllows() {
+        target("mlp", VersionOption.LATEST);
+        viewModel.sweepLevelsProperty().set("1,2,x");
+        viewModel.startSweep();
+        assertThat(viewModel.errorProperty().get()).startsWith("Sweep levels are concurrencies from 1 to 256");
+
+        viewModel.sweepLevelsProperty().set("1,1000");
+        viewModel.startSweep();
+        assertThat(viewModel.errorProperty().get()).startsWith("Sweep levels are concurrencies from 1 to 256");
+        assertThat(backend.loadSpecs).isEmpty();
+        assertThat(viewModel.exportCurveCsv(java.nio.file.Path.of("unused.csv"))).isCompletedExceptionally();
+        assertThat(viewModel.curveNoticeProperty().get()).isEqualTo("Run a sweep first: there is no curve to export.");
     }
 
     @Test

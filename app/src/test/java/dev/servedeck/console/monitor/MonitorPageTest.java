@@ -5,10 +5,12 @@ import static org.testfx.util.WaitForAsyncUtils.asyncFx;
 import static org.testfx.util.WaitForAsyncUtils.waitFor;
 
 import dev.servedeck.console.testing.DemoConsoleTest;
+import dev.servedeck.console.testing.Screenshots;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -16,6 +18,7 @@ import javafx.scene.control.TextArea;
 import javax.imageio.ImageIO;
 import org.jfree.chart.fx.ChartViewer;
 import org.jfree.data.time.TimeSeriesCollection;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -85,6 +88,86 @@ class MonitorPageTest extends DemoConsoleTest {
         assertThat(new Color(image.getRGB(2, 2))).isEqualTo(Color.WHITE); // the light theme's background
         waitFor(5, TimeUnit.SECONDS, () -> robot.lookup(".sd-monitor-notice").queryAs(Label.class).getText()
                 .equals("Saved the throughput chart to " + png));
+    }
+
+    @Test
+    void aConcurrencySweepDrawsACurveWithAPointPerLevelAndExportsIt(FxRobot robot, @TempDir Path exports)
+            throws Exception {
+        console.startServer();
+        robot.clickOn("#nav-monitor");
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#body").queryAs(TextArea.class).getText()
+                .equals("{\"instances\":[[1.0],[2.0],[5.0]]}"));
+        assertThat(robot.lookup("#curveCard").tryQuery()).as("no curve before a sweep").isEmpty();
+
+        robot.doubleClickOn("#sweepLevels").eraseText(20).write("1,2,4");
+        robot.doubleClickOn("#sweepSeconds").write("1");
+        robot.clickOn("#startSweep");
+        // live: the level running and its numbers, from one snapshot per tick
+        waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#loadProgressText").queryAs(Label.class).getText()
+                .matches("Sweep c\\d \\(level \\d of 3\\): measuring .* req/s now .*"));
+        waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#loadProgressText").queryAs(Label.class).getText()
+                .startsWith("Swept 3 of 3 levels · best "));
+
+        // the curve opens in a window of its own
+        waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#curveCard").tryQuery()
+                .map(card -> card.getScene().getWindow().isShowing()).orElse(false));
+        fx(() -> {
+            XYSeriesCollection curve = (XYSeriesCollection) viewer("chart-curve").getChart().getXYPlot().getDataset();
+            assertThat(curve.getSeriesCount()).isEqualTo(2);
+            for (int line = 0; line < 2; line++) {
+                assertThat(curve.getSeries(line).getItemCount()).isEqualTo(3);
+                for (int item = 0; item < 3; item++) {
+                    assertThat(curve.getXValue(line, item)).as("req/s").isPositive();
+                    assertThat(curve.getYValue(line, item)).as("ms").isPositive();
+                }
+            }
+            assertThat(curve.getSeries(0).getKey()).isEqualTo("p50");
+            assertThat(curve.getSeries(1).getKey()).isEqualTo("p99");
+            var labels = viewer("chart-curve").getChart().getXYPlot().getRenderer();
+            assertThat(List.of(0, 1, 2)).extracting(item -> labels.getItemLabelGenerator(1, item)
+                    .generateLabel(curve, 1, item)).containsExactly("c1", "c2", "c4");
+            for (int item = 0; item < 3; item++) {
+                assertThat(curve.getYValue(1, item)).as("p99 over p50").isGreaterThanOrEqualTo(curve.getYValue(0, item));
+                assertThat(curve.getXValue(1, item)).isEqualTo(curve.getXValue(0, item));
+            }
+            return true;
+        });
+        asyncFx(() -> Screenshots.save(robot.lookup("#curveCard").query().getScene(), "monitor-sweep-curve")).get();
+
+        LoadGeneratorViewModel load = console.composition().monitor().load();
+        Path csv = exports.resolve("sweep.csv");
+        asyncFx(() -> load.exportCurveCsv(csv)).get().get(10, TimeUnit.SECONDS);
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(0)).startsWith("concurrency,requests_per_second,rows_per_second,p50_ms,p90_ms,p99_ms");
+        assertThat(rows.subList(1, 4)).extracting(row -> row.split(",")[0]).containsExactly("1", "2", "4");
+        assertThat(rows.subList(1, 4)).allSatisfy(row -> assertThat(Double.parseDouble(row.split(",")[1])).isPositive());
+        waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#curveNotice").queryAs(Label.class).getText()
+                .equals("Saved the sweep's points to " + csv));
+
+        Path png = exports.resolve("sweep.png");
+        asyncFx(() -> load.exportCurvePng(png)).get().get(10, TimeUnit.SECONDS);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(MonitorView.EXPORT_WIDTH);
+        assertThat(image.getHeight()).isEqualTo(MonitorView.EXPORT_HEIGHT);
+    }
+
+    @Test
+    void aSweepCanBeCancelledAtAnyTime(FxRobot robot) throws Exception {
+        console.startServer();
+        robot.clickOn("#nav-monitor");
+        waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#body").queryAs(TextArea.class).getText().isEmpty());
+        robot.doubleClickOn("#sweepSeconds").write("60");
+        robot.clickOn("#startSweep");
+        waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#loadProgressText").queryAs(Label.class).getText()
+                .startsWith("Sweep c1 (level 1 of 7): measuring"));
+
+        robot.clickOn("#stopLoad");
+
+        waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#loadProgressText").queryAs(Label.class).getText()
+                .startsWith("Swept 1 of 7 levels"));
+        assertThat(robot.lookup("#loadProgressText").queryAs(Label.class).getText()).endsWith("· cancelled");
+        assertThat(console.composition().monitor().load().runningProperty().get()).isFalse();
     }
 
     @Test

@@ -54,7 +54,7 @@ class OpenInferenceLoadGeneratorTest {
 
     @BeforeEach
     void open() throws Exception {
-        viewModel = onUi(() -> new LoadGeneratorViewModel(backend, ui));
+        viewModel = onUi(() -> new LoadGeneratorViewModel(backend, ui, ui));
         awaitOnUi(() -> viewModel.chooser().signatureProperty().get() != null);
     }
 

@@ -53,6 +53,11 @@ public record LoadPlan(int concurrency, double ratePerSecond, Duration duration,
         return new LoadPlan(concurrency, ratePerSecond, duration, 0, Duration.ZERO, DEFAULT_TIMEOUT);
     }
 
+    /** The same plan at another concurrency (a sweep's levels). */
+    public LoadPlan withConcurrency(int connections) {
+        return new LoadPlan(connections, ratePerSecond, duration, requests, warmUp, timeout);
+    }
+
     public LoadPlan withRequests(long count) {
         return new LoadPlan(concurrency, ratePerSecond, null, count, warmUp, timeout);
     }

@@ -1,5 +1,6 @@
 package dev.servedeck.core.loadgen;
 
+import dev.servedeck.core.ServerCore;
 import dev.servedeck.core.ServerCoreOptions;
 import dev.servedeck.core.config.ModelServerConfigFile;
 import dev.servedeck.core.grpc.GrpcOptions;
@@ -22,16 +23,25 @@ public final class HalfPlusTwoServer implements AutoCloseable {
 
     /** With options changed first, e.g. a token file. */
     public HalfPlusTwoServer(UnaryOperator<ModelServerOptions> customize) {
+        this(core -> core, customize);
+    }
+
+    /** With the core's options changed too, e.g. batching on. */
+    public HalfPlusTwoServer(UnaryOperator<ServerCoreOptions> core, UnaryOperator<ModelServerOptions> customize) {
         String config = """
                 model_config_list {
                   config { name: "half_plus_two" base_path: "%s" }
                 }
                 """.formatted(TfServingTestData.model("saved_model_half_plus_two_cpu"));
-        server = ModelServer.start(customize.apply(new ModelServerOptions(ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO),
+        server = ModelServer.start(customize.apply(new ModelServerOptions(core.apply(ServerCoreOptions.defaults().withFileSystemPollWait(Duration.ZERO)),
                         Optional.of(new RestOptions("127.0.0.1", 0, 2, Duration.ofSeconds(30), false, 1 << 20)),
                         Optional.of(GrpcOptions.defaults().withPort(0).withMaxThreads(4)), Optional.empty(),
                         Duration.ZERO)),
                 ModelServerConfigFile.parse(config, "test config"));
+    }
+
+    public ServerCore core() {
+        return server.core();
     }
 
     public int restPort() {

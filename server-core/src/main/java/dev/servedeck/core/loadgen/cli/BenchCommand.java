@@ -4,36 +4,31 @@ import dev.servedeck.core.loadgen.DurationText;
 import dev.servedeck.core.loadgen.LoadPlan;
 import dev.servedeck.core.loadgen.LoadResult;
 import dev.servedeck.core.loadgen.LoadRun;
-import dev.servedeck.core.loadgen.LoadTarget;
-import dev.servedeck.core.loadgen.body.BinaryInferBody;
-import dev.servedeck.core.loadgen.body.JsonInferRequest;
-import dev.servedeck.core.loadgen.body.JsonPredictRequest;
-import dev.servedeck.core.loadgen.body.PredictBodyRows;
-import dev.servedeck.core.loadgen.body.RestSignatures;
-import dev.servedeck.core.loadgen.grpc.GrpcEndpoint;
-import dev.servedeck.core.loadgen.grpc.GrpcLoadTarget;
+import dev.servedeck.core.loadgen.LoadRunner;
 import dev.servedeck.core.loadgen.report.LoadResultJson;
 import dev.servedeck.core.loadgen.report.LoadResultTable;
-import dev.servedeck.core.loadgen.rest.RestLoadTarget;
-import dev.servedeck.core.signature.LoadRequestBody;
-import dev.servedeck.core.signature.SignatureInfo;
-import dev.servedeck.core.signature.Signatures;
-import dev.servedeck.core.tls.ClientTls;
+import dev.servedeck.core.loadgen.report.SweepCsv;
+import dev.servedeck.core.loadgen.report.SweepJson;
+import dev.servedeck.core.loadgen.report.SweepTable;
+import dev.servedeck.core.loadgen.sweep.ConcurrencySweep;
+import dev.servedeck.core.loadgen.sweep.SweepPlan;
+import dev.servedeck.core.loadgen.sweep.SweepResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -113,21 +108,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "A request without an answer after this long counts as 'timeout' (default ${DEFAULT-VALUE}).")
     private Duration timeout;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token (see the server's --auth_tokens_file).")
-    private String token;
+    @Mixin
+    private ClientOptions client;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "Reads the bearer token from a file.")
-    private Path tokenFile;
-
-    @Option(names = "--cacert", paramLabel = "PEM",
-            description = "Trust the certificates in this PEM file (TLS: https:// URLs, or gRPC with --tls).")
-    private Path caCertificate;
-
-    @Option(names = "--insecure", description = "TLS without checking the server's certificate.")
-    private boolean insecure;
-
-    @Option(names = "--tls", description = "gRPC over TLS (implied by --cacert or --insecure).")
-    private boolean grpcTls;
+    @Option(names = "--sweep", arity = "0..1", paramLabel = "LEVELS", fallbackValue = "1,2,4,8,16,32,64",
+            description = "Runs the load at each of these concurrency levels in turn (default 1,2,4,8,16,32,64), "
+                    + "each for --duration or --requests, and prints one row per level (-c is then ignored).")
+    private String sweep;
 
     @Option(names = "--threads", defaultValue = "2", description = "REST: event loop threads (default ${DEFAULT-VALUE}).")
     private int threads;
@@ -138,6 +125,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON ('-' for stdout).")
     private String json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "With --sweep: also write a row per level as CSV.")
+    private Path csv;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress lines while running.")
     private boolean quiet;
@@ -158,24 +148,37 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LoadPlan plan = plan();
-        String bearer = bearerToken();
-        ClientTls tls = tls();
-        LoadTarget target = protocol.url != null ? restTarget(bearer, tls) : grpcTarget(bearer, tls);
-        LoadRun run = LoadRun.start(target, plan);
-        LoadResult result = await(run, err);
+        LoadRunner runner = runner(client.bearerToken());
+        if (sweep != null) {
+            SweepPlan levels = new SweepPlan(SweepPlan.parseLevels(sweep), plan);
+            ConcurrencySweep running = new ConcurrencySweep(runner, levels);
+            CompletableFuture<SweepResult> done = running.start();
+            SweepResult result = await(done, () -> SweepTable.progress(running.progress()), err);
+            report(SweepTable.write(result), SweepJson.write(result), out, err);
+            if (csv != null) {
+                Files.writeString(csv, SweepCsv.write(result), StandardCharsets.UTF_8);
+            }
+            return 0;
+        }
+        LoadRun run = runner.start(plan);
+        LoadResult result = await(run.result(), () -> LoadResultTable.progress(run.snapshot()), err);
+        report(LoadResultTable.write(result), LoadResultJson.write(result), out, err);
+        return 0;
+    }
+
+    /** The table on stdout (stderr when the JSON goes to stdout), and the JSON where --json says. */
+    private void report(String table, String jsonText, PrintWriter out, PrintWriter err) throws IOException {
         boolean jsonToStdout = "-".equals(json);
-        (jsonToStdout ? err : out).print(LoadResultTable.write(result));
+        (jsonToStdout ? err : out).print(table);
         (jsonToStdout ? err : out).flush();
         if (json != null) {
-            String text = LoadResultJson.write(result);
             if (jsonToStdout) {
-                out.println(text);
+                out.println(jsonText);
             } else {
-                Files.writeString(Path.of(json), text + System.lineSeparator(), StandardCharsets.UTF_8);
+                Files.writeString(Path.of(json), jsonText + System.lineSeparator(), StandardCharsets.UTF_8);
             }
             out.flush();
         }
-        return 0;
     }
 
     private LoadPlan plan() {
@@ -186,87 +189,37 @@ public final class BenchCommand implements Callable<Integer> {
         return new LoadPlan(concurrency, rate, length, requests == null ? 0 : requests, warmUp, timeout);
     }
 
-    private LoadResult await(LoadRun run, PrintWriter err) throws InterruptedException, ExecutionException {
+    private <T> T await(CompletableFuture<T> result, Supplier<String> progress, PrintWriter err)
+            throws InterruptedException, ExecutionException {
         while (true) {
             try {
-                return run.result().get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                return result.get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (!quiet) {
-                    err.println(LoadResultTable.progress(run.snapshot()));
+                    err.println(progress.get());
                     err.flush();
                 }
             }
         }
     }
 
-    private String bearerToken() throws IOException {
-        if (tokenFile != null) {
-            return Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-        }
-        return token;
-    }
-
-    /** Null for plaintext gRPC; for https:// URLs the JDK's roots unless told otherwise. */
-    private ClientTls tls() throws IOException {
-        if (insecure) {
-            return ClientTls.trustingAnyone();
-        }
-        if (caCertificate != null) {
-            return ClientTls.trusting(caCertificate);
-        }
-        return grpcTls || protocol.url != null ? ClientTls.trustingPublicRoots() : null;
-    }
-
-    private LoadTarget restTarget(String bearer, ClientTls tls) throws Exception {
-        RestPredictUrl url = RestPredictUrl.of(protocol.url, model, version, servingProtocol);
-        String json;
-        if (body != null) {
-            json = Files.readString(body, StandardCharsets.UTF_8);
-        } else {
-            if (url.model() == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--body is needed when the URL names no model");
-            }
-            boolean https = "https".equalsIgnoreCase(url.base().getScheme());
-            List<SignatureInfo> signatures = Signatures.describe(RestSignatures.fetch(url.base(), url.model(),
-                    url.version(), https ? tls.jdkContext() : null, bearer));
-            json = url.protocol() == ServingProtocol.V2 ? LoadRequestBody.inferBody(signatures)
-                    : LoadRequestBody.predictBody(signatures);
-        }
-        int rows = PredictBodyRows.of(json);
-        if (binary) {
-            if (url.protocol() != ServingProtocol.V2) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--binary needs --protocol v2");
-            }
-            BinaryInferBody encoded = BinaryInferBody.of(json);
-            return RestLoadTarget.create(url.predict(), encoded.bytes(), "application/octet-stream",
-                    Map.of(BinaryInferBody.HEADER_LENGTH, Integer.toString(encoded.jsonLength())), bearer, tls, threads,
-                    rows);
-        }
-        return RestLoadTarget.create(url.predict(), json.getBytes(StandardCharsets.UTF_8), bearer, tls, threads, rows);
-    }
-
-    private LoadTarget grpcTarget(String bearer, ClientTls tls) throws Exception {
-        if (model == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--grpc needs --model");
-        }
-        if (binary) {
+    private LoadRunner runner(String bearer) throws Exception {
+        // Flag combinations are usage errors (exit 2, with the usage), as picocli reports its own.
+        if (binary && protocol.grpc != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--binary is for REST: gRPC v2 always sends raw_input_contents");
         }
-        GrpcEndpoint endpoint = GrpcEndpoint.parse(protocol.grpc, tls, bearer);
-        List<SignatureInfo> signatures = Signatures.describe(endpoint.signatureDefs(model, version));
-        boolean v2 = servingProtocol == ServingProtocol.V2;
-        String json = body != null ? Files.readString(body, StandardCharsets.UTF_8)
-                : v2 ? LoadRequestBody.inferBody(signatures) : LoadRequestBody.predictBody(signatures);
-        int channels = connections != null ? connections : GrpcLoadTarget.defaultConnections(concurrency);
-        if (v2) {
-            return GrpcLoadTarget.create(endpoint,
-                    JsonInferRequest.of(json, model, version == null ? "" : version.toString()), channels,
-                    PredictBodyRows.of(json));
+        if (binary && RestPredictUrl.of(protocol.url, model, version, servingProtocol).protocol() != ServingProtocol.V2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--binary needs --protocol v2");
         }
-        return GrpcLoadTarget.create(endpoint, JsonPredictRequest.of(json, model, version, signatures),
-                channels, PredictBodyRows.of(json));
+        if (protocol.grpc != null && model == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--grpc needs --model");
+        }
+        return protocol.url != null
+                ? PredictLoadRunners.rest(protocol.url, model, version, servingProtocol, body, binary, bearer, client,
+                        threads)
+                : PredictLoadRunners.grpc(protocol.grpc, model, version, servingProtocol, body, binary, bearer, client,
+                        connections);
     }
 
     /** Reads 10s, 500ms, 2m. */

@@ -43,7 +43,7 @@ public record GrpcEndpoint(String host, int port, ClientTls tls, String bearerTo
     }
 
     /** A new channel (one HTTP/2 connection); answers are delivered on its event loop (direct executor). */
-    ManagedChannel open() throws SSLException {
+    public ManagedChannel open() throws SSLException {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port)
                 .directExecutor()
                 // A load generator counts what the server answers: a transparent retry would hide an error (and
@@ -62,7 +62,7 @@ public record GrpcEndpoint(String host, int port, ClientTls tls, String bearerTo
     }
 
     /** The headers every call sends (the bearer token), fresh per call since grpc-java adds its own to them. */
-    Metadata headers() {
+    public Metadata headers() {
         Metadata headers = new Metadata();
         if (bearerToken != null && !bearerToken.isEmpty()) {
             headers.put(AUTHORIZATION, "Bearer " + bearerToken);

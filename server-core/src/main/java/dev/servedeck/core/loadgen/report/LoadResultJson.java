@@ -20,6 +20,11 @@ public final class LoadResultJson {
     }
 
     public static String write(LoadResult result) {
+        return text(node(result));
+    }
+
+    /** The result as a JSON object, for reports that hold several (a sweep's points). */
+    static ObjectNode node(LoadResult result) {
         ObjectNode root = JSON.createObjectNode();
         root.put("target", result.target());
         LoadPlan plan = result.plan();
@@ -59,6 +64,14 @@ public final class LoadResultJson {
         result.statuses().forEach(statuses::put);
         ObjectNode errors = root.putObject("errors");
         result.errors().forEach(errors::put);
+        return root;
+    }
+
+    static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    static String text(ObjectNode root) {
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -139,6 +139,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void aSweepPrintsOneRowPerLevelAndWritesEachPointAsJson() throws Exception {
+        int exit = bench("--url", server.predictUrl("half_plus_two"), "--sweep", "1,2,4", "-n", "60", "-w", "0s", "-q",
+                "--json", "-");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.toString());
+        assertThat(result.get("points")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(result.at("/points/" + i + "/concurrency").asInt()).isEqualTo(1 << i);
+            assertThat(result.at("/points/" + i + "/answered").asLong()).isEqualTo(60);
+            assertThat(result.at("/points/" + i + "/statuses/200").asLong()).isEqualTo(60);
+        }
+        assertThat(err.toString()).contains("conc").contains("p99 ms")
+                .containsPattern("(?m)^\\s+4 +[0-9,.]+ ");
+    }
+
+    @Test
     void aServerThatIsNotThereIsAnErrorMessageNotAStackTrace() {
         int exit = bench("--grpc", "127.0.0.1:1", "--model", "half_plus_two", "-n", "10", "-q");
 
