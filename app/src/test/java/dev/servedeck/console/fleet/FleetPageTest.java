@@ -14,6 +14,7 @@ import dev.servedeck.console.connections.SessionSecretStore;
 import dev.servedeck.console.models.ModelRow;
 import dev.servedeck.console.preferences.ConsolePreferences;
 import dev.servedeck.console.shell.Themes;
+import dev.servedeck.console.testing.RemoteTestServer;
 import dev.servedeck.console.testing.Screenshots;
 import dev.servedeck.ui.StyleClasses;
 import java.nio.file.Path;
@@ -37,22 +38,28 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 /**
- * The Fleet page in the real console (the application's composition, a real scene) with three real servers: what
- * the table shows, one server stopped mid-test (its row says so and is coloured, the others unaffected), a server
- * nobody can open shown unreachable, and a click that makes another server the managed one: the Models page then
- * shows that server's models.
+ * The Fleet page in the real console (the application's composition, a real scene) with four real servers (three
+ * in this process, one in another process behind TLS and a token, managed through the remote backend): what the
+ * table shows, one server stopped mid-test (its row says so and is coloured, the others unaffected), the other
+ * process killed (unreachable, red), a server nobody can open shown unreachable, and a click that makes another
+ * server the managed one: the Models page then shows that server's models.
  */
 @ExtendWith(ApplicationExtension.class)
 class FleetPageTest {
 
     @TempDir
     static Path dir;
+
+    /** A fifth server, in another process with TLS and a token, managed through the real remote backend. */
+    @RegisterExtension
+    static final RemoteTestServer REMOTE = RemoteTestServer.withDemoModels();
 
     private static FleetServers servers;
     private final Preferences node = Preferences.userRoot().node("/dev/servedeck/test/" + UUID.randomUUID());
@@ -61,7 +68,7 @@ class FleetPageTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = new FleetServers(dir); // off the FX thread: three servers load TensorFlow models
+        servers = new FleetServers(dir).withRemote(REMOTE); // off the FX thread: three servers load TensorFlow models
     }
 
     @AfterAll
@@ -94,18 +101,22 @@ class FleetPageTest {
     }
 
     @Test
-    void showsThreeServersOneStoppedMidTestAndOpensAnotherOnClick(FxRobot robot) throws Exception {
+    void showsEveryServerOneStoppedAndOneKilledMidTestAndOpensAnotherOnClick(FxRobot robot) throws Exception {
         robot.clickOn("#nav-fleet");
         waitFor(60, TimeUnit.SECONDS, () -> "Running".equals(cell(robot, "Embedded server", "state"))
                 && "Running".equals(cell(robot, "edge-b", "state")) && "Running".equals(cell(robot, "edge-c", "state"))
+                && "Running".equals(cell(robot, "edge-test", "state"))
                 && cell(robot, "edge-b", "problems").startsWith("a version failed to load"));
 
-        assertThat(names(robot)).containsExactly("Embedded server  ●", "edge-b", "edge-c", "gone");
+        assertThat(names(robot)).containsExactly("Embedded server  ●", "edge-b", "edge-c", "edge-test", "gone");
         assertThat(cell(robot, "Embedded server", "models")).isEqualTo("1");
         assertThat(cell(robot, "Embedded server", "available")).isEqualTo("1");
         assertThat(cell(robot, "edge-b", "models")).isEqualTo("2");
         assertThat(cell(robot, "edge-b", "available")).isEqualTo("2");
         assertThat(cell(robot, "edge-c", "available")).isEqualTo("1");
+        assertThat(cell(robot, "edge-test", "models")).isEqualTo("2");
+        assertThat(cell(robot, "edge-test", "available")).isEqualTo("2");
+        assertThat(cell(robot, "edge-test", "memory")).as("the server process's, from its admin API").endsWith(" MiB");
         assertThat(cell(robot, "Embedded server", "cpu")).endsWith("%");
         assertThat(cell(robot, "Embedded server", "memory")).endsWith(" MiB");
         assertThat(cell(robot, "gone", "state")).isEqualTo("–");
@@ -138,7 +149,15 @@ class FleetPageTest {
         assertThat(rowClasses(robot, "Embedded server")).doesNotContain(StyleClasses.FLEET_ROW_ERROR,
                 StyleClasses.FLEET_ROW_WARNING);
         assertThat(robot.lookup("#summary").queryAs(Label.class).getText())
-                .isEqualTo("4 servers · 2 serving · 3 with problems · managed now: Embedded server");
+                .isEqualTo("5 servers · 3 serving · 3 with problems · managed now: Embedded server");
+
+        // The server in another process goes away (SIGTERM): its row says unreachable within seconds, in red.
+        REMOTE.stopProcess();
+        waitFor(20, TimeUnit.SECONDS, () -> cell(robot, "edge-test", "problems").startsWith("unreachable"));
+        assertThat(rowClasses(robot, "edge-test")).contains(StyleClasses.FLEET_ROW_ERROR);
+        assertThat(cell(robot, "edge-b", "state")).isEqualTo("Running");
+        waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#summary").queryAs(Label.class).getText()
+                .equals("5 servers · 2 serving · 4 with problems · managed now: Embedded server"));
 
         // A click on edge-b's row makes it the managed server; the Models page follows.
         robot.clickOn(row(robot, "edge-b"));

@@ -8,6 +8,8 @@ import dev.servedeck.console.backend.embedded.EmbeddedBackend;
 import dev.servedeck.console.connections.BackendFactory;
 import dev.servedeck.console.connections.Connection;
 import dev.servedeck.console.connections.ConnectionStore;
+import dev.servedeck.console.connections.RemoteBackends;
+import dev.servedeck.console.testing.RemoteTestServer;
 import dev.servedeck.console.testing.TestModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,11 +62,27 @@ final class FleetServers implements AutoCloseable {
                 Optional.empty());
     }
 
-    /** Saves edge-b, edge-c and gone as the console's connections. */
+    /** A headless server in another process (TLS, a token), managed through the real remote backend. */
+    private Connection remote;
+
+    /** Adds {@code server} (started) as one more connection of the fleet, opened as the console opens it. */
+    FleetServers withRemote(RemoteTestServer server) {
+        this.remote = server.connection(); // once: each call names a new connection
+        return this;
+    }
+
+    Optional<Connection> remote() {
+        return Optional.ofNullable(remote);
+    }
+
+    /** Saves edge-b, edge-c, gone and the remote server (if any) as the console's connections. */
     void saveConnections(ConnectionStore store) {
         store.save(edgeB);
         store.save(edgeC);
         store.save(gone);
+        if (remote != null) {
+            store.save(remote);
+        }
     }
 
     /**
@@ -81,6 +99,10 @@ final class FleetServers implements AutoCloseable {
             }
             if (connection.equals(edgeC)) {
                 return new ActiveBackend(c);
+            }
+            if (connection.equals(remote)) {
+                // The application's own choice of backend for a server in another process (its admin API answers).
+                return RemoteBackends.open(connection, Optional.of(RemoteTestServer.ADMIN_TOKEN), Optional.empty());
             }
             throw new IllegalStateException("nothing listens at " + connection.address());
         };
