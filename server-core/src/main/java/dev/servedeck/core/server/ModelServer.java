@@ -139,6 +139,20 @@ public final class ModelServer implements AutoCloseable {
             // Statistics read what monitoring recorded; a server that does not measure does not serve them.
             Optional<StatisticsExtension> statistics = monitoring.inferenceStatistics()
                     .map(measured -> new StatisticsExtension(measured::of, core.states()));
+            // gRPC first, as TF Serving does: REST carries the health and readiness paths, so once REST answers, a
+            // client (or a Kubernetes probe) can count on the gRPC port too. REST first left a window where REST said
+            // ready and gRPC connections were refused (HostileClientsTest caught it under load).
+            grpc = options.grpc().map(grpcOptions ->
+                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer,
+                            // --admin_api=false: no event log is kept for a service nobody can call.
+                            grpcOptions.adminApi() ? Optional.of(adminSources(options, core, monitoring, startedAt))
+                                    : Optional.empty(),
+                            repository, statistics));
+            options.grpc().filter(grpcOptions -> !grpcOptions.adminApi()).ifPresent(grpcOptions ->
+                    LOG.info("The admin API is off (--admin_api=false): the gRPC port serves TF Serving's services"
+                            + " (and the Open Inference Protocol) only"));
+            grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
+                    server.port()));
             rest = options.rest().map(restOptions ->
                     RestServer.start(monitoring.meter(recorded, Monitoring.REST), restOptions, routes, tls,
                             authorizer, repository, statistics));
@@ -151,24 +165,13 @@ public final class ModelServer implements AutoCloseable {
                 LOG.warn("Prometheus metrics are enabled but the REST API is not exported (--rest_api_port): "
                         + "nothing serves them");
             }
-            grpc = options.grpc().map(grpcOptions ->
-                    GrpcServer.start(monitoring.meter(recorded, Monitoring.GRPC), core, grpcOptions, tls, authorizer,
-                            // --admin_api=false: no event log is kept for a service nobody can call.
-                            grpcOptions.adminApi() ? Optional.of(adminSources(options, core, monitoring, startedAt))
-                                    : Optional.empty(),
-                            repository, statistics));
-            options.grpc().filter(grpcOptions -> !grpcOptions.adminApi()).ifPresent(grpcOptions ->
-                    LOG.info("The admin API is off (--admin_api=false): the gRPC port serves TF Serving's services"
-                            + " (and the Open Inference Protocol) only"));
-            grpc.ifPresent(server -> LOG.info("Running gRPC ModelServer at {}:{}", options.grpc().get().host(),
-                    server.port()));
             Optional<NetworkExposureWarning> exposureWarning = NetworkExposureWarning.startIfExposed(
                     boundAddresses(rest, grpc), authorizer, options.auth().exposureWarningInterval());
             return new ModelServer(core, monitoring, recentRequests, rest, grpc, watcher, tls, authorizer,
                     exposureWarning);
         } catch (RuntimeException e) {
-            grpc.ifPresent(GrpcServer::close);
             rest.ifPresent(RestServer::close);
+            grpc.ifPresent(GrpcServer::close);
             watcher.ifPresent(ModelConfigFileWatcher::close);
             core.close();
             monitoring.close();
@@ -263,9 +266,10 @@ public final class ModelServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Shutting down: draining in-flight requests");
-        // Reverse start order: gRPC, then REST; both front ends drain before the core unloads anything.
-        grpc.ifPresent(GrpcServer::close);
+        // Reverse start order: REST (its health path stops answering first), then gRPC; both front ends drain
+        // before the core unloads anything.
         rest.ifPresent(RestServer::close);
+        grpc.ifPresent(GrpcServer::close);
         configWatcher.ifPresent(ModelConfigFileWatcher::close);
         tls.ifPresent(ServerTls::close);
         exposureWarning.ifPresent(NetworkExposureWarning::close);
