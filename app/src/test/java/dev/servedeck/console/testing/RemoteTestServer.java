@@ -1,5 +1,7 @@
 package dev.servedeck.console.testing;
 
+import dev.servedeck.console.backend.ServerStatus;
+import dev.servedeck.console.backend.remote.RemoteBackend;
 import dev.servedeck.console.connections.Connection;
 import dev.servedeck.core.testing.CuttableTcpProxy;
 import dev.servedeck.core.testing.ServerProcess;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -154,6 +157,20 @@ public final class RemoteTestServer implements BeforeAllCallback, AfterAllCallba
         Connection plain = connection();
         return new Connection(plain.id(), plain.name(), plain.address(), plain.caCert(), Optional.of(certificate),
                 plain.grpcPort());
+    }
+
+    /**
+     * The real remote backend on this server with {@link #ADMIN_TOKEN}, linked (its first attempt answered), for
+     * the ViewModel and backend contract tests that run on both backends; the caller closes it.
+     */
+    public RemoteBackend connectBackend() throws Exception {
+        RemoteBackend backend = RemoteBackend.connect(connection(), Optional.of(ADMIN_TOKEN), Optional.empty());
+        ServerStatus status = backend.start(null).get(1, TimeUnit.MINUTES);
+        if (status.state() != ServerStatus.State.RUNNING) {
+            backend.close();
+            throw new IllegalStateException("The remote backend did not link: " + status + "\n" + log());
+        }
+        return backend;
     }
 
     /** Takes the network away: open connections end, new ones are refused. */

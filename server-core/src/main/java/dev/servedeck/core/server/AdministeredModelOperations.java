@@ -5,6 +5,7 @@ import dev.servedeck.core.grpc.admin.ModelOperations;
 import dev.servedeck.core.source.ServableVersionPolicy;
 import dev.servedeck.core.status.ServingException;
 import dev.servedeck.proto.config.FileSystemStoragePathSourceConfig;
+import dev.servedeck.proto.config.ModelServerConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -60,6 +61,11 @@ final class AdministeredModelOperations implements ModelOperations {
     @Override
     public void removeLabel(String model, String label) {
         administration.removeLabel(model, label);
+    }
+
+    @Override
+    public void replaceConfig(ModelServerConfig config) {
+        administration.replaceConfigKeepingServableLabels(config);
     }
 
     private static Path path(String basePath) {

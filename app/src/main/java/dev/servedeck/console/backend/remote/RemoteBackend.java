@@ -777,17 +777,27 @@ public final class RemoteBackend implements ConsoleBackend {
 
     // ---- calls ----
 
-    /** A change to models: the call, then the models and config as they are after it, then the listeners. */
+    /**
+     * A change to models: the call, then the models and config as they are after it, then the listeners. A refused
+     * change reads them again too: a refusal may follow a partial change (a config opened without a label that
+     * cannot serve), and the pages must show what the server serves.
+     */
     private <T> CompletableFuture<Void> change(String description, BiConsumer<AdminServiceStub, StreamObserver<T>> invoke) {
-        CompletableFuture<T> changed = call(CHANGE_DEADLINE, invoke);
-        // Worded as the embedded backend words them: the Logs page reads alike for both.
-        return changed.thenCompose(answer -> refreshModels(false)).whenComplete((done, failure) -> {
-            if (failure == null) {
-                publish(ServerEvent.Severity.INFO, "server", description);
-            } else {
-                publish(ServerEvent.Severity.ERROR, "server", description + " failed: " + Failures.message(failure));
-            }
-        });
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        call(CHANGE_DEADLINE, invoke).whenComplete((answer, refusal) -> refreshModels(false)
+                .whenComplete((refreshed, unread) -> {
+                    Throwable failure = refusal != null ? refusal : unread;
+                    // Worded as the embedded backend words them: the Logs page reads alike for both.
+                    if (failure == null) {
+                        publish(ServerEvent.Severity.INFO, "server", description);
+                        outcome.complete(null);
+                    } else {
+                        publish(ServerEvent.Severity.ERROR, "server", description + " failed: "
+                                + Failures.message(failure));
+                        outcome.completeExceptionally(failure);
+                    }
+                }));
+        return outcome;
     }
 
     private <T> CompletableFuture<T> call(Duration deadline, BiConsumer<AdminServiceStub, StreamObserver<T>> invoke) {

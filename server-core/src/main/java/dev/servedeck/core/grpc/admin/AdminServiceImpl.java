@@ -223,7 +223,8 @@ public final class AdminServiceImpl extends AdminServiceGrpc.AdminServiceImplBas
             }
             LOG.info("Admin API: replace the model config ({} model(s))",
                     config.getModelConfigList().getConfigCount());
-            sources.core().reloadConfig(config);
+            // As the embedded console opens a file: its models served even when one of its labels cannot be yet.
+            sources.models().replaceConfig(config);
             return configText();
         });
     }

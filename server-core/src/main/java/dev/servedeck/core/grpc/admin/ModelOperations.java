@@ -1,11 +1,12 @@
 package dev.servedeck.core.grpc.admin;
 
 import dev.servedeck.proto.config.FileSystemStoragePathSourceConfig.ServableVersionPolicy;
+import dev.servedeck.proto.config.ModelServerConfig;
 
 /**
  * The per-model operations the admin API offers, each applied as TF Serving's ReloadConfig would apply it and
  * returning once the models it touched have loaded or failed to. Failures are {@code ServingException}s with TF
- * Serving's codes; a refused call changes nothing.
+ * Serving's codes; a refused call changes nothing (but see {@link #replaceConfig}).
  *
  * <p>The seam between the admin API and the core's model administration: the API depends on this interface only,
  * so that it does not care which implementation applies the rules.
@@ -32,4 +33,11 @@ public interface ModelOperations {
 
     /** Removes a label. */
     void removeLabel(String model, String label);
+
+    /**
+     * Replaces the whole model config, as an operator opening a config file does (the console's Open): when a label
+     * points at a version that is not available, the models are applied with the labels that can serve, then
+     * FAILED_PRECONDITION names the refused label. Any other refusal changes nothing.
+     */
+    void replaceConfig(ModelServerConfig config);
 }
