@@ -44,10 +44,10 @@ import javafx.stage.Stage;
  *     -cp app/target/test-classes:app/target/classes:$(cat app/target/cp.txt) dev.servedeck.console.fleet.FleetCostProbe
  * </pre>
  *
- * The ten servers are ServerCores in this JVM (the remote backend is not there yet), idle: the probe measures the
- * process with the Fleet page shown and with the Server page shown, the servers the same in both, so the difference
- * is what watching them costs; the console's own threads (FX, renderer, refresh) are listed too. Writes
- * {@code app/target/fleet-cost.md}. {@code -Dprobe.seconds} (default 30) and {@code -Dprobe.warmupSeconds}
+ * The ten servers are ServerCores in this JVM, idle ({@link FleetRemoteCostProbe} measures over remote servers):
+ * the probe measures the process with the Fleet page shown and with the Server page shown, the servers the same in
+ * both, so the difference is what watching them costs; the console's own threads (FX, renderer, refresh) are listed
+ * too. Writes {@code app/target/fleet-cost.md}. {@code -Dprobe.seconds} (default 30) and {@code -Dprobe.warmupSeconds}
  * (default 60) change the windows.
  */
 public final class FleetCostProbe {
