@@ -64,6 +64,12 @@ abstract class OpenInferenceLoadGeneratorContract {
             assertThat(onUi(() -> viewModel.errorProperty().get())).as(api.name()).isEmpty();
             assertThat(onUi(() -> viewModel.okProperty().get())).as(api.name()).isEqualTo(300);
             assertThat(onUi(() -> viewModel.failedProperty().get())).as(api.name()).isZero();
+            // Over the transport asked for: the server logged the run's last requests under that entrypoint.
+            String entrypoint = api.overGrpc() ? "GRPC" : "REST";
+            awaitOnUi(() -> backend().recentRequests(1).stream()
+                    .anyMatch(entry -> entry.entrypoint().equals(entrypoint)));
+            assertThat(backend().recentRequests(20)).as(api.name()).isNotEmpty()
+                    .allSatisfy(entry -> assertThat(entry.entrypoint()).as(api.name()).isEqualTo(entrypoint));
         }
         // Back to TF Serving's protocol: its own body again.
         onUi(() -> {

@@ -460,7 +460,7 @@ public final class RemoteBackend implements ConsoleBackend {
         CompletableFuture<LoadRun> started = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
-                LoadTarget target = spec.api() == LoadSpec.Api.REST ? transport.loadTargets().rest(spec)
+                LoadTarget target = !spec.api().overGrpc() ? transport.loadTargets().rest(spec)
                         : transport.loadTargets().grpc(spec, signatures(spec.model(), spec.version()).join());
                 started.complete(LoadRun.start(target, spec.plan()));
             } catch (Exception e) {
