@@ -58,7 +58,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -558,16 +557,7 @@ public final class EmbeddedBackend implements ConsoleBackend {
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.get() + call.path()))
                 .timeout(Duration.ofSeconds(60));
-        if (call.method().equals("GET")) {
-            request.GET();
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
-        }
-        long started = System.nanoTime();
-        return current.http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .thenApply(response -> new RestReply(response.statusCode(), response.body(),
-                        Duration.ofNanos(System.nanoTime() - started)));
+        return call.send(current.http(), request);
     }
 
     @Override

@@ -63,7 +63,6 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -433,16 +432,7 @@ public final class RemoteBackend implements ConsoleBackend {
             return CompletableFuture.failedFuture(new IllegalStateException(unavailable.get()));
         }
         HttpRequest.Builder request = transport.rest(call.path(), Duration.ofSeconds(60));
-        if (call.method().equals("GET")) {
-            request.GET();
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
-        }
-        long started = System.nanoTime();
-        return transport.http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .thenApply(response -> new RestReply(response.statusCode(), response.body(),
-                        Duration.ofNanos(System.nanoTime() - started)));
+        return call.send(transport.http(), request);
     }
 
     @Override

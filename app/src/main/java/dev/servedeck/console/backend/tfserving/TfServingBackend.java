@@ -390,16 +390,7 @@ public final class TfServingBackend implements ConsoleBackend {
     @Override
     public CompletableFuture<RestReply> sendRest(RestCall call) {
         HttpRequest.Builder request = transport.rest(call.path(), Duration.ofSeconds(60));
-        if (call.method().equals("GET")) {
-            request.GET();
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
-        }
-        long sent = System.nanoTime();
-        return transport.http().sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .thenApply(response -> new RestReply(response.statusCode(), response.body(),
-                        Duration.ofNanos(System.nanoTime() - sent)));
+        return call.send(transport.http(), request);
     }
 
     @Override
