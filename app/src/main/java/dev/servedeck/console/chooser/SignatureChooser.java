@@ -146,16 +146,19 @@ public final class SignatureChooser implements AutoCloseable {
             return;
         }
         ModelEntry entry = entries.get(model.get());
-        if (!entry.equals(selectedEntry)) {
+        boolean changed = !entry.equals(selectedEntry);
+        if (changed) {
             selectedEntry = entry;
             List<VersionOption> options = VersionOption.of(entry);
             if (!options.equals(versions)) {
                 replaceVersions(options, version.get());
             }
-            // A version may have become available since the last read failed: try again.
-            if (signatures.isEmpty() && !signatureRead.isLoading()) {
-                loadSignatures();
-            }
+        }
+        // A version may have become available, or the server reachable again (a remote backend fails fast while
+        // it connects, and its models may be read before it says it is linked), since the last read failed:
+        // try again.
+        if ((changed || !error.get().isEmpty()) && signatures.isEmpty() && !signatureRead.isLoading()) {
+            loadSignatures();
         }
     }
 

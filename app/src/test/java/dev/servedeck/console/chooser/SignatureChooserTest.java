@@ -85,6 +85,23 @@ class SignatureChooserTest {
         assertThat(chooser.restPath(RestVerb.CLASSIFY)).isEqualTo("/v1/models/mlp/labels/stable:classify");
     }
 
+    @Test
+    void aFailedReadIsAskedAgainWhenTheModelsAreReadAgainEvenIfTheyDidNotChange() {
+        // A remote server read while it still connects fails fast; its models, unchanged, arrive again once linked.
+        pending.remove("mlp").completeExceptionally(new IllegalStateException("Cannot reach edge (…): connecting"));
+        assertThat(chooser.errorProperty().get()).contains("connecting");
+
+        backend.fireModelsChanged();
+
+        assertThat(pending).containsKey("mlp"); // asked again
+        pending.get("mlp").complete(List.of(signature("serving_default")));
+        assertThat(chooser.errorProperty().get()).isEmpty();
+        assertThat(chooser.signatureProperty().get().name()).isEqualTo("serving_default");
+
+        backend.fireModelsChanged(); // nothing failed: a models change that changes nothing asks nothing
+        assertThat(chooser.loadingProperty().get()).isFalse();
+    }
+
     private static ModelEntry model(String name, ManagerState state) {
         return FakeBackend.model(name, new ServableVersionPolicy.Latest(1), Map.of(),
                 List.of(new VersionEntry(1, state, "", Instant.EPOCH)));
