@@ -7,10 +7,12 @@ import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.Failures;
 import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.ModelEntry;
+import dev.servedeck.console.backend.NotPossibleOnThisServer;
 import dev.servedeck.console.backend.PolicyText;
 import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.ServerEvent;
+import dev.servedeck.console.backend.ServerEventLog;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.backend.Subscription;
@@ -122,10 +124,9 @@ public final class RemoteBackend implements ConsoleBackend {
     private final RemoteTransport transport;
     private final ScheduledExecutorService work;
     private final Backoff backoff = new Backoff(() -> ThreadLocalRandom.current().nextDouble());
-    private final ListenerList<ServerEvent> eventListeners = new ListenerList<>();
     private final ListenerList<Void> modelListeners = new ListenerList<>();
     private final ListenerList<RequestLogEntry> requestListeners = new ListenerList<>();
-    private final Deque<ServerEvent> events = new ArrayDeque<>();
+    private final ServerEventLog events = new ServerEventLog(MAX_EVENTS);
     private final Deque<RequestLogEntry> requests = new ArrayDeque<>();
     private final AtomicBoolean modelsRefreshQueued = new AtomicBoolean();
 
@@ -247,14 +248,12 @@ public final class RemoteBackend implements ConsoleBackend {
 
     @Override
     public Subscription onEvent(Consumer<ServerEvent> listener) {
-        return eventListeners.add(listener);
+        return events.subscribe(listener);
     }
 
     @Override
     public List<ServerEvent> recentEvents() {
-        synchronized (events) {
-            return List.copyOf(events);
-        }
+        return events.recent();
     }
 
     // ---- models ----
@@ -352,13 +351,13 @@ public final class RemoteBackend implements ConsoleBackend {
 
     @Override
     public CompletableFuture<WarmupTarget> warmupTarget(String model, long version) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+        return CompletableFuture.failedFuture(new NotPossibleOnThisServer(
                 BackendCapabilities.NO_WARMUP_WITHOUT_SHARED_FILES));
     }
 
     @Override
     public CompletableFuture<Integer> saveRecentRequestsAsWarmup(String model, Path file) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+        return CompletableFuture.failedFuture(new NotPossibleOnThisServer(
                 BackendCapabilities.NO_WARMUP_WITHOUT_SHARED_FILES));
     }
 
@@ -752,13 +751,7 @@ public final class RemoteBackend implements ConsoleBackend {
     }
 
     private void append(ServerEvent event) {
-        synchronized (events) {
-            events.addLast(event);
-            while (events.size() > MAX_EVENTS) {
-                events.removeFirst();
-            }
-        }
-        eventListeners.fire(event);
+        events.add(event);
     }
 
     private void publish(ServerEvent.Severity severity, String source, String text) {

@@ -4,9 +4,11 @@ import dev.servedeck.console.backend.BackendCapabilities;
 import dev.servedeck.console.backend.ConsoleBackend;
 import dev.servedeck.console.backend.LoadSpec;
 import dev.servedeck.console.backend.ModelEntry;
+import dev.servedeck.console.backend.NotPossibleOnThisServer;
 import dev.servedeck.console.backend.RestCall;
 import dev.servedeck.console.backend.RestReply;
 import dev.servedeck.console.backend.ServerEvent;
+import dev.servedeck.console.backend.ServerEventLog;
 import dev.servedeck.console.backend.ServerSettings;
 import dev.servedeck.console.backend.ServerStatus;
 import dev.servedeck.console.backend.Subscription;
@@ -54,9 +56,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -118,10 +118,9 @@ public final class TfServingBackend implements ConsoleBackend {
     private final RemoteTransport transport;
     private final Backoff backoff = new Backoff(() -> ThreadLocalRandom.current().nextDouble());
     private final Clock clock;
-    private final ListenerList<ServerEvent> eventListeners = new ListenerList<>();
     private final ListenerList<Void> modelListeners = new ListenerList<>();
     private final ListenerList<RequestLogEntry> requestListeners = new ListenerList<>();
-    private final Deque<ServerEvent> events = new ArrayDeque<>();
+    private final ServerEventLog events = new ServerEventLog(MAX_EVENTS);
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile CompletableFuture<Void> runningPoll = CompletableFuture.completedFuture(null);
 
@@ -216,14 +215,12 @@ public final class TfServingBackend implements ConsoleBackend {
 
     @Override
     public Subscription onEvent(Consumer<ServerEvent> listener) {
-        return eventListeners.add(listener);
+        return events.subscribe(listener);
     }
 
     @Override
     public List<ServerEvent> recentEvents() {
-        synchronized (events) {
-            return List.copyOf(events);
-        }
+        return events.recent();
     }
 
     // ---- models ----
@@ -741,17 +738,11 @@ public final class TfServingBackend implements ConsoleBackend {
     }
 
     private static <T> CompletableFuture<T> refused(String why) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(why));
+        return CompletableFuture.failedFuture(new NotPossibleOnThisServer(why));
     }
 
     private void publish(ServerEvent.Severity severity, String source, String text) {
         ServerEvent event = new ServerEvent(clock.instant(), severity, source, text);
-        synchronized (events) {
-            events.addLast(event);
-            while (events.size() > MAX_EVENTS) {
-                events.removeFirst();
-            }
-        }
-        eventListeners.fire(event);
+        events.add(event);
     }
 }
